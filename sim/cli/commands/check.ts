@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { runEnsemble } from '../../ensemble/ensemble.js';
+import { evaluateExpectations, resolveExpectations, type ExpectationResult } from '../../ensemble/expectations.js';
+import { UsageError } from '../../errors.js';
+import { compile } from '../../model/compile.js';
+import { MANIFEST_FILE } from '../../output/manifest.js';
+import { SUMMARY_JSON_FILE, type Summary } from '../../output/summary.js';
+import { loadScenario } from '../../scenario/load.js';
+import { expectationLines } from '../expectations-table.js';
+import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { createProgress } from '../progress.js';
+
+interface CheckOptions extends ScenarioFlags {
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** Scenario files directly in a folder (not its subfolders), in name order. */
+export function scenarioFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.schema.json'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+async function checkScenario(file: string, options: CheckOptions): Promise<ExpectationResult[]> {
+  const compiled = compile(applyFlags(loadScenario(file).scenario, options));
+  const resolved = resolveExpectations(compiled);
+  if (resolved.length === 0) return [];
+  const scratch = mkdtempSync(join(tmpdir(), 'shakeout-check-'));
+  const progress = createProgress(`checking ${basename(file)}`, { quiet: !!options.quiet });
+  try {
+    const store = await runEnsemble(compiled, {
+      runs: compiled.scenario.runs,
+      dir: scratch,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    progress.finish(`${file}: ${compiled.scenario.runs} runs`);
+    return evaluateExpectations(resolved, store.cells);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function readVerdicts(dir: string): ExpectationResult[] {
+  const path = join(dir, SUMMARY_JSON_FILE);
+  if (!existsSync(path)) throw new UsageError(`${dir}: no ${SUMMARY_JSON_FILE}; is this a finished result folder?`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as Summary).expectations;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .summary("test a scenario's expectations; exit 1 when one fails")
+    .description(
+      "Run a scenario (or every scenario in a folder) and test its `expect:` claims over the replications, or read the " +
+        'verdicts of an existing result folder. Prints each with the fraction of runs in which it holds and its 95 % Wilson ' +
+        'interval. Exit codes: 0 all pass, 1 one fails, 2 bad input.',
+    )
+    .argument('<target>', 'a scenario file, a folder of scenario files, or a result folder')
+    .option('--runs <n>', "replications (default: the scenario's `runs`)", positiveInteger('--runs'))
+    .option('--seed <seed>', "random seed (default: the scenario's `seed`)", parseSeed)
+    .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
+    .option('--workers <n>', 'worker threads (accepted; one thread for now)', positiveInteger('--workers'))
+    .option('--quiet', 'print only failures')
+    .option('--json', 'print the verdicts as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  $ shakeout check scenarios/china-2024-openai-exit.yaml --runs 200\n  $ shakeout check results/china-2024-openai-exit\n')
+    .action(async (target: string, options: CheckOptions) => {
+      if (!existsSync(target)) throw new UsageError(`${target}: no such file or folder`);
+      const isDir = statSync(target).isDirectory();
+      const files = isDir && !existsSync(join(target, MANIFEST_FILE)) ? scenarioFiles(target) : [target];
+      const report: { target: string; expectations: ExpectationResult[] }[] = [];
+      for (const file of files) {
+        const verdicts = isDir && files[0] === target ? readVerdicts(target) : await checkScenario(file, options);
+        report.push({ target: file, expectations: verdicts });
+        const shown = options.quiet ? verdicts.filter((v) => !v.pass) : verdicts;
+        if (shown.length > 0 || !options.quiet) process.stderr.write([`${file}:`, ...expectationLines(shown)].join('\n') + '\n');
+      }
+      if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      if (report.some((r) => r.expectations.some((e) => !e.pass))) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,46 @@
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { resolveExpectations } from '../../ensemble/expectations.js';
+import { ScenarioError, UsageError } from '../../errors.js';
+import { compile } from '../../model/compile.js';
+import { loadScenario } from '../../scenario/load.js';
+import { scenarioFiles } from './check.js';
+
+/** Loads, checks and compiles one scenario without running it; returns a one-line description. */
+export function validateScenario(file: string): string {
+  const { scenario } = loadScenario(file);
+  const compiled = compile(scenario);
+  try {
+    resolveExpectations(compiled);
+  } catch (e) {
+    if (e instanceof UsageError) throw new ScenarioError(e.message.split('\n').map((message) => ({ file, line: 0, path: 'expect', message })));
+    throw e;
+  }
+  const events = scenario.events.length;
+  return `${file}: ok (${compiled.providers.length} providers, ${compiled.classes.ids.length} classes, ${events} events, ${scenario.expect.length} expectations, ${compiled.metricNames.length} metrics)`;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .summary('check scenario files without running them')
+    .description(
+      'Check scenario files against the schema and the model\'s rules (ids, shares, dates, expressions, set paths, ' +
+        'expectation metrics) and report every problem as file:line: path: message. Exit 2 when any is found.',
+    )
+    .argument('<scenarios...>', 'scenario files or folders of them')
+    .addHelpText('after', '\nExample:\n  $ shakeout validate scenarios/\n')
+    .action((targets: string[]) => {
+      const files = targets.flatMap((t) => (statSync(t, { throwIfNoEntry: false })?.isDirectory() ? scenarioFiles(t) : [t]));
+      const problems: ScenarioError[] = [];
+      for (const file of files) {
+        try {
+          process.stderr.write(validateScenario(file) + '\n');
+        } catch (e) {
+          if (!(e instanceof ScenarioError)) throw e;
+          problems.push(e);
+        }
+      }
+      if (problems.length > 0) throw new ScenarioError(problems.flatMap((p) => p.diagnostics));
+    });
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The `shakeout` command line: parse, call the library, write. Errors from
+ * bad input become one line each on stderr with exit code 2 (a stack trace
+ * only with --debug); `check` exits 1 when an expectation fails.
+ */
+import { Command, CommanderError } from 'commander';
+import { ModelError, ScenarioError, UsageError } from '../errors.js';
+import { shakeoutVersion } from '../output/manifest.js';
+import { registerCheck } from './commands/check.js';
+import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
+
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_INTERNAL = 3;
+
+function program(): Command {
+  const p = new Command('shakeout')
+    .description('Agent-based simulation of AI-platform market consolidation: who survives when a provider leaves.')
+    .version(shakeoutVersion())
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+  registerRun(p);
+  registerCheck(p);
+  registerValidate(p);
+  p.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  return p;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its message; --help and --version end with code 0.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ModelError) {
+      process.stderr.write(`${e.message}\n`);
+      if (debug) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+      return;
+    }
+    const error = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`internal error: ${error.message}\n`);
+    process.stderr.write(debug ? `${error.stack}\n` : 'This is a bug in shakeout; run again with --debug for the details and report them.\n');
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
+
+await main(process.argv);

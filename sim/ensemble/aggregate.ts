@@ -1,0 +1,36 @@
+/**
+ * Streaming aggregation: per-run values in the store → the tidy
+ * timeseries rows (metric, month, mean, sd, quantiles, CI), metric by
+ * metric, with memory bounded by the store's slab budget.
+ */
+import type { RunStoreReader } from '../output/run-store.js';
+import { monthLabel } from '../calendar.js';
+import { type CellSummary, summariseSorted } from './stats.js';
+
+/** One row of timeseries.csv: a metric at month t across all runs (units of the metric). */
+export interface TimeseriesRow extends CellSummary {
+  metric: string;
+  /** Month index t, 0-based. */
+  month: number;
+  /** `YYYY-MM` of that month. */
+  date: string;
+}
+
+export interface AggregateOptions {
+  /** Bytes of per-run values held at once; default 64 MiB. */
+  budgetBytes?: number;
+}
+
+/** Yields a TimeseriesRow for every metric (in store order) and month (ascending). */
+export function* aggregate(store: RunStoreReader, options: AggregateOptions = {}): Generator<TimeseriesRow> {
+  const { metrics, start } = store.shape;
+  for (const slab of store.slabs(options.budgetBytes)) {
+    const name = metrics[slab.metric];
+    for (let k = 0; k < slab.months; k++) {
+      // Sorting in place is safe: the slab is ours and dropped after this loop.
+      const runs = slab.values.subarray(k * slab.runs, (k + 1) * slab.runs).sort();
+      const month = slab.firstMonth + k;
+      yield { metric: name, month, date: monthLabel(start, month), ...summariseSorted(runs) };
+    }
+  }
+}

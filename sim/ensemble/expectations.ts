@@ -1,0 +1,125 @@
+/**
+ * Scenario expectations (MODEL.md section 11, `expect`): the fraction of
+ * runs in which "metric op value" holds at a month, its 95 % Wilson
+ * interval, and the verdict: pass when the fraction reaches the required
+ * probability.
+ */
+import type { CompiledScenario } from '../model/compile.js';
+import type { ComparisonOp, ExpectationSpec } from '../scenario/schema.js';
+import { UsageError } from '../errors.js';
+import { monthIndex, monthLabel } from '../calendar.js';
+import { closeNames } from './close-names.js';
+import { expectationMonthOutside, unknownExpectationMetric } from './messages.js';
+import { wilsonInterval } from './wilson.js';
+
+/** One value of every run: metric index into `metricNames`, month index t (0-based). */
+export interface MetricCell {
+  metric: number;
+  month: number;
+}
+
+/** Returns, for each cell, its value in every run (index = run). */
+export type CellReader = (cells: readonly MetricCell[]) => Float64Array[];
+
+/** An expectation located in the run's metric matrix. */
+export interface ResolvedExpectation {
+  spec: ExpectationSpec;
+  cell: MetricCell;
+}
+
+export interface ExpectationResult {
+  name: string;
+  metric: string;
+  /** As written: `YYYY-MM` or `end`. */
+  at: string;
+  /** Month index t (0-based) that `at` names. */
+  month: number;
+  op: ComparisonOp;
+  value: number;
+  /** Required fraction of runs, 0–1. */
+  probability: number;
+  /** Runs in which it holds. */
+  holds: number;
+  runs: number;
+  /** holds / runs, 0–1. */
+  fraction: number;
+  /** 95 % Wilson interval of the fraction, 0–1. */
+  low: number;
+  high: number;
+  pass: boolean;
+}
+
+/**
+ * Locates each expectation's metric and month; throws one UsageError naming
+ * every expectation that cannot be located (unknown metric, month outside
+ * the run). Call before running, so a typo costs no compute.
+ */
+export function resolveExpectations(
+  compiled: CompiledScenario,
+  specs: readonly ExpectationSpec[] = compiled.scenario.expect,
+): ResolvedExpectation[] {
+  const problems: string[] = [];
+  const resolved: ResolvedExpectation[] = [];
+  const last = compiled.months - 1;
+  for (const spec of specs) {
+    const metric = compiled.metricNames.indexOf(spec.metric);
+    const month = spec.at === 'end' ? last : monthIndex(compiled.start, spec.at);
+    if (metric < 0)
+      problems.push(unknownExpectationMetric(spec.name, spec.metric, closeNames(spec.metric, compiled.metricNames)));
+    if (!(month >= 0 && month <= last))
+      problems.push(expectationMonthOutside(spec.name, spec.at, compiled.start, monthLabel(compiled.start, last)));
+    resolved.push({ spec, cell: { metric, month } });
+  }
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  return resolved;
+}
+
+/** Whether `x op value` holds; NaN never holds. */
+export function compare(x: number, op: ComparisonOp, value: number): boolean {
+  switch (op) {
+    case '>=':
+      return x >= value;
+    case '>':
+      return x > value;
+    case '<=':
+      return x <= value;
+    case '<':
+      return x < value;
+    case '==':
+      return x === value;
+  }
+}
+
+/** Evaluates located expectations across all runs, reading their cells in one pass. */
+export function evaluateExpectations(resolved: readonly ResolvedExpectation[], read: CellReader): ExpectationResult[] {
+  if (resolved.length === 0) return [];
+  const columns = read(resolved.map((r) => r.cell));
+  return resolved.map(({ spec, cell }, i) => {
+    const values = columns[i];
+    let holds = 0;
+    for (let r = 0; r < values.length; r++) if (compare(values[r], spec.op, spec.value)) holds++;
+    const runs = values.length;
+    const fraction = runs > 0 ? holds / runs : NaN;
+    const { low, high } = wilsonInterval(holds, runs);
+    return {
+      name: spec.name,
+      metric: spec.metric,
+      at: spec.at,
+      month: cell.month,
+      op: spec.op,
+      value: spec.value,
+      probability: spec.probability,
+      holds,
+      runs,
+      fraction,
+      low,
+      high,
+      pass: fraction >= spec.probability,
+    };
+  });
+}
+
+/** resolveExpectations then evaluateExpectations: the scenario's verdicts from its runs. */
+export function checkExpectations(compiled: CompiledScenario, read: CellReader): ExpectationResult[] {
+  return evaluateExpectations(resolveExpectations(compiled), read);
+}

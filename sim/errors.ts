@@ -1,0 +1,47 @@
+/**
+ * Typed errors of the library. The library throws; only the CLI prints
+ * and picks exit codes (2 for bad input, see sim/cli).
+ */
+
+/** One problem in a scenario file, located for the user. */
+export interface Diagnostic {
+  /** The file as the user named it (relative paths stay relative). */
+  file: string;
+  /** 1-based line; 0 when the problem has no place in the file. */
+  line: number;
+  /** Dotted path with ids, e.g. `providers.zhipu.price` or `providers[2].price`. */
+  path: string;
+  message: string;
+}
+
+/** `scenarios/x.yaml:14: providers[2].price: expected a number ≥ 0 …` */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
+  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
+
+/** Bad input: a scenario (or flag) that cannot be run. Carries every problem found. */
+export class ScenarioError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'ScenarioError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Bad input that is not inside a scenario file (a flag, a missing folder). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The model reached a state it cannot continue from (e.g. a negative price from an expression). */
+export class ModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The library's face. A scenario goes
+ *
+ *   loadScenario → compile → runReplication (one run, month by month via step)
+ *                          → writeResultFolder (an ensemble, to disk)
+ *
+ * Everything here is deterministic given the scenario and its seed.
+ */
+export { loadScenario, parseScenario, type LoadedScenario } from './scenario/load.js';
+export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario/schema.js';
+export { compile, type CompiledScenario } from './model/compile.js';
+export { initWorld, runReplication } from './model/replication.js';
+export { step } from './model/step.js';
+export { metricFamilies, type MetricFamily } from './model/metrics.js';
+export { runEnsemble } from './ensemble/ensemble.js';
+export { checkExpectations, type ExpectationResult } from './ensemble/expectations.js';
+export { readResultFolder, writeResultFolder } from './output/result-folder.js';
+export { ModelError, ScenarioError, UsageError, formatDiagnostic, type Diagnostic } from './errors.js';

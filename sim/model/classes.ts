@@ -1,0 +1,78 @@
+/**
+ * Startup classes (MODEL.md section 6) as parallel arrays indexed by class
+ * code, so the startup loops read `hazard[cls[i]]` instead of chasing
+ * objects. A `set` on a class field builds a new table (sim/model/events.ts).
+ */
+import type { ClassSpec } from '../scenario/schema.js';
+
+export interface ClassTable {
+  readonly ids: readonly string[];
+  readonly share: Float64Array;
+  readonly cashMedian: Float64Array;
+  readonly cashSigma: Float64Array;
+  readonly revenueMedian: Float64Array;
+  readonly revenueSigma: Float64Array;
+  readonly opexMedian: Float64Array;
+  readonly opexSigma: Float64Array;
+  readonly tokensMedian: Float64Array;
+  readonly tokensSigma: Float64Array;
+  readonly growthMean: Float64Array;
+  readonly growthSd: Float64Array;
+  readonly switchMedian: Float64Array;
+  readonly switchSigma: Float64Array;
+  /** Monthly exogenous failure probability. */
+  readonly hazard: Float64Array;
+  readonly disruptionMonths: Float64Array;
+  readonly disruptionLoss: Float64Array;
+  /** Monthly probability of re-choosing a provider. */
+  readonly reconsider: Float64Array;
+  /** Logit λ_s. */
+  readonly precision: Float64Array;
+  /** Network weight γ_s. */
+  readonly network: Float64Array;
+  /** η_s. */
+  readonly qualityElasticity: Float64Array;
+  readonly fundingProbability: Float64Array;
+  readonly fundingMonths: Float64Array;
+}
+
+export function classTable(classes: Record<string, ClassSpec>): ClassTable {
+  const ids = Object.keys(classes);
+  const col = (f: (c: ClassSpec) => number) => Float64Array.from(ids, (id) => f(classes[id]));
+  return {
+    ids,
+    share: col((c) => c.share),
+    cashMedian: col((c) => c.cash.median),
+    cashSigma: col((c) => c.cash.sigma),
+    revenueMedian: col((c) => c.revenue.median),
+    revenueSigma: col((c) => c.revenue.sigma),
+    opexMedian: col((c) => c.opex.median),
+    opexSigma: col((c) => c.opex.sigma),
+    tokensMedian: col((c) => c.tokens.median),
+    tokensSigma: col((c) => c.tokens.sigma),
+    growthMean: col((c) => c.growth.mean),
+    growthSd: col((c) => c.growth.sd),
+    switchMedian: col((c) => c.switchCost.median),
+    switchSigma: col((c) => c.switchCost.sigma),
+    hazard: col((c) => c.hazard),
+    disruptionMonths: col((c) => c.disruption.months),
+    disruptionLoss: col((c) => c.disruption.loss),
+    reconsider: col((c) => c.reconsider),
+    precision: col((c) => c.precision),
+    network: col((c) => c.network),
+    qualityElasticity: col((c) => c.qualityElasticity),
+    fundingProbability: col((c) => c.funding.probability),
+    fundingMonths: col((c) => c.funding.months),
+  };
+}
+
+/** Picks a class code from a uniform by the classes' shares. */
+export function drawClass(table: ClassTable, u: number): number {
+  let acc = 0;
+  const last = table.ids.length - 1;
+  for (let s = 0; s < last; s++) {
+    acc += table.share[s];
+    if (u < acc) return s;
+  }
+  return last;
+}

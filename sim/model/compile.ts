@@ -1,0 +1,269 @@
+/**
+ * Scenario → CompiledScenario: everything that is the same in every
+ * replication, worked out once. Provider fields and `set` values become
+ * compiled rules, events become per-month action lists, classes become
+ * arrays, and the metric columns are laid out (sim/model/metrics.ts).
+ *
+ * The compiled scenario is immutable; each replication builds its own
+ * mutable World from it (sim/model/world.ts).
+ */
+import { monthIndex } from '../calendar.js';
+import { ModelError } from '../errors.js';
+import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
+import { classTable, type ClassTable } from './classes.js';
+import { compileField, compileNumberOrExpression, type DynamicField, type FieldRule, type NumberRule } from './fields.js';
+import { metricLayout, type MetricLayout } from './metrics.js';
+
+export interface ProviderFunding {
+  readonly below: NumberRule;
+  readonly probability: NumberRule;
+  readonly amount: NumberRule;
+}
+
+export interface ProviderTemplate {
+  readonly id: string;
+  readonly name: string;
+  readonly rules: Readonly<Record<DynamicField, FieldRule | null>>;
+  /** USD. */
+  readonly cash: number;
+  /** Bit s set when the provider serves class s. */
+  readonly serves: number;
+  readonly funding: ProviderFunding | null;
+  /** Active at t = 0 (declared under `providers`, not by an `enter` event). */
+  readonly activeAtStart: boolean;
+}
+
+export const Eligible = { migrants: 0, new: 1, all: 2 } as const;
+
+export interface CampaignTemplate {
+  readonly provider: number;
+  /** First and last month (inclusive) it runs. */
+  readonly from: number;
+  readonly until: number;
+  /** Million free tokens per grant. */
+  readonly grant: number;
+  /** Months a grant lasts. */
+  readonly validity: number;
+  readonly eligible: (typeof Eligible)[keyof typeof Eligible];
+  /** fromProviders[j] = 1 when leaving j makes a startup a migrant. */
+  readonly fromProviders: Uint8Array;
+  /** Fraction 0–1 of the switching cost spared. */
+  readonly support: number;
+  /** Million tokens; Infinity when unlimited. */
+  readonly budget: number;
+}
+
+/** One thing an event does (MODEL.md section 7), in file order within its month. */
+export type Action =
+  | { readonly kind: 'exit'; readonly provider: number }
+  | { readonly kind: 'enter'; readonly provider: number }
+  | { readonly kind: 'campaign'; readonly campaign: number }
+  | { readonly kind: 'setField'; readonly provider: number; readonly field: DynamicField; readonly rule: FieldRule }
+  | { readonly kind: 'setServes'; readonly provider: number; readonly serves: number }
+  | { readonly kind: 'setFunding'; readonly provider: number; readonly funding: ProviderFunding | null }
+  | { readonly kind: 'setGlobal'; readonly name: 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'; readonly value: number }
+  | { readonly kind: 'setClasses'; readonly classes: ClassTable; readonly rederiveSwitchCost: boolean; readonly rederiveGrowth: boolean };
+
+export interface CompiledScenario {
+  readonly scenario: Scenario;
+  /** Metric names in column order (MODEL.md section 8). */
+  readonly metricNames: readonly string[];
+  readonly layout: MetricLayout;
+  readonly months: number;
+  /** `YYYY-MM` of t = 0. */
+  readonly start: string;
+  readonly providers: readonly ProviderTemplate[];
+  readonly classes: ClassTable;
+  readonly campaigns: readonly CampaignTemplate[];
+  /** actions[t]: the month's event actions in file order. */
+  readonly actions: readonly (readonly Action[])[];
+  /** initialChoice[s]: cumulative provider shares for class s, or null to choose by logit. */
+  readonly initialShares: readonly (Float64Array | null)[];
+}
+
+const MAX_CLASSES = 30; // class sets are bitmasks in a 32-bit integer
+
+export function compile(scenario: Scenario): CompiledScenario {
+  const classIds = Object.keys(scenario.classes);
+  if (classIds.length > MAX_CLASSES) throw new ModelError(`at most ${MAX_CLASSES} startup classes are supported, got ${classIds.length}`);
+  const allClasses = (1 << classIds.length) - 1;
+  const servesMask = (serves: readonly string[] | undefined) =>
+    serves === undefined ? allClasses : serves.reduce((m, id) => m | (1 << classIds.indexOf(id)), 0);
+
+  const specs: { spec: ProviderSpec; activeAtStart: boolean }[] = scenario.providers.map((spec) => ({ spec, activeAtStart: true }));
+  for (const e of scenario.events) if (e.enter) specs.push({ spec: e.enter, activeAtStart: false });
+  const ids = specs.map((p) => p.spec.id);
+  const indexOf = (id: string) => {
+    const j = ids.indexOf(id);
+    if (j < 0) throw new ModelError(`unknown provider "${id}"`);
+    return j;
+  };
+
+  const providers: ProviderTemplate[] = specs.map(({ spec, activeAtStart }) => ({
+    id: spec.id,
+    name: spec.name ?? spec.id,
+    rules: {
+      price: compileField(spec.price),
+      quality: compileField(spec.quality),
+      unitCost: compileField(spec.unitCost),
+      fixedCost: compileField(spec.fixedCost ?? 0),
+      exitRisk: spec.exitRisk === undefined ? null : compileField(spec.exitRisk),
+    },
+    cash: spec.cash,
+    serves: servesMask(spec.serves),
+    funding: compileFunding(spec.funding),
+    activeAtStart,
+  }));
+
+  const months = scenario.months;
+  const actions: Action[][] = Array.from({ length: months }, () => []);
+  const campaigns: CampaignTemplate[] = [];
+  let classes: Record<string, ClassSpec> = scenario.classes;
+  // Funding as it stands after each set, so a set of one funding field keeps the others.
+  const funding = specs.map(({ spec }) => spec.funding ?? null);
+  for (const e of scenario.events) {
+    if (e.drop || e.at === undefined) continue;
+    const t = monthIndex(scenario.start, e.at);
+    if (t < 0 || t >= months) continue; // outside the run: no effect
+    const here = actions[t];
+    if (e.exit !== undefined) here.push({ kind: 'exit', provider: indexOf(e.exit) });
+    if (e.enter) here.push({ kind: 'enter', provider: indexOf(e.enter.id) });
+    if (e.campaign) {
+      campaigns.push(compileCampaign(e.campaign, t, scenario.start, ids.length, indexOf));
+      here.push({ kind: 'campaign', campaign: campaigns.length - 1 });
+    }
+    for (const [path, value] of Object.entries(e.set ?? {})) {
+      const action = compileSet(path, value, indexOf, servesMask, classes, funding);
+      if (action.kind === 'setClasses') classes = action.next;
+      here.push(action.kind === 'setClasses' ? action.action : action);
+    }
+  }
+
+  const layout = metricLayout(ids, classIds);
+  return {
+    scenario,
+    metricNames: layout.names,
+    layout,
+    months,
+    start: scenario.start,
+    providers,
+    classes: classTable(scenario.classes),
+    campaigns,
+    actions,
+    initialShares: initialShares(scenario, classIds, ids, providers),
+  };
+}
+
+function compileFunding(f: ProviderSpec['funding']): ProviderFunding | null {
+  if (!f) return null;
+  return {
+    below: compileNumberOrExpression(f.below),
+    probability: compileNumberOrExpression(f.probability),
+    amount: compileNumberOrExpression(f.amount),
+  };
+}
+
+function compileCampaign(
+  c: CampaignSpec,
+  t: number,
+  start: string,
+  providerCount: number,
+  indexOf: (id: string) => number,
+): CampaignTemplate {
+  const fromProviders = new Uint8Array(providerCount);
+  for (const id of c.from ?? []) fromProviders[indexOf(id)] = 1;
+  return {
+    provider: indexOf(c.provider),
+    from: t,
+    until: c.until === undefined ? Infinity : monthIndex(start, c.until),
+    grant: c.grant,
+    validity: c.validity,
+    eligible: Eligible[c.eligible],
+    fromProviders,
+    support: c.support ?? 0,
+    budget: c.budget ?? Infinity,
+  };
+}
+
+type CompiledSet =
+  | Exclude<Action, { kind: 'setClasses' }>
+  | { kind: 'setClasses'; action: Action; next: Record<string, ClassSpec> };
+
+/** A `set` path (MODEL.md section 9, "Paths" and "set") as an action. */
+function compileSet(
+  path: string,
+  value: unknown,
+  indexOf: (id: string) => number,
+  servesMask: (s: readonly string[] | undefined) => number,
+  classes: Record<string, ClassSpec>,
+  funding: (ProviderSpec['funding'] | null)[],
+): CompiledSet {
+  const parts = path.split('.');
+  const num = () => value as number;
+  if (path === 'horizon' || path === 'qualityReference') return { kind: 'setGlobal', name: path, value: num() };
+  if (path === 'startups.entry.rate') return { kind: 'setGlobal', name: 'entryRate', value: num() };
+  if (path === 'startups.entry.qualityElasticity') return { kind: 'setGlobal', name: 'entryElasticity', value: num() };
+  if (parts[0] === 'providers' && parts.length >= 3) {
+    const provider = indexOf(parts[1]);
+    const field = parts[2];
+    if (parts.length === 3 && (field === 'price' || field === 'quality' || field === 'unitCost' || field === 'fixedCost' || field === 'exitRisk'))
+      return { kind: 'setField', provider, field, rule: compileField(value as never) };
+    if (parts.length === 3 && field === 'serves') return { kind: 'setServes', provider, serves: servesMask(value as string[]) };
+    if (field === 'funding' && (parts.length === 3 || parts.length === 4)) {
+      const current = funding[provider];
+      const next = parts.length === 3 ? (value as ProviderSpec['funding'] | null) : current && { ...current, [parts[3]]: value };
+      funding[provider] = next ?? null;
+      return { kind: 'setFunding', provider, funding: compileFunding(next ?? undefined) };
+    }
+  }
+  if (parts[0] === 'classes' && parts.length >= 3 && parts[1] in classes) {
+    const next = structuredClone(classes);
+    setIn(next[parts[1]] as unknown as Record<string, unknown>, parts.slice(2), value);
+    const field = parts[2];
+    return {
+      kind: 'setClasses',
+      next,
+      action: {
+        kind: 'setClasses',
+        classes: classTable(next),
+        rederiveSwitchCost: field === 'switchCost',
+        rederiveGrowth: field === 'growth',
+      },
+    };
+  }
+  throw new ModelError(`cannot set "${path}"`);
+}
+
+function setIn(target: Record<string, unknown>, parts: string[], value: unknown): void {
+  let node = target;
+  for (const key of parts.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[parts[parts.length - 1]] = value;
+}
+
+/**
+ * Cumulative initial-provider shares per class (MODEL.md section 9,
+ * "serves"): over the providers that serve the class, renormalised.
+ */
+function initialShares(
+  scenario: Scenario,
+  classIds: readonly string[],
+  ids: readonly string[],
+  providers: readonly ProviderTemplate[],
+): (Float64Array | null)[] {
+  const given = scenario.startups.initialProviders;
+  return classIds.map((cls, s) => {
+    if (!given) return null;
+    const perClass = typeof Object.values(given)[0] === 'object';
+    const map = (perClass ? given[cls] : given) as Record<string, number> | undefined;
+    if (!map) return null;
+    const weights = new Float64Array(ids.length);
+    for (const [id, w] of Object.entries(map)) {
+      const j = ids.indexOf(id);
+      if (j >= 0 && providers[j].activeAtStart && providers[j].serves & (1 << s)) weights[j] = w;
+    }
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (!(total > 0)) throw new ModelError(`initialProviders give class "${cls}" no provider that serves it`);
+    let acc = 0;
+    return weights.map((w) => (acc += w / total));
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Births: the t = 0 population (MODEL.md section 6) and monthly Poisson
+ * entry (section 3, step 3). A newborn draws its class and attributes from
+ * its own key (purpose, month, birth index), so births never shift anyone
+ * else's random numbers.
+ */
+import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
+import { poisson, standardNormal } from '../rng/distributions.js';
+import { permutation } from '../rng/permutation.js';
+import { drawClass } from './classes.js';
+import { applyChoice, choose } from './choice.js';
+import { setProviderFields, seedStaticValues } from './providers.js';
+import { INITIAL_COHORT, NO_PROVIDER, reserve } from './startups.js';
+import { choosersBuffer, type World } from './world.js';
+
+/** Appends one startup born in `month` (INITIAL_COHORT for t = 0's population) and returns its index. */
+function bear(world: World, month: number, born: number): number {
+  const st = world.startups;
+  const cl = world.classes;
+  reserve(st, 1);
+  const i = st.count++;
+  const key = drawKey(world.key, Purpose.attributes, month, i);
+  const s = drawClass(cl, uniform(key, 0));
+  const lognormal = (median: number, sigma: number, k: number) => median * Math.exp(sigma * standardNormal(key, k));
+  st.cls[i] = s;
+  st.cash[i] = lognormal(cl.cashMedian[s], cl.cashSigma[s], 1);
+  st.revenue[i] = lognormal(cl.revenueMedian[s], cl.revenueSigma[s], 2);
+  st.opex[i] = lognormal(cl.opexMedian[s], cl.opexSigma[s], 3);
+  st.tokens[i] = lognormal(cl.tokensMedian[s], cl.tokensSigma[s], 4);
+  const gz = standardNormal(key, 5);
+  st.growthZ[i] = gz;
+  st.growthFactor[i] = Math.exp(cl.growthMean[s] + cl.growthSd[s] * gz);
+  st.switchZ[i] = standardNormal(key, 6);
+  st.provider[i] = NO_PROVIDER;
+  st.initialProvider[i] = NO_PROVIDER;
+  st.alive[i] = 1;
+  st.cause[i] = 0;
+  st.born[i] = born;
+  st.free[i] = 0;
+  st.freeProvider[i] = NO_PROVIDER;
+  st.freeUntil[i] = -1;
+  st.disruptedUntil[i] = -1;
+  world.alive++;
+  return i;
+}
+
+/**
+ * Creates `startups.initial` startups and gives each its provider at t = 0:
+ * drawn from `initialProviders` when given, else by the logit with fields
+ * evaluated for t = 0, shares 0, no campaigns, x = 0 and no switching cost
+ * (MODEL.md section 9). Leaves the initial population's shares in place as
+ * month 0's `share_j(t−1)`.
+ */
+export function createInitialPopulation(world: World): void {
+  const n = world.compiled.scenario.startups.initial;
+  const st = world.startups;
+  for (let j = 0; j < world.providerCount; j++) seedStaticValues(world, j);
+  for (let i = 0; i < n; i++) bear(world, 0, INITIAL_COHORT);
+  const byLogit = world.compiled.initialShares.some((shares) => shares === null);
+  if (byLogit) {
+    setProviderFields(world);
+    world.providers.exitRisk.fill(0);
+  }
+  const cohort = world.cohort;
+  const P = world.providerCount;
+  const initialProvider = streamOf(world.key, Purpose.initialProvider, 0);
+  for (let i = 0; i < n; i++) {
+    const s = st.cls[i];
+    const u = uniform(keyOf(initialProvider, i), 0);
+    const shares = world.compiled.initialShares[s];
+    const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, u);
+    st.provider[i] = j;
+    st.initialProvider[i] = j;
+    cohort.size++;
+    cohort.sizeByClass[s]++;
+    if (j !== NO_PROVIDER) {
+      cohort.sizeByClassOn[s * P + j]++;
+      world.month.tokens[j] += st.tokens[i];
+    }
+  }
+  for (let j = 0; j < world.providerCount; j++) seedStaticValues(world, j);
+}
+
+function pickCumulative(cumulative: Float64Array, u: number): number {
+  let last = NO_PROVIDER;
+  for (let j = 0; j < cumulative.length; j++) {
+    const previous = j === 0 ? 0 : cumulative[j - 1];
+    if (cumulative[j] > previous) {
+      last = j;
+      if (u < cumulative[j]) return j;
+    }
+  }
+  return last;
+}
+
+/**
+ * Step 3: Poisson(E(t)) entrants, E(t) = rate · (Qmax / q_ref)^elasticity
+ * with Qmax the class-share-weighted best quality on offer; each chooses a
+ * provider, in a random order of the month's entrants (budgets).
+ */
+export function enterStartups(world: World): void {
+  const p = world.providers;
+  const cl = world.classes;
+  const P = world.providerCount;
+  let anyActive = false;
+  let qmax = 0;
+  for (let s = 0; s < cl.ids.length; s++) {
+    let best = 0;
+    for (let j = 0; j < P; j++) if (p.active[j] && p.serves[j] & (1 << s) && p.quality[j] > best) best = p.quality[j];
+    qmax += cl.share[s] * best;
+  }
+  for (let j = 0; j < P; j++) if (p.active[j]) anyActive = true;
+  if (!anyActive || world.entryRate <= 0) return;
+  const mean = world.entryRate * Math.pow(qmax / world.qualityReference, world.entryElasticity);
+  const n = poisson(drawKey(world.key, Purpose.entryCount, world.t, 0), mean);
+  if (n === 0) return;
+  const first = world.startups.count;
+  for (let k = 0; k < n; k++) bear(world, world.t, world.t);
+  const order = permutation(drawKey(world.key, Purpose.entryOrder, world.t, 0), n, choosersBuffer(world, n));
+  const choice = streamOf(world.key, Purpose.choice, world.t);
+  for (let k = 0; k < n; k++) {
+    const i = first + order[k];
+    applyChoice(world, i, choose(world, i, NO_PROVIDER, uniform(keyOf(choice, i), 0)), false);
+  }
+  world.month.entered = n;
+}

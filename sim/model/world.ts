@@ -1,0 +1,186 @@
+/**
+ * The mutable state of one replication: the compiled scenario it runs,
+ * its random key, the startups' arrays, the providers' arrays, the running
+ * campaigns, this month's flows and the cumulative counters behind the
+ * metrics. `createWorld` also builds the t = 0 population (MODEL.md
+ * section 6, "Initial startups").
+ */
+import type { ExpressionScope } from '../scenario/expression.js';
+import { replicationKey, type ReplicationKey } from '../rng/keyed.js';
+import type { ClassTable } from './classes.js';
+import type { CompiledScenario, ProviderFunding } from './compile.js';
+import { dynamicFields, type DynamicField, type FieldRule } from './fields.js';
+import { createStartupTable, type StartupTable } from './startups.js';
+
+export interface ProviderState {
+  active: Uint8Array;
+  /** Active at the end of last month (for lowestPrice and exit risk). */
+  wasActive: Uint8Array;
+  /** Goes bankrupt at the start of next month (MODEL.md section 3, step 8). */
+  bankrupt: Uint8Array;
+  /** USD per million tokens. */
+  price: Float64Array;
+  quality: Float64Array;
+  /** USD per million tokens served. */
+  unitCost: Float64Array;
+  /** USD per month. */
+  fixedCost: Float64Array;
+  /** x_j: perceived probability of exit within the horizon. */
+  exitRisk: Float64Array;
+  /** USD. */
+  cash: Float64Array;
+  /** USD, this month's revenue − costs (read next month as "last month's"). */
+  profit: Float64Array;
+  /** 1 once the provider has closed a month's accounts in this market. */
+  hasHistory: Uint8Array;
+  /** Customer and token shares of the last recorded month (network term, expressions). */
+  customerShare: Float64Array;
+  tokenShare: Float64Array;
+  serves: Int32Array;
+  rules: (FieldRule | null)[][];
+  /** The month each rule took effect (its `initial` applies then). */
+  ruleFirst: Int32Array[];
+  funding: (ProviderFunding | null)[];
+}
+
+/** This month's flows, reset in step 1. */
+export interface MonthFlows {
+  tokens: Float64Array;
+  revenue: Float64Array;
+  cost: Float64Array;
+  customers: Float64Array;
+  entered: number;
+  deathsRunway: number;
+  deathsHazard: number;
+  deathsStranded: number;
+  switchesVoluntary: number;
+  switchesForced: number;
+  freeTokens: number;
+}
+
+export interface Cohort {
+  size: number;
+  deadTotal: number;
+  sizeByClass: Float64Array;
+  deadByClass: Float64Array;
+  /** [class * providers + provider at t = 0] */
+  sizeByClassOn: Float64Array;
+  deadByClassOn: Float64Array;
+}
+
+export interface World {
+  readonly compiled: CompiledScenario;
+  readonly replication: number;
+  readonly key: ReplicationKey;
+  readonly providerCount: number;
+  /** The month being stepped. */
+  t: number;
+  classes: ClassTable;
+  horizon: number;
+  qualityReference: number;
+  entryRate: number;
+  entryElasticity: number;
+  readonly startups: StartupTable;
+  /** Startups alive now. */
+  alive: number;
+  readonly providers: ProviderState;
+  /** Million tokens left in each campaign's budget; Infinity when unlimited. */
+  readonly budgetLeft: Float64Array;
+  readonly campaignStarted: Uint8Array;
+  readonly month: MonthFlows;
+  readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number };
+  readonly cohort: Cohort;
+  /** (q_j / q_ref)^η_s for this month: [class * providers + provider]. */
+  readonly qualityFactor: Float64Array;
+  /** Reused buffers, so the step allocates nothing. */
+  readonly scratch: Float64Array;
+  readonly utilities: Float64Array;
+  readonly scope: ExpressionScope;
+  choosers: Int32Array;
+}
+
+export function createWorld(compiled: CompiledScenario, replication: number): World {
+  const s = compiled.scenario;
+  const P = compiled.providers.length;
+  const C = compiled.classes.ids.length;
+  const templates = compiled.providers;
+  const perProvider = () => new Float64Array(P);
+  const expectedEntrants = Math.ceil(s.startups.entry.rate * compiled.months * 1.25);
+  const world: World = {
+    compiled,
+    replication,
+    key: replicationKey(s.seed, replication),
+    providerCount: P,
+    t: 0,
+    classes: compiled.classes,
+    horizon: s.horizon,
+    qualityReference: s.qualityReference,
+    entryRate: s.startups.entry.rate,
+    entryElasticity: s.startups.entry.qualityElasticity,
+    startups: createStartupTable(s.startups.initial + expectedEntrants),
+    alive: 0,
+    providers: {
+      active: Uint8Array.from(templates, (p) => (p.activeAtStart ? 1 : 0)),
+      wasActive: new Uint8Array(P),
+      bankrupt: new Uint8Array(P),
+      price: perProvider(),
+      quality: perProvider(),
+      unitCost: perProvider(),
+      fixedCost: perProvider(),
+      exitRisk: perProvider(),
+      cash: Float64Array.from(templates, (p) => p.cash),
+      profit: perProvider(),
+      hasHistory: new Uint8Array(P),
+      customerShare: perProvider(),
+      tokenShare: perProvider(),
+      serves: Int32Array.from(templates, (p) => p.serves),
+      rules: templates.map((p) => dynamicFields.map((f) => p.rules[f])),
+      ruleFirst: templates.map(() => new Int32Array(dynamicFields.length)),
+      funding: templates.map((p) => p.funding),
+    },
+    budgetLeft: Float64Array.from(compiled.campaigns, (c) => c.budget),
+    campaignStarted: new Uint8Array(compiled.campaigns.length),
+    month: {
+      tokens: perProvider(),
+      revenue: perProvider(),
+      cost: perProvider(),
+      customers: perProvider(),
+      entered: 0,
+      deathsRunway: 0,
+      deathsHazard: 0,
+      deathsStranded: 0,
+      switchesVoluntary: 0,
+      switchesForced: 0,
+      freeTokens: 0,
+    },
+    totals: { deaths: 0, flows: new Float64Array(P * P), exitedBankrupt: 0, exitedEvent: 0 },
+    cohort: {
+      size: 0,
+      deadTotal: 0,
+      sizeByClass: new Float64Array(C),
+      deadByClass: new Float64Array(C),
+      sizeByClassOn: new Float64Array(C * P),
+      deadByClassOn: new Float64Array(C * P),
+    },
+    qualityFactor: new Float64Array(C * P),
+    scratch: new Float64Array(P),
+    utilities: new Float64Array(P),
+    scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0 },
+    choosers: new Int32Array(1024),
+  };
+  return world;
+}
+
+export function fieldIndex(field: DynamicField): number {
+  return dynamicFields.indexOf(field);
+}
+
+/** The world's reusable index buffer, grown (contents kept) to hold at least n. */
+export function choosersBuffer(world: World, n: number): Int32Array {
+  if (world.choosers.length < n) {
+    const grown = new Int32Array(Math.max(n, world.choosers.length * 2));
+    grown.set(world.choosers);
+    world.choosers = grown;
+  }
+  return world.choosers;
+}

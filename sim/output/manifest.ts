@@ -1,0 +1,89 @@
+/**
+ * manifest.json: what was run, with what, and how long it took. It is the
+ * only file of a result folder with timestamps and durations, so every other
+ * file is byte-identical across repeated runs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Scenario } from '../scenario/schema.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const RESULT_FORMAT = 'shakeout-result/1';
+
+export interface Manifest {
+  format: typeof RESULT_FORMAT;
+  shakeoutVersion: string;
+  scenarioName: string | null;
+  /** The resolved scenario (extends merged, defaults filled in). */
+  scenario: Scenario;
+  /** SHA-256 of canonicalJson(scenario). */
+  scenarioSha256: string;
+  seed: number | string;
+  runs: number;
+  months: number;
+  /** `YYYY-MM` of t = 0. */
+  start: string;
+  /** The command line, program name first. */
+  command: string[];
+  /** `process.version`, e.g. `v20.20.2`. */
+  nodeVersion: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** Seconds from the start of the run to the writing of the manifest. */
+  wallTimeSeconds: number;
+  /** Other files of the folder, relative, `/`-separated, sorted. */
+  files: string[];
+}
+
+export interface ManifestInput {
+  scenario: Scenario;
+  runs: number;
+  months: number;
+  start: string;
+  command: readonly string[];
+  /** Seconds. */
+  wallTimeSeconds: number;
+  files: readonly string[];
+  /** Default: now. */
+  createdAt?: Date;
+}
+
+let version: string | undefined;
+
+/** The `version` of the shakeout package.json above this module (source or dist alike). */
+export function shakeoutVersion(): string {
+  if (version !== undefined) return version;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'shakeout') return (version = pkg.version ?? 'unknown');
+    }
+    const up = dirname(dir);
+    if (up === dir) return (version = 'unknown');
+    dir = up;
+  }
+}
+
+/** The manifest of a finished result folder. */
+export function buildManifest(input: ManifestInput): Manifest {
+  return {
+    format: RESULT_FORMAT,
+    shakeoutVersion: shakeoutVersion(),
+    scenarioName: input.scenario.name ?? null,
+    scenario: input.scenario,
+    scenarioSha256: sha256Hex(canonicalJson(input.scenario)),
+    seed: input.scenario.seed,
+    runs: input.runs,
+    months: input.months,
+    start: input.start,
+    command: [...input.command],
+    nodeVersion: process.version,
+    createdAt: (input.createdAt ?? new Date()).toISOString(),
+    wallTimeSeconds: Math.round(input.wallTimeSeconds * 1000) / 1000,
+    files: [...input.files].sort(),
+  };
+}

@@ -1,0 +1,69 @@
+/** summary.md: the summary as a short report a reader can take in at a glance. */
+import type { ComparisonOp } from '../scenario/schema.js';
+import type { Band, Summary } from './summary.js';
+
+export const SUMMARY_MD_FILE = 'summary.md';
+
+/** Rounded for reading (the CSV and JSON files keep every digit); NaN is a dash. */
+export function readableNumber(x: number): string {
+  if (Number.isNaN(x)) return '–';
+  if (Number.isInteger(x) || Math.abs(x) >= 100) return String(Math.round(x) || 0);
+  return String(Number(x.toPrecision(3)) || 0);
+}
+
+const OP_TEXT: Record<ComparisonOp, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '==': '=' };
+
+function range(b: Band): string {
+  return `${readableNumber(b.p05)} – ${readableNumber(b.p95)}`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)];
+}
+
+/** The markdown text of summary.md. */
+export function summaryMarkdown(s: Summary): string {
+  const out: string[] = [];
+  out.push(`# ${s.scenario ?? 'Unnamed scenario'}`, '');
+  out.push(`${s.runs} run${s.runs === 1 ? '' : 's'} of ${s.months} months, ${s.start} to ${s.end}, seed ${s.seed}.`);
+  out.push('Ranges are the 90 % range across runs (5th to 95th percentile).', '');
+
+  if (s.hhiTokens.length) {
+    out.push('## Market concentration', '', 'HHI of tokens served (0–10 000).', '');
+    out.push(...table(['month', 'date', 'mean', '90 % range'], s.hhiTokens.map((b) => [`t = ${b.month}`, b.date, readableNumber(b.mean), range(b)])), '');
+  }
+
+  if (s.cohortDead || s.cohortDeadByClass.length) {
+    const at = s.cohortDead ?? s.cohortDeadByClass[0];
+    out.push('## Deaths in the starting cohort', '', `Fraction of the t = 0 startups dead by t = ${at.month} (${at.date}).`, '');
+    const rows = s.cohortDeadByClass.map((b) => [b.class, readableNumber(b.mean), range(b)]);
+    if (s.cohortDead) rows.unshift(['all', readableNumber(s.cohortDead.mean), range(s.cohortDead)]);
+    out.push(...table(['class', 'mean', '90 % range'], rows), '');
+  }
+
+  if (s.providersActive) {
+    const b = s.providersActive;
+    out.push('## Providers at the end', '');
+    out.push(`Active providers at t = ${b.month} (${b.date}): mean ${readableNumber(b.mean)}, median ${readableNumber(b.p50)}, 90 % range ${range(b)}.`, '');
+  }
+
+  out.push('## Expectations', '');
+  if (s.expectations.length === 0) out.push('The scenario states no expectations.', '');
+  else {
+    const rows = s.expectations.map((e) => [
+      e.name,
+      `${e.metric} ${OP_TEXT[e.op]} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : e.at}`,
+      `${readableNumber(e.fraction)} (${e.holds}/${e.runs})`,
+      `${readableNumber(e.low)} – ${readableNumber(e.high)}`,
+      `≥ ${e.probability}`,
+      e.pass ? 'PASS' : 'FAIL',
+    ]);
+    out.push(...table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows), '');
+    const n = s.expectations.length;
+    const failed = s.expectations.filter((e) => !e.pass).length;
+    const noun = n === 1 ? 'expectation' : 'expectations';
+    out.push(failed ? `${failed} of ${n} ${noun} failed.` : `${n === 1 ? 'The' : `All ${n}`} ${noun} passed.`, '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,260 @@
+/**
+ * Sandboxed expressions (MODEL.md section 7): `"max(cost, min(12, lowestPrice * 1.1))"`.
+ *
+ * mathjs only parses. Its evaluator is not a sandbox (it accepts `a = 1`
+ * and `ones(20000, 20000)`), so the syntax tree is walked against a
+ * whitelist (numbers, the variables below, arithmetic, comparisons,
+ * logic, the conditional and a few pure functions) and turned once into a
+ * tree of plain closures. Evaluating `max(cost, min(12, lowestPrice * 1.1))`
+ * that way costs ~25 ns here (~60 ns with computed-key variable reads),
+ * against ~300 ns for mathjs's own `evaluate`, and never reaches mathjs.
+ */
+import { createRequire } from 'node:module';
+import type { MathJsInstance, MathNode } from 'mathjs';
+import { closest } from './messages.js';
+
+export const expressionVariables = ['t', 'price', 'quality', 'cost', 'share', 'tokenShare', 'lowestPrice', 'cash'] as const;
+export type ExpressionVariable = (typeof expressionVariables)[number];
+export type ExpressionScope = Record<ExpressionVariable, number>;
+
+export interface CompiledExpression {
+  readonly source: string;
+  /** The variables the expression reads. */
+  readonly variables: ReadonlySet<ExpressionVariable>;
+  /** Comparisons and logic give 1 or 0; a non-finite result is the caller's to judge. */
+  evaluate(scope: ExpressionScope): number;
+}
+
+/** An expression that does not parse or uses something outside the whitelist. One line. */
+export class ExpressionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+type Eval = (scope: ExpressionScope) => number;
+
+/** Bounds that keep hostile input from exhausting the stack in the parser or the walk. */
+const maxLength = 1000;
+const maxDepth = 64;
+
+const variableSet: ReadonlySet<string> = new Set(expressionVariables);
+
+const bool = (x: boolean): number => (x ? 1 : 0);
+
+/** Named property reads: faster than `s[name]` with a computed key. */
+const readers: Record<ExpressionVariable, Eval> = {
+  t: (s) => s.t,
+  price: (s) => s.price,
+  quality: (s) => s.quality,
+  cost: (s) => s.cost,
+  share: (s) => s.share,
+  tokenShare: (s) => s.tokenShare,
+  lowestPrice: (s) => s.lowestPrice,
+  cash: (s) => s.cash,
+};
+
+/** mathjs's unary and binary operators that are allowed, by mathjs function name. */
+const unary: Record<string, (a: Eval) => Eval> = {
+  unaryMinus: (a) => (s) => -a(s),
+  unaryPlus: (a) => (s) => +a(s),
+  not: (a) => (s) => bool(!a(s)),
+};
+const binary: Record<string, (a: Eval, b: Eval) => Eval> = {
+  add: (a, b) => (s) => a(s) + b(s),
+  subtract: (a, b) => (s) => a(s) - b(s),
+  multiply: (a, b) => (s) => a(s) * b(s),
+  divide: (a, b) => (s) => a(s) / b(s),
+  pow: (a, b) => (s) => a(s) ** b(s),
+  smaller: (a, b) => (s) => bool(a(s) < b(s)),
+  smallerEq: (a, b) => (s) => bool(a(s) <= b(s)),
+  larger: (a, b) => (s) => bool(a(s) > b(s)),
+  largerEq: (a, b) => (s) => bool(a(s) >= b(s)),
+  equal: (a, b) => (s) => bool(a(s) === b(s)),
+  unequal: (a, b) => (s) => bool(a(s) !== b(s)),
+  and: (a, b) => (s) => bool(!!a(s) && !!b(s)),
+  or: (a, b) => (s) => bool(!!a(s) || !!b(s)),
+};
+const comparisons: Record<string, (x: number, y: number) => boolean> = {
+  smaller: (x, y) => x < y,
+  smallerEq: (x, y) => x <= y,
+  larger: (x, y) => x > y,
+  largerEq: (x, y) => x >= y,
+  equal: (x, y) => x === y,
+  unequal: (x, y) => x !== y,
+};
+
+interface FunctionSpec {
+  readonly arity: readonly [min: number, max: number];
+  readonly build: (args: readonly Eval[]) => Eval;
+}
+const fn1 = (f: (x: number) => number): FunctionSpec => ({ arity: [1, 1], build: ([a]) => (s) => f(a(s)) });
+const variadic = (f: (...xs: number[]) => number, two: (x: number, y: number) => number): FunctionSpec => ({
+  arity: [1, Infinity],
+  build: (args) => {
+    if (args.length === 1) return args[0];
+    if (args.length === 2) {
+      const [a, b] = args;
+      return (s) => two(a(s), b(s));
+    }
+    return (s) => f(...args.map((a) => a(s)));
+  },
+});
+
+/** Real-valued twins of mathjs's functions (a negative square root is NaN here, complex there). */
+const functions: Record<string, FunctionSpec> = {
+  abs: fn1(Math.abs),
+  exp: fn1(Math.exp),
+  log: {
+    arity: [1, 2],
+    build: ([a, b]) => (b ? (s) => Math.log(a(s)) / Math.log(b(s)) : (s) => Math.log(a(s))),
+  },
+  log10: fn1(Math.log10),
+  sqrt: fn1(Math.sqrt),
+  pow: { arity: [2, 2], build: ([a, b]) => (s) => a(s) ** b(s) },
+  floor: fn1(Math.floor),
+  ceil: fn1(Math.ceil),
+  round: { arity: [1, 2], build: ([a, b]) => (b ? (s) => roundTo(a(s), b(s)) : (s) => roundTo(a(s), 0)) },
+  sign: fn1(Math.sign),
+  min: variadic(Math.min, (x, y) => Math.min(x, y)),
+  max: variadic(Math.max, (x, y) => Math.max(x, y)),
+};
+const functionNames = Object.keys(functions);
+
+/** Rounds half away from zero to `digits` decimals, as mathjs does (round(-2.5) = -3, round(1.005, 2) = 1.01). */
+function roundTo(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (!Number.isInteger(digits) || digits < 0 || digits > 15) return NaN;
+  const magnitude = Math.abs(x);
+  // Shift by the exponent in the decimal text so 1.005 is not read as 1.00499….
+  const shifted = Number(`${magnitude}e${digits}`);
+  const rounded = Number.isFinite(shifted) && !String(magnitude).includes('e')
+    ? Number(`${Math.round(shifted)}e-${digits}`)
+    : Math.round(magnitude * 10 ** digits) / 10 ** digits;
+  return Math.sign(x) * rounded;
+}
+
+let parser: ((source: string) => MathNode) | undefined;
+/**
+ * mathjs's parser, from its single-file build: that loads in ~0.2 s against
+ * ~0.8 s for the ESM build's thousand modules plus ~0.5 s for `create(all)`,
+ * which every CLI call would pay. Only `parse` is used, never `evaluate`.
+ */
+function parse(source: string): MathNode {
+  parser ??= (createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance).parse;
+  return parser(source);
+}
+
+/**
+ * Parses and checks `source`, and builds its evaluator.
+ * @throws ExpressionError when it does not parse or uses anything outside the whitelist.
+ */
+export function compileExpression(source: string): CompiledExpression {
+  if (source.trim() === '') throw new ExpressionError('the expression is empty');
+  if (source.length > maxLength) throw new ExpressionError(`the expression is longer than ${maxLength} characters`);
+  let root: MathNode;
+  try {
+    root = parse(source);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ExpressionError('the expression nests too deeply');
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new ExpressionError(`cannot parse: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);
+  }
+  const variables = new Set<ExpressionVariable>();
+  const evaluate = build(root, variables, 0);
+  return { source, variables, evaluate };
+}
+
+function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number): Eval {
+  if (depth > maxDepth) throw new ExpressionError('the expression nests too deeply');
+  const sub = (n: MathNode) => build(n, variables, depth + 1);
+  switch (node.type) {
+    case 'ConstantNode': {
+      const value: unknown = (node as unknown as { value: unknown }).value;
+      if (typeof value === 'number') return () => value;
+      if (typeof value === 'string') throw new ExpressionError('text in quotes is not allowed');
+      throw new ExpressionError(`"${String(value)}" is not allowed; use numbers (1 for true, 0 for false)`);
+    }
+    case 'SymbolNode': {
+      const name = (node as unknown as { name: string }).name;
+      if (!variableSet.has(name)) throw new ExpressionError(unknownVariable(name));
+      const variable = name as ExpressionVariable;
+      variables.add(variable);
+      return readers[variable];
+    }
+    case 'ParenthesisNode':
+      return sub((node as unknown as { content: MathNode }).content);
+    case 'OperatorNode': {
+      const { fn, op, args } = node as unknown as { fn: string; op: string; args: MathNode[] };
+      if (args.length === 1 && Object.hasOwn(unary, fn)) return unary[fn](sub(args[0]));
+      if (args.length === 2 && Object.hasOwn(binary, fn)) return binary[fn](sub(args[0]), sub(args[1]));
+      throw new ExpressionError(`the operator "${op}" is not allowed`);
+    }
+    case 'RelationalNode': {
+      // `0 < t < 12`: every adjacent pair must hold.
+      const { conditionals, params } = node as unknown as { conditionals: string[]; params: MathNode[] };
+      const tests = conditionals.map((c) => {
+        if (!Object.hasOwn(comparisons, c)) throw new ExpressionError(`the comparison "${c}" is not allowed`);
+        return comparisons[c];
+      });
+      const operands = params.map(sub);
+      return (s) => {
+        let left = operands[0](s);
+        for (let i = 0; i < tests.length; i++) {
+          const right = operands[i + 1](s);
+          if (!tests[i](left, right)) return 0;
+          left = right;
+        }
+        return 1;
+      };
+    }
+    case 'ConditionalNode': {
+      const n = node as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
+      const [c, a, b] = [sub(n.condition), sub(n.trueExpr), sub(n.falseExpr)];
+      return (s) => (c(s) ? a(s) : b(s));
+    }
+    case 'FunctionNode': {
+      const n = node as unknown as { fn: MathNode; args: MathNode[] };
+      if (n.fn.type !== 'SymbolNode') {
+        sub(n.fn); // refuses the callee (an accessor, a call) with its own message
+        throw new ExpressionError('only the allowed functions may be called');
+      }
+      const name = (n.fn as unknown as { name: string }).name;
+      if (!Object.hasOwn(functions, name)) {
+        throw new ExpressionError(`the function "${name}" is not allowed; the functions are ${functionNames.join(', ')}`);
+      }
+      const spec = functions[name];
+      const [min, max] = spec.arity;
+      if (n.args.length < min || n.args.length > max) {
+        const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
+        throw new ExpressionError(`${name} takes ${wanted} argument${min === 1 && max === 1 ? '' : 's'}, got ${n.args.length}`);
+      }
+      return spec.build(n.args.map(sub));
+    }
+    case 'AssignmentNode':
+      throw new ExpressionError('assignment (=) is not allowed; to compare, write ==');
+    case 'FunctionAssignmentNode':
+      throw new ExpressionError('defining functions is not allowed');
+    case 'AccessorNode':
+      throw new ExpressionError('property access (. or [ ]) is not allowed');
+    case 'IndexNode':
+      throw new ExpressionError('indexing ([ ]) is not allowed');
+    case 'ArrayNode':
+      throw new ExpressionError('lists ([ ]) are not allowed');
+    case 'ObjectNode':
+      throw new ExpressionError('objects ({ }) are not allowed');
+    case 'BlockNode':
+      throw new ExpressionError('only one expression is allowed (no ";" or line breaks)');
+    case 'RangeNode':
+      throw new ExpressionError('ranges (:) are not allowed');
+    default:
+      throw new ExpressionError(`${node.type} is not allowed`);
+  }
+}
+
+function unknownVariable(name: string): string {
+  const near = closest(name, [...expressionVariables]);
+  if (near) return `unknown variable "${name}" (did you mean "${near}"?)`;
+  return `unknown variable "${name}"; the variables are ${expressionVariables.join(', ')}`;
+}

@@ -1,0 +1,199 @@
+/**
+ * Every user-facing message about a scenario file, in one place, so the
+ * wording stays consistent: say what is wrong, show what was found, and
+ * name the fix when there is an obvious one.
+ */
+import type { z } from 'zod';
+
+/** A short rendering of a bad value: strings quoted, YAML spellings for non-finite numbers. */
+export function describe(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (input === null) return 'null';
+  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? input.slice(0, 37) + '...' : input);
+  if (typeof input === 'number') {
+    if (Number.isNaN(input)) return '.nan';
+    if (input === Infinity) return '.inf';
+    if (input === -Infinity) return '-.inf';
+    return String(input);
+  }
+  if (typeof input === 'boolean') return String(input);
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'a map';
+  return `a ${typeof input}`;
+}
+
+/** `expected <what>, got <value>`. */
+export function expected(what: string, input: unknown): string {
+  return `expected ${what}, got ${describe(input)}`;
+}
+
+/** As `expected`, for a number field: .inf and .nan are numbers to YAML, so say that it must be finite. */
+export function expectedNumber(what: string, input: unknown): string {
+  if (typeof input === 'number' && !Number.isFinite(input)) return `expected a finite number, got ${describe(input)}`;
+  return expected(what, input);
+}
+
+export const missingField = 'missing required field';
+
+export function unknownKey(key: string, known: readonly string[]): string {
+  const near = closest(key, known);
+  return near ? `unknown key "${key}" (did you mean "${near}"?)` : `unknown key "${key}"`;
+}
+
+const typeNames: Record<string, string> = {
+  number: 'a number',
+  string: 'text',
+  object: 'a map',
+  record: 'a map',
+  array: 'a list',
+  boolean: 'true or false',
+};
+
+/**
+ * Messages for the issues the schema does not word itself (types, list
+ * lengths, literals). Passed to every `safeParse` of a scenario.
+ */
+export const issueMessage: z.core.$ZodErrorMap = (iss) => {
+  switch (iss.code) {
+    case 'invalid_type': {
+      const what = typeNames[iss.expected] ?? iss.expected;
+      if (iss.expected === 'number') return expectedNumber(what, iss.input);
+      const quote = iss.expected === 'string' && (typeof iss.input === 'number' || typeof iss.input === 'boolean');
+      return expected(what, iss.input) + (quote ? ' (put it in quotes)' : '');
+    }
+    case 'too_small':
+      if (iss.origin === 'array') return `expected a list of at least ${String(iss.minimum)}, got ${Array.isArray(iss.input) ? iss.input.length : describe(iss.input)}`;
+      if (iss.origin === 'string') return 'expected text, got ""';
+      return expectedNumber(`a number ${iss.inclusive ? '≥' : '>'} ${String(iss.minimum)}`, iss.input);
+    case 'too_big':
+      return expectedNumber(`a number ${iss.inclusive ? '≤' : '<'} ${String(iss.maximum)}`, iss.input);
+    case 'invalid_value':
+      return expected(iss.values.map((v) => JSON.stringify(v)).join(' or '), iss.input);
+    case 'invalid_union':
+      return `unexpected value ${describe(iss.input)}`;
+    default:
+      return undefined;
+  }
+};
+
+// ---- reading files and `extends` ----
+
+export function cannotRead(reason: string): string {
+  return `cannot read the file: ${reason}`;
+}
+
+export function cannotReadBase(base: string, reason: string): string {
+  return `extends "${base}", which cannot be read: ${reason}`;
+}
+
+export function extendsCycle(chain: readonly string[]): string {
+  return `extends forms a cycle: ${chain.join(' → ')}`;
+}
+
+export const extendsNotText = 'expected the file name of the base scenario';
+export const emptyFile = 'the file is empty; a scenario is a map of keys such as start, months, providers';
+export const topNotMap = (input: unknown) => expected('a map of keys such as start, months, providers', input);
+export const keyNotText = 'expected a plain key (text, a number or true/false)';
+export const forbiddenKey = (key: string) => `the key "${key}" is not allowed`;
+export const unsupportedValue = (tag: string) =>
+  `unsupported value${tag ? ` (${tag.replace('tag:yaml.org,2002:', '!!')})` : ''}; use numbers, text, lists and maps`;
+export const unknownAlias = (name: string) => `unknown alias *${name}`;
+export const recursiveAlias = (name: string) => `the alias *${name} refers to itself`;
+export const tooDeep = 'the file nests too deeply';
+export const multipleDocuments = 'a scenario file holds one document; remove the second "---" and what follows, or split the file';
+export const tooManyAliases = 'too many aliases (more than 1000 expansions)';
+export const dropWithFields = 'a drop event takes only "id" and "drop: true"';
+
+// ---- whole-document rules ----
+
+export const duplicateProvider = (id: string, first: string) => `provider id "${id}" is already used (${first})`;
+export const enterExisting = (id: string, first: string) =>
+  `provider "${id}" already exists (${first}); an enter event adds a new provider`;
+export const duplicateEvent = (id: string, first: string) => `event id "${id}" is already used (${first})`;
+export const unknownProvider = (id: string, known: readonly string[]) => unknownName('provider', id, known);
+export const unknownClass = (id: string, known: readonly string[]) => unknownName('class', id, known);
+export const notAtStart = (id: string) => `provider "${id}" is not among the providers at start (it enters later)`;
+
+function unknownName(kind: string, id: string, names: readonly string[]): string {
+  const known = [...new Set(names)];
+  const near = closest(id, known);
+  if (near) return `unknown ${kind} "${id}" (did you mean "${near}"?)`;
+  return known.length ? `unknown ${kind} "${id}"; the ${kind === 'class' ? 'classes' : kind + 's'} are ${known.join(', ')}` : `unknown ${kind} "${id}"`;
+}
+
+export const eventDoesNothing = 'an event needs one of exit, enter, campaign or set';
+export const eventDoesMany = (keys: readonly string[]) =>
+  `an event does one thing, but this one has ${keys.join(' and ')}; split it into ${keys.length} events`;
+export const dropUnmatched = (id: string | undefined) =>
+  id === undefined ? 'a drop event needs the id of the base event it removes' : `no event "${id}" in the base files to drop`;
+export const beforeStart = (month: string, start: string) => `${month} is before start (${start})`;
+export const untilBeforeAt = (until: string, at: string) => `${until} is before the event's month (${at})`;
+export const outsideRun = (month: string, start: string, last: string) =>
+  `${month} is outside the run (${start} to ${last}); use a month in it or "end"`;
+export const migrantsNeedFrom = 'eligible: migrants needs "from", the providers the migrants leave';
+export const fromNeedsMigrants = (eligible: string) => `"from" applies only to eligible: migrants, not ${eligible}`;
+
+export const sharesSum = (sum: number) => `shares sum to ${round(sum)}, expected 1`;
+export const mixedInitialProviders =
+  'expected either shares by provider ({openai: 0.6, zhipu: 0.4}) or, per class, maps of shares by provider';
+export const classNotServed = (cls: string) =>
+  `no provider listed here with a share > 0 serves class "${cls}"`;
+export const providerNotServing = (provider: string, cls: string) => `provider "${provider}" does not serve class "${cls}"`;
+export const classMissing = (cls: string) => `missing initial providers for class "${cls}"`;
+
+export const badExpression = (what: string | undefined, source: string, reason: string) =>
+  `expected ${what ? `${what} or ` : ''}an expression, got ${describe(source)}: ${reason}`;
+export const emptySet = 'a set event needs at least one <path>: <value>';
+export const noValueAtStart = (field: string, variable: string, target: string) =>
+  `${field} reads "${variable}", which has no value at the provider's first month: ` +
+  `give ${target} a number, or write it {initial: <number>, then: <expression>}`;
+
+/** Why `path` cannot be set, by what it starts with. */
+export function notSettable(path: string): string {
+  const [head, , field] = path.split('.');
+  if (head === 'providers') {
+    return 'cannot be set; a provider\'s settable fields are price, quality, unitCost, fixedCost, exitRisk, serves, funding and funding.below, .probability, .amount';
+  }
+  if (head === 'classes') {
+    if (field === 'share') return 'cannot be set: the class shares must keep summing to 1';
+    return 'cannot be set; a class\'s settable fields are all but share, e.g. classes.small.hazard or classes.small.switchCost.median';
+  }
+  return 'cannot be set; settable are providers.<id>.<field>, classes.<class>.<field>, horizon, qualityReference, startups.entry.rate and startups.entry.qualityElasticity';
+}
+export const noFundingToChange = (id: string) =>
+  `provider "${id}" has no funding to change; set providers.${id}.funding to {below, probability, amount} first`;
+
+function round(x: number): string {
+  return String(Math.round(x * 1e9) / 1e9);
+}
+
+/** The candidate closest to `word` by edit distance, when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const lower = word.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  // One-letter and two-letter words are too short to guess at unless only the case differs.
+  const allowed = word.length < 3 ? 0 : Math.max(1, Math.floor(word.length / 4));
+  return best !== undefined && bestDistance <= allowed ? best : undefined;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: "openia" is 1 from "openai". */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}

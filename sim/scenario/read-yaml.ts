@@ -1,0 +1,126 @@
+/**
+ * YAML 1.2 text (core schema: `1e12` is a number, `no` is text) to a
+ * located tree. JSON files go through the same parser, which accepts JSON
+ * and keeps its line numbers.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Diagnostic } from '../errors.js';
+import * as msg from './messages.js';
+import type { MapEntry, Origin, TreeNode } from './tree.js';
+
+const maxDepth = 100;
+const maxAliasExpansions = 1000;
+
+export interface ReadResult {
+  /** Undefined when the text is not a usable document; `diagnostics` say why. */
+  readonly tree?: TreeNode;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function readYaml(text: string, file: string): ReadResult {
+  const lines = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const lineOf = (offset: number | undefined): number => (offset === undefined ? 0 : lines.linePos(offset).line);
+  const report = (line: number, message: string) => diagnostics.push({ file, line, path: '', message });
+
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.2', schema: 'core' });
+  } catch (e) {
+    // The parser recurses; absurdly nested text can exhaust the stack.
+    report(0, e instanceof RangeError ? msg.tooDeep : `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
+    return { diagnostics };
+  }
+  for (const problem of [...doc.errors, ...doc.warnings]) {
+    report(lineOf(problem.pos[0]), problem.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments : lowerFirst(problem.message));
+  }
+  if (diagnostics.length) return { diagnostics };
+
+  let expansions = 0;
+  const at = (node: YamlNode | null | undefined, fallback: Origin): Origin =>
+    node?.range ? { file, line: lineOf(node.range[0]) } : fallback;
+
+  const convert = (node: unknown, fallback: Origin, depth: number, aliases: readonly YamlNode[]): TreeNode | undefined => {
+    if (depth > maxDepth) {
+      report(fallback.line, msg.tooDeep);
+      return undefined;
+    }
+    if (node === null || node === undefined) return { kind: 'scalar', value: null, at: fallback };
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      const here = at(node, fallback);
+      if (!target) return fail(here, msg.unknownAlias(node.source));
+      if (aliases.includes(target)) return fail(here, msg.recursiveAlias(node.source));
+      if (++expansions > maxAliasExpansions) return fail(here, msg.tooManyAliases);
+      const resolved = convert(target, here, depth + 1, [...aliases, target]);
+      // A scalar alias points at the place it is used, not at its anchor.
+      return resolved?.kind === 'scalar' ? { ...resolved, at: here } : resolved;
+    }
+    if (isScalar(node)) {
+      const value = node.value;
+      const here = at(node, fallback);
+      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        return { kind: 'scalar', value, at: here };
+      }
+      return fail(here, msg.unsupportedValue(node.tag ?? ''));
+    }
+    if (isSeq(node)) {
+      const here = at(node, fallback);
+      const items: TreeNode[] = [];
+      let ok = true;
+      for (const item of node.items) {
+        const converted = convert(item, here, depth + 1, aliases);
+        if (converted) items.push(converted);
+        else ok = false;
+      }
+      return ok ? { kind: 'list', items, at: here } : undefined;
+    }
+    if (isMap(node)) {
+      const here = at(node, fallback);
+      const entries = new Map<string, MapEntry>();
+      let ok = true;
+      for (const pair of node.items) {
+        const keyNode = pair.key;
+        const keyAt = at(isScalar(keyNode) ? keyNode : null, here);
+        const key = isScalar(keyNode) ? keyNode.value : undefined;
+        if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') {
+          fail(keyAt, msg.keyNotText);
+          ok = false;
+          continue;
+        }
+        const name = String(key);
+        if (name === '__proto__') {
+          fail(keyAt, msg.forbiddenKey(name));
+          ok = false;
+          continue;
+        }
+        const value = convert(pair.value, keyAt, depth + 1, aliases);
+        if (value) entries.set(name, { keyAt, node: value });
+        else ok = false;
+      }
+      return ok ? { kind: 'map', entries, at: here } : undefined;
+    }
+    return fail(fallback, msg.unsupportedValue(''));
+  };
+  const fail = (where: Origin, message: string): undefined => {
+    report(where.line, message);
+    return undefined;
+  };
+
+  const start: Origin = { file, line: 1 };
+  if (doc.contents === null) {
+    report(0, msg.emptyFile);
+    return { diagnostics };
+  }
+  const tree = convert(doc.contents, start, 0, []);
+  if (diagnostics.length || !tree) return { diagnostics };
+  if (tree.kind !== 'map') {
+    report(tree.at.line, msg.topNotMap(tree.kind === 'scalar' ? tree.value : tree.kind === 'list' ? [] : {}));
+    return { diagnostics };
+  }
+  return { tree, diagnostics };
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,0 +1,236 @@
+/**
+ * The scenario schema (MODEL.md section 11): the single source of the
+ * scenario's TypeScript types, of its structural validation and of the
+ * published JSON Schema (`scenarios/scenario.schema.json`).
+ *
+ * Structural rules live here, including that every expression compiles
+ * (so a bad one is reported with the other structural problems); rules that
+ * need the whole document (ids that exist, shares that sum to 1, events
+ * after `start`) live in `semantics.ts`. Messages not worded here come from
+ * `messages.issueMessage`, which the loader passes to every parse.
+ */
+import { z } from 'zod';
+import { compileExpression, ExpressionError } from './expression.js';
+import { badExpression, describe, expected, expectedNumber } from './messages.js';
+
+export { describe };
+
+/** `YYYY-MM`, a calendar month. */
+export const monthSchema = z
+  .string({ error: (i) => expected('a month written YYYY-MM', i.input) })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: (i) => expected('a month written YYYY-MM', i.input) });
+
+/** A range a number must lie in, with the words used in messages. */
+interface Bound {
+  readonly text: string;
+  readonly min?: number;
+  readonly gt?: number;
+  readonly max?: number;
+  readonly int?: boolean;
+}
+const anyNumber: Bound = { text: 'a number' };
+const nonNegative: Bound = { text: 'a number ≥ 0', min: 0 };
+const positiveBound: Bound = { text: 'a number > 0', gt: 0 };
+const probabilityBound: Bound = { text: 'a probability in 0–1', min: 0, max: 1 };
+const shareBound: Bound = { text: 'a share in 0–1', min: 0, max: 1 };
+const countBound: Bound = { text: 'a whole number ≥ 0', min: 0, int: true };
+
+/** A finite number within `bound`; `text` words the message (e.g. "… or an expression"). */
+function bounded(bound: Bound, text: string = bound.text) {
+  const error = (i: { input?: unknown }) => expectedNumber(text, i.input);
+  // z.number() already refuses Infinity and NaN (YAML .inf, .nan).
+  let s = z.number({ error });
+  if (bound.int) s = s.int({ error });
+  if (bound.gt !== undefined) s = s.gt(bound.gt, { error });
+  if (bound.min !== undefined) s = s.min(bound.min, { error });
+  if (bound.max !== undefined) s = s.max(bound.max, { error });
+  return s;
+}
+
+/**
+ * An expression that compiles (MODEL.md section 7). `what` names the
+ * number it could have been instead, for the message.
+ */
+const expressionText = (what?: string) =>
+  z
+    .string({ error: (i) => expected('an expression', i.input) })
+    .min(1, { abort: true, error: () => badExpression(what, '', 'the expression is empty') })
+    .superRefine((source, ctx) => {
+      try {
+        compileExpression(source);
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) throw e;
+        ctx.addIssue({ code: 'custom', message: badExpression(what, source, e.message), input: source });
+      }
+    });
+
+/**
+ * A value that may change over time (MODEL.md section 7): a number within
+ * `bound`, an expression, or `{initial, then}` (the number at t = 0, the
+ * expression from t = 1 on; section 9). Whether an expression may read
+ * `price`, `quality` or `cost` at t = 0 is checked in `semantics.ts`.
+ */
+function dynamic(bound: Bound) {
+  const text = `${bound.text} or an expression`;
+  return z.union(
+    [
+      bounded(bound, text),
+      expressionText(bound.text),
+      z.strictObject({ initial: bounded(bound), then: expressionText() }),
+    ],
+    { error: (i) => expectedNumber(text, i.input) },
+  );
+}
+
+/** A number or expression without range (the shape every dynamic field shares). */
+export const dynamicSchema = dynamic(anyNumber);
+export type Dynamic = z.infer<typeof dynamicSchema>;
+
+function numberOrExpression(bound: Bound) {
+  const text = `${bound.text} or an expression`;
+  return z.union([bounded(bound, text), expressionText(bound.text)], { error: (i) => expectedNumber(text, i.input) });
+}
+
+/** A number or an expression (provider funding). */
+export const numberOrExpressionSchema = numberOrExpression(anyNumber);
+
+export const lognormalSchema = z.strictObject({ median: bounded(nonNegative), sigma: bounded(nonNegative) });
+export const normalSchema = z.strictObject({ mean: bounded(anyNumber), sd: bounded(nonNegative) });
+
+/** Ids name providers, classes and events in paths, so they are plain words. */
+export const idPattern = /^[A-Za-z0-9_-]+$/;
+const idText = 'an id of letters, digits, "_" or "-"';
+export const idSchema = z
+  .string({ error: (i) => expected(idText, i.input) })
+  .regex(idPattern, { error: (i) => expected(idText, i.input) });
+
+export const providerFundingSchema = z.strictObject({
+  /** Months of last month's loss the cash must cover before the provider seeks funding. */
+  below: numberOrExpression(nonNegative),
+  probability: numberOrExpression(probabilityBound),
+  /** USD raised. */
+  amount: numberOrExpression(nonNegative),
+});
+
+export const providerSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().optional(),
+  /** USD per million tokens. */
+  price: dynamic(nonNegative),
+  /** Index; `qualityReference` is 1.0. */
+  quality: dynamic(nonNegative),
+  /** USD per million tokens served. */
+  unitCost: dynamic(nonNegative),
+  /** USD per month. */
+  fixedCost: dynamic(nonNegative).optional(),
+  /** Perceived probability of exit within the horizon; default rule when absent. */
+  exitRisk: dynamic(probabilityBound).optional(),
+  /** USD the provider can lose before it must exit. */
+  cash: bounded(nonNegative),
+  /** Startup classes it accepts; all when absent. */
+  serves: z.array(idSchema).optional(),
+  funding: providerFundingSchema.optional(),
+});
+export type ProviderSpec = z.infer<typeof providerSchema>;
+
+export const classSchema = z.strictObject({
+  share: bounded(shareBound),
+  cash: lognormalSchema,
+  revenue: lognormalSchema,
+  opex: lognormalSchema,
+  tokens: lognormalSchema,
+  growth: normalSchema,
+  switchCost: lognormalSchema,
+  hazard: bounded(probabilityBound),
+  disruption: z.strictObject({ months: bounded(countBound), loss: bounded(probabilityBound) }),
+  reconsider: bounded(probabilityBound),
+  precision: bounded(nonNegative),
+  network: bounded(anyNumber),
+  qualityElasticity: bounded(anyNumber),
+  funding: z.strictObject({ probability: bounded(probabilityBound), months: bounded(nonNegative) }),
+});
+export type ClassSpec = z.infer<typeof classSchema>;
+
+export const campaignSchema = z.strictObject({
+  provider: idSchema,
+  /** Million free tokens per eligible new customer. */
+  grant: bounded(nonNegative),
+  /** Months the grant lasts from the switch. */
+  validity: bounded(countBound),
+  eligible: z.enum(['migrants', 'new', 'all'], { error: (i) => expected('one of migrants, new, all', i.input) }),
+  from: z.array(idSchema).optional(),
+  support: bounded(probabilityBound).default(0),
+  /** Total million tokens it may grant; unlimited when absent. */
+  budget: bounded(nonNegative).optional(),
+  until: monthSchema.optional(),
+});
+export type CampaignSpec = z.infer<typeof campaignSchema>;
+
+const shareMapSchema = z.record(z.string(), bounded(shareBound));
+
+export const eventSchema = z.strictObject({
+  id: idSchema.optional(),
+  /** Required except on a drop; `semantics.ts` checks it. */
+  at: monthSchema.optional(),
+  exit: idSchema.optional(),
+  enter: providerSchema.optional(),
+  campaign: campaignSchema.optional(),
+  /** Dotted path → value; the paths and values are checked in `semantics.ts`. */
+  set: z.record(z.string(), z.unknown()).optional(),
+  /** In a child file: remove the base's event with this id. */
+  drop: z.literal(true, { error: (i) => expected('true', i.input) }).optional(),
+});
+export type EventSpec = z.infer<typeof eventSchema>;
+
+export const comparisonOps = ['>=', '>', '<=', '<', '=='] as const;
+export type ComparisonOp = (typeof comparisonOps)[number];
+
+export const expectationSchema = z.strictObject({
+  name: z.string().min(1),
+  metric: z.string().min(1),
+  /** A month `YYYY-MM`, or `end` (the last month). */
+  at: z.union([monthSchema, z.literal('end')], { error: (i) => expected('a month YYYY-MM or "end"', i.input) }),
+  op: z.enum(comparisonOps, { error: (i) => expected('one of >=, >, <=, <, ==', i.input) }),
+  value: bounded(anyNumber),
+  /** The fraction of runs in which it must hold. */
+  probability: bounded(probabilityBound).default(0.5),
+});
+export type ExpectationSpec = z.infer<typeof expectationSchema>;
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  /** Resolved by the loader, which drops it from the merged scenario. */
+  extends: z.string().optional(),
+  sources: z.array(z.string()).optional(),
+  start: monthSchema,
+  months: bounded({ text: 'a whole number of months in 1–1200', min: 1, max: 1200, int: true }),
+  seed: z.union([bounded(anyNumber), z.string()], { error: (i) => expected('a number or text', i.input) }).default(1),
+  runs: bounded({ text: 'a whole number ≥ 1', min: 1, int: true }).default(100),
+  /** Planning horizon H, months. */
+  horizon: bounded(positiveBound).default(12),
+  qualityReference: bounded(positiveBound).default(1),
+  providers: z.array(providerSchema).min(1, { error: 'expected at least one provider' }),
+  classes: z.record(idSchema, classSchema).refine((classes) => Object.keys(classes).length > 0, {
+    error: 'expected at least one class',
+    abort: true,
+  }),
+  startups: z.strictObject({
+    initial: bounded(countBound),
+    initialProviders: z
+      .record(z.string(), z.union([bounded(shareBound), shareMapSchema], {
+        error: (i) => expected('a share in 0–1, or a map of shares by provider', i.input),
+      }))
+      .optional(),
+    entry: z
+      .strictObject({ rate: bounded(nonNegative).default(0), qualityElasticity: bounded(anyNumber).default(0) })
+      .default({ rate: 0, qualityElasticity: 0 }),
+  }),
+  events: z.array(eventSchema).default([]),
+  expect: z.array(expectationSchema).default([]),
+});
+
+/** A scenario as written (after `extends` is resolved), defaults filled in. */
+export type Scenario = z.infer<typeof scenarioSchema>;
+/** A scenario as written, before defaults. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,258 @@
+/**
+ * Whole-document rules, checked once the schema passes (MODEL.md sections
+ * 7, 9 and 11): ids that exist and are unique, shares that sum to 1, events
+ * that do one thing at a month in the run, expressions that can be
+ * evaluated at t = 0, and `set` paths that can be set to their values.
+ * Every problem is reported, located like the schema's.
+ */
+import { monthIndex, monthLabel as addMonths } from '../calendar.js';
+import type { Diagnostic } from '../errors.js';
+import { compileExpression } from './expression.js';
+import { issuesToDiagnostics, type Locate } from './issues.js';
+import * as msg from './messages.js';
+import { renderPath } from './paths.js';
+import type { Dynamic, ProviderSpec, Scenario } from './schema.js';
+import { applySet, dynamicProviderFields, providerIds, providerSpec, resolveSetPath, writeSet } from './set-paths.js';
+import type { Origin, PathSegment } from './tree.js';
+
+export { applySet };
+
+export { monthIndex, addMonths };
+
+/** Tolerance on shares summing to 1: decimal shares such as 0.1 + 0.2 + 0.7 are not exact in binary. */
+const shareTolerance = 1e-9;
+
+/** Which provider field an expression variable reads at t = 0 (section 9). */
+const readsField = { price: 'price', quality: 'quality', cost: 'unitCost' } as const;
+
+type Path = readonly PathSegment[];
+
+interface Context {
+  readonly s: Scenario;
+  readonly locate: Locate;
+  readonly out: Diagnostic[];
+  report(path: Path, message: string): void;
+  /** `x.yaml:5`, for "already used" messages. */
+  where(path: Path): string;
+}
+
+const nowhere: Locate = () => ({ file: '', line: 0 });
+
+/** All whole-document problems of a schema-valid scenario, in check order. */
+export function checkScenario(s: Scenario, locate: Locate = nowhere): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ctx: Context = {
+    s,
+    locate,
+    out,
+    report: (path, message) => out.push({ ...locate(path), path: renderPath(s, path), message }),
+    where: (path) => {
+      const at: Origin = locate(path);
+      return at.line > 0 ? `${at.file}:${at.line}` : renderPath(s, path);
+    },
+  };
+  checkProviders(ctx);
+  checkClasses(ctx);
+  checkInitialProviders(ctx);
+  checkEvents(ctx);
+  checkSets(ctx);
+  checkExpectations(ctx);
+  return out;
+}
+
+/** Providers at start and those entering, with where each is written. */
+function allProviders(s: Scenario): { spec: ProviderSpec; path: Path; entering: boolean }[] {
+  return [
+    ...s.providers.map((spec, i) => ({ spec, path: ['providers', i] as Path, entering: false })),
+    ...s.events.flatMap((e, j) => (e.enter ? [{ spec: e.enter, path: ['events', j, 'enter'] as Path, entering: true }] : [])),
+  ];
+}
+
+function checkProviders(ctx: Context): void {
+  const classes = Object.keys(ctx.s.classes);
+  const seen = new Map<string, Path>();
+  for (const { spec, path, entering } of allProviders(ctx.s)) {
+    const first = seen.get(spec.id);
+    if (first) {
+      const where = ctx.where([...first, 'id']);
+      ctx.report([...path, 'id'], entering ? msg.enterExisting(spec.id, where) : msg.duplicateProvider(spec.id, where));
+    } else {
+      seen.set(spec.id, path);
+    }
+    spec.serves?.forEach((c, k) => {
+      if (!classes.includes(c)) ctx.report([...path, 'serves', k], msg.unknownClass(c, classes));
+    });
+    for (const field of dynamicProviderFields) checkStartValues(ctx, spec[field], [...path, field], field, spec);
+  }
+}
+
+/**
+ * A plain expression, evaluated at the provider's first month, reads
+ * `price`, `quality` or `cost` only where the provider as written has a
+ * number or `initial` for it (section 9, "Last month's values at t = 0").
+ * The schema has already checked that it compiles.
+ */
+function checkStartValues(ctx: Context, value: Dynamic | undefined, path: Path, field: string, asWritten: ProviderSpec): void {
+  if (typeof value !== 'string') return;
+  for (const variable of compileExpression(value).variables) {
+    if (!Object.hasOwn(readsField, variable)) continue;
+    const target = readsField[variable as keyof typeof readsField];
+    if (typeof asWritten[target] === 'string') ctx.report(path, msg.noValueAtStart(field, variable, target));
+  }
+}
+
+function checkClasses(ctx: Context): void {
+  checkSum(ctx, Object.values(ctx.s.classes).map((c) => c.share), ['classes']);
+}
+
+function checkSum(ctx: Context, shares: readonly number[], path: Path): void {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > shareTolerance) ctx.report(path, msg.sharesSum(sum));
+}
+
+/**
+ * `initialProviders` is either provider → share, or class → (provider →
+ * share). Providers must be there at start. By provider, every class in
+ * the population needs a listed provider that serves it (shares are
+ * renormalised over those, section 9); by class, every listed provider
+ * must serve the class and every class in the population must be listed.
+ */
+function checkInitialProviders(ctx: Context): void {
+  const initial = ctx.s.startups.initialProviders;
+  if (!initial) return;
+  const base: Path = ['startups', 'initialProviders'];
+  const values = Object.values(initial);
+  const byProvider = values.every((v) => typeof v === 'number');
+  if (!byProvider && !values.every((v) => typeof v === 'object')) {
+    ctx.report(base, msg.mixedInitialProviders);
+    return;
+  }
+  const startIds = ctx.s.providers.map((p) => p.id);
+  const allIds = providerIds(ctx.s);
+  const populated = Object.entries(ctx.s.classes).filter(([, c]) => c.share > 0).map(([name]) => name);
+  const serves = (id: string, cls: string) => {
+    const spec = ctx.s.providers.find((p) => p.id === id);
+    return !spec?.serves || spec.serves.includes(cls);
+  };
+  const checkShares = (shares: Record<string, number>, path: Path, cls?: string) => {
+    for (const [id, share] of Object.entries(shares)) {
+      if (!startIds.includes(id)) {
+        ctx.report([...path, id], allIds.includes(id) ? msg.notAtStart(id) : msg.unknownProvider(id, startIds));
+      } else if (cls !== undefined && share > 0 && !serves(id, cls)) {
+        ctx.report([...path, id], msg.providerNotServing(id, cls));
+      }
+    }
+    checkSum(ctx, Object.values(shares), path);
+  };
+  if (byProvider) {
+    const shares = initial as Record<string, number>;
+    checkShares(shares, base);
+    for (const cls of populated) {
+      const served = Object.entries(shares).some(([id, share]) => share > 0 && startIds.includes(id) && serves(id, cls));
+      if (!served) ctx.report(base, msg.classNotServed(cls));
+    }
+    return;
+  }
+  const perClass = initial as Record<string, Record<string, number>>;
+  const classes = Object.keys(ctx.s.classes);
+  for (const [cls, shares] of Object.entries(perClass)) {
+    if (!classes.includes(cls)) ctx.report([...base, cls], msg.unknownClass(cls, classes));
+    else checkShares(shares, [...base, cls], cls);
+  }
+  for (const cls of populated) if (!Object.hasOwn(perClass, cls)) ctx.report(base, msg.classMissing(cls));
+}
+
+const actions = ['exit', 'enter', 'campaign', 'set'] as const;
+
+function checkEvents(ctx: Context): void {
+  const { s } = ctx;
+  const ids = providerIds(s);
+  const seen = new Map<string, Path>();
+  s.events.forEach((event, j) => {
+    const path: Path = ['events', j];
+    if (event.drop) {
+      ctx.report(path, msg.dropUnmatched(event.id));
+      return;
+    }
+    if (event.id !== undefined) {
+      const first = seen.get(event.id);
+      if (first) ctx.report([...path, 'id'], msg.duplicateEvent(event.id, ctx.where([...first, 'id'])));
+      else seen.set(event.id, path);
+    }
+    const does = actions.filter((a) => event[a] !== undefined);
+    if (does.length === 0) ctx.report(path, msg.eventDoesNothing);
+    if (does.length > 1) ctx.report(path, msg.eventDoesMany(does));
+    if (event.at === undefined) ctx.report([...path, 'at'], msg.missingField);
+    else if (monthIndex(s.start, event.at) < 0) ctx.report([...path, 'at'], msg.beforeStart(event.at, s.start));
+    if (event.exit !== undefined && !ids.includes(event.exit)) ctx.report([...path, 'exit'], msg.unknownProvider(event.exit, ids));
+    const campaign = event.campaign;
+    if (campaign) {
+      const at: Path = [...path, 'campaign'];
+      if (!ids.includes(campaign.provider)) ctx.report([...at, 'provider'], msg.unknownProvider(campaign.provider, ids));
+      campaign.from?.forEach((id, k) => {
+        if (!ids.includes(id)) ctx.report([...at, 'from', k], msg.unknownProvider(id, ids));
+      });
+      if (campaign.eligible === 'migrants' && !campaign.from) ctx.report([...at, 'eligible'], msg.migrantsNeedFrom);
+      if (campaign.eligible !== 'migrants' && campaign.from) ctx.report([...at, 'from'], msg.fromNeedsMigrants(campaign.eligible));
+      if (campaign.until !== undefined && event.at !== undefined && monthIndex(event.at, campaign.until) < 0) {
+        ctx.report([...at, 'until'], msg.untilBeforeAt(campaign.until, event.at));
+      }
+    }
+  });
+}
+
+/**
+ * Sets are tried in the order they apply (by month, then file order) on a
+ * working copy, so a set of `funding.below` sees a `funding` set earlier.
+ */
+function checkSets(ctx: Context): void {
+  const { s } = ctx;
+  const firstMonth = new Map<string, number>(s.providers.map((p) => [p.id, 0]));
+  for (const e of s.events) if (e.enter && e.at && !firstMonth.has(e.enter.id)) firstMonth.set(e.enter.id, monthIndex(s.start, e.at));
+  const sets = s.events
+    .map((event, j) => ({ event, j, month: event.at === undefined ? NaN : monthIndex(s.start, event.at) }))
+    .filter(({ event, month }) => event.set && !event.drop && !Number.isNaN(month))
+    .sort((a, b) => a.month - b.month || a.j - b.j);
+  const working = structuredClone(s);
+  for (const { event, j, month } of sets) {
+    const entries = Object.entries(event.set ?? {});
+    if (entries.length === 0) ctx.report(['events', j, 'set'], msg.emptySet);
+    for (const [key, value] of entries) {
+      const path: Path = ['events', j, 'set', key];
+      const target = resolveSetPath(working, key);
+      if (typeof target === 'string') {
+        ctx.report(path, target);
+        continue;
+      }
+      const parsed = target.schema.safeParse(value, { error: msg.issueMessage });
+      if (!parsed.success) {
+        ctx.out.push(...issuesToDiagnostics(parsed.error.issues, target.schema, value, ctx.locate, s, path));
+        continue;
+      }
+      if (target.kind === 'provider') {
+        const { id, field } = target;
+        if (field === 'serves') {
+          const classes = Object.keys(s.classes);
+          (parsed.data as string[]).forEach((c, k) => {
+            if (!classes.includes(c)) ctx.report([...path, k], msg.unknownClass(c, classes));
+          });
+        } else if (field !== 'funding') {
+          const asWritten = firstMonth.get(id) === month ? providerSpec(s, id) : undefined;
+          if (asWritten) checkStartValues(ctx, parsed.data as Dynamic, path, field, asWritten);
+        }
+      }
+      const problem = writeSet(working, target, parsed.data);
+      if (problem) ctx.report(path, problem);
+    }
+  }
+}
+
+function checkExpectations(ctx: Context): void {
+  const { s } = ctx;
+  const last = addMonths(s.start, s.months - 1);
+  s.expect.forEach((e, k) => {
+    if (e.at === 'end') return;
+    const t = monthIndex(s.start, e.at);
+    if (t < 0 || t >= s.months) ctx.report(['expect', k, 'at'], msg.outsideRun(e.at, s.start, last));
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * End to end: the built CLI (`dist/`, made by `npm test`'s build step) run
+ * as a child process on real files.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
+const scratch = mkdtempSync(join(tmpdir(), 'shakeout-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function shakeout(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file of a folder, relative path → bytes. */
+function files(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const path = join(dir, name);
+    if (statSync(path).isFile()) out.set(relative(dir, path), readFileSync(path));
+  }
+  return out;
+}
+
+describe('shakeout run', () => {
+  const out = join(scratch, 'minimal');
+
+  it('writes the result folder of the architecture and exits 0', () => {
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '8', '--out', out);
+    expect(r.stderr).toContain(`wrote ${out}: 8 runs of 24 months`);
+    expect(r.code).toBe(0);
+    const written = [...files(out).keys()].sort();
+    expect(written).toEqual(['manifest.json', 'runs.csv', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.runs).toBe(8);
+    expect(manifest.seed).toBe(42);
+    const lines = readFileSync(join(out, 'timeseries.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('metric,month,date,mean,sd,p05,p50,p95,ci_low,ci_high');
+    expect(lines[1]).toMatch(/^hhi\.customers,0,2024-06,/);
+    expect(readFileSync(join(out, 'runs.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(9);
+  });
+
+  it('refuses to overwrite an existing folder without --force, leaving it intact', () => {
+    const before = files(out);
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '3', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--force');
+    expect(files(out)).toEqual(before);
+  });
+
+  it('replaces the folder with --force', () => {
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '3', '--out', out, '--force', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).runs).toBe(3);
+  });
+
+  it('gives byte-identical files for the same seed, except the manifest', () => {
+    const a = join(scratch, 'same-a');
+    const b = join(scratch, 'same-b');
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--out', a, '--quiet').code).toBe(0);
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--out', b, '--quiet').code).toBe(0);
+    const fa = files(a);
+    const fb = files(b);
+    fa.delete('manifest.json');
+    fb.delete('manifest.json');
+    expect(fa.size).toBe(6);
+    expect(fb).toEqual(fa);
+  });
+
+  it('gives different numbers for a different seed', () => {
+    const c = join(scratch, 'seed-c');
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--seed', 'other', '--out', c, '--quiet').code).toBe(0);
+    const a = readFileSync(join(scratch, 'same-a', 'timeseries.csv'), 'utf8');
+    expect(readFileSync(join(c, 'timeseries.csv'), 'utf8')).not.toBe(a);
+  });
+
+  it('runs the shipped 2024 scenario and prints its summary as JSON', () => {
+    const r = shakeout('run', 'scenarios/china-2024-openai-exit.yaml', '--runs', '2', '--months', '13', '--out', join(scratch, 'china'), '--json', '--quiet');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.runs).toBe(2);
+    expect(summary.expectations.map((e: { name: string }) => e.name)).toEqual(['bloodbath', 'concentration']);
+    expect(summary.hhiTokens[0].month).toBe(12);
+  });
+
+  it('rejects a bad flag with exit code 2', () => {
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', 'many');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--runs must be a whole number');
+  });
+});
+
+describe('shakeout validate', () => {
+  it('accepts every shipped scenario', () => {
+    const r = shakeout('validate', 'scenarios/');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('scenarios/minimal.yaml: ok');
+    expect(r.stderr).toContain('scenarios/china-2024-openai-exit.yaml: ok');
+  });
+
+  it('reports every problem as file:line: path: message, exit 2, no stack trace', () => {
+    const bad = join(scratch, 'bad.yaml');
+    writeFileSync(
+      bad,
+      ['start: 2024-06', 'months: 12', 'providers:', '  - id: a', '    price: cheap', '    quality: 1', '    unitCost: -1', '    cash: 10', 'classes: {}', 'startups: { initial: 10 }', ''].join('\n'),
+    );
+    const r = shakeout('validate', bad);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.some((l) => l.startsWith(`${bad}:5: providers.a.price: `))).toBe(true);
+    expect(lines.some((l) => l.startsWith(`${bad}:7: providers.a.unitCost: `))).toBe(true);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a missing file', () => {
+    const r = shakeout('validate', 'scenarios/nope.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('scenarios/nope.yaml');
+  });
+});
+
+describe('shakeout check', () => {
+  it('exits 0 when every expectation holds', () => {
+    const r = shakeout('check', 'scenarios/minimal.yaml', '--runs', '6');
+    expect(r.stderr).toContain('PASS');
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 1 when one fails, and reads verdicts from a result folder', () => {
+    const text = readFileSync(join(root, 'scenarios', 'minimal.yaml'), 'utf8').replace('value: 0.3', 'value: 0.99');
+    const file = join(scratch, 'impossible.yaml');
+    writeFileSync(file, text);
+    const r = shakeout('check', file, '--runs', '4');
+    expect(r.stderr).toContain('FAIL');
+    expect(r.code).toBe(1);
+    const out = join(scratch, 'impossible-results');
+    expect(shakeout('run', file, '--runs', '4', '--out', out, '--quiet').code).toBe(0);
+    expect(shakeout('check', out).code).toBe(1);
+  });
+});
+
+describe('shakeout --help', () => {
+  it('shows every command with a usage line, and examples per command', () => {
+    const r = shakeout('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['run', 'check', 'validate']) expect(r.stdout).toContain(c);
+    for (const c of ['run', 'check', 'validate']) expect(shakeout(c, '--help').stdout).toMatch(/Usage: shakeout [a-z]+[\s\S]*Example/);
+  });
+});

@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { aggregate } from '../../sim/ensemble/aggregate.js';
+import { UsageError } from '../../sim/errors.js';
+import { canonicalJson, sha256Hex } from '../../sim/output/canonical-json.js';
+import { readResultFolder, writeResultFolder } from '../../sim/output/result-folder.js';
+import { openRunStore } from '../../sim/output/run-store.js';
+import { runsCsvColumns } from '../../sim/output/runs-csv.js';
+import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
+import { handExecutor, handWorld, HAND_METRICS } from './hand-made.js';
+import { tempDir } from './tmp.js';
+
+const write = (out: string, extra: { force?: boolean; runs?: number; executor?: ReturnType<typeof handExecutor> } = {}) =>
+  writeResultFolder(handWorld(), { out, runs: extra.runs ?? 4, force: extra.force, executor: extra.executor ?? handExecutor(), command: ['shakeout', 'run', 'x.yaml'] });
+
+const DETERMINISTIC = ['timeseries.csv', 'runs.csv', 'summary.json', 'summary.md', 'runs/values.f64', 'runs/index.json'];
+
+describe('writeResultFolder', () => {
+  test('writes the layout and a manifest, leaving nothing else behind', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    const { manifest } = await write(out);
+    expect(readdirSync(parent)).toEqual(['result']);
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'runs', 'runs.csv', 'summary.json', 'summary.md', 'timeseries.csv']);
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(['index.json', 'values.f64']);
+    const onDisk = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(onDisk).toEqual(manifest);
+    const scenario = handWorld().scenario;
+    expect(manifest).toMatchObject({
+      format: 'shakeout-result/1',
+      shakeoutVersion: JSON.parse(readFileSync('package.json', 'utf8')).version,
+      scenarioName: 'Tiny world',
+      scenarioSha256: sha256Hex(canonicalJson(scenario)),
+      seed: 7,
+      runs: 4,
+      months: 26,
+      start: '2024-06',
+      command: ['shakeout', 'run', 'x.yaml'],
+      nodeVersion: process.version,
+      files: ['runs.csv', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv'],
+    });
+    expect(manifest.scenario).toEqual(scenario);
+    expect(new Date(manifest.createdAt).toISOString()).toBe(manifest.createdAt);
+    expect(manifest.wallTimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  test('everything but the manifest is byte-identical across runs', async () => {
+    const a = join(tempDir(), 'a');
+    const b = join(tempDir(), 'b');
+    await write(a);
+    await write(b);
+    for (const f of DETERMINISTIC) expect(readFileSync(join(b, f)), f).toEqual(readFileSync(join(a, f)));
+  });
+
+  test('an existing folder is left untouched without --force, before any run', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    mkdirSync(out);
+    writeFileSync(join(out, 'mine.txt'), 'keep me');
+    const executor = handExecutor();
+    await expect(write(out, { executor })).rejects.toThrow(UsageError);
+    await expect(write(out, { executor })).rejects.toThrow(`${out} already exists; use --force to replace it`);
+    expect(executor.calls).toBe(0);
+    expect(readdirSync(out)).toEqual(['mine.txt']);
+    expect(readdirSync(parent)).toEqual(['result']);
+  });
+
+  test('--force replaces the folder, leaving no trace of the old one', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    mkdirSync(out);
+    writeFileSync(join(out, 'mine.txt'), 'old');
+    await write(out, { force: true });
+    expect(existsSync(join(out, 'mine.txt'))).toBe(false);
+    expect(existsSync(join(out, 'timeseries.csv'))).toBe(true);
+    expect(readdirSync(parent)).toEqual(['result']);
+  });
+
+  test('a failure removes the partial folder and keeps the old one', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    mkdirSync(out);
+    writeFileSync(join(out, 'mine.txt'), 'old');
+    const broken = { ...handExecutor(), run: async () => new Float64Array(1) };
+    await expect(write(out, { force: true, executor: broken as never })).rejects.toThrow(RangeError);
+    expect(readdirSync(parent)).toEqual(['result']);
+    expect(readdirSync(out)).toEqual(['mine.txt']);
+  });
+
+  test('a trailing slash still builds beside the target, not inside it', async () => {
+    const parent = tempDir();
+    const { dir } = await write(join(parent, 'result') + '/');
+    expect(dir).toBe(join(parent, 'result'));
+    expect(readdirSync(parent)).toEqual(['result']);
+    expect(readdirSync(dir)).toContain('timeseries.csv');
+  });
+
+  test('a bad expectation fails before any run and creates nothing', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    const executor = handExecutor();
+    const bad = handWorld([{ name: 'typo', metric: 'hhi.token', at: 'end', op: '>=', value: 1 }]);
+    await expect(writeResultFolder(bad, { out, runs: 2, executor })).rejects.toThrow('did you mean hhi.tokens');
+    expect(executor.calls).toBe(0);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
+describe('readResultFolder', () => {
+  test('reads back the manifest and the rows the aggregator wrote', async () => {
+    const out = join(tempDir(), 'result');
+    const { manifest } = await write(out);
+    const folder = readResultFolder(out);
+    expect(folder.manifest).toEqual(manifest);
+    const rows = [...aggregate(openRunStore(out))];
+    // Compared as text: the file keeps no −0, the aggregator may yield one.
+    expect(folder.timeseries.map(timeseriesLine)).toEqual(rows.map(timeseriesLine));
+    expect(folder.timeseries[1]).toEqual(rows[1]);
+  });
+
+  test('one run: sd and interval are empty fields, read back as NaN', async () => {
+    const out = join(tempDir(), 'result');
+    await write(out, { runs: 1 });
+    const line = readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n')[1];
+    expect(line).toBe('hhi.tokens,0,2024-06,2000,,2000,2000,2000,,');
+    const row = readResultFolder(out).timeseries[0];
+    expect(row.sd).toBeNaN();
+    expect(row.ciLow).toBeNaN();
+  });
+
+  test('a folder without a manifest is a usage error', () => {
+    expect(() => readResultFolder(tempDir())).toThrow('is not a result folder');
+  });
+});
+
+describe('runs.csv columns', () => {
+  test('final values of every metric, then key metrics at t12 and t24 within the run', () => {
+    const names = (months: number) => runsCsvColumns(HAND_METRICS, months).map((c) => c.name);
+    expect(names(26).slice(0, HAND_METRICS.length)).toEqual(HAND_METRICS);
+    expect(names(26).slice(HAND_METRICS.length)).toEqual([
+      'hhi.tokens@t12', 'hhi.tokens@t24',
+      'hhi.customers@t12', 'hhi.customers@t24',
+      'providers.active@t12', 'providers.active@t24',
+      'startups.alive@t12', 'startups.alive@t24',
+      'cohort.dead.fraction@t12', 'cohort.dead.fraction@t24',
+      'cohort.dead.small.fraction@t12', 'cohort.dead.small.fraction@t24',
+    ]);
+    expect(names(13)).toContain('hhi.tokens@t12');
+    expect(names(13)).not.toContain('hhi.tokens@t24');
+    expect(names(12).some((n) => n.includes('@'))).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { createRunStore, openRunStore, type RunStoreShape } from '../../sim/output/run-store.js';
+import { UsageError } from '../../sim/errors.js';
+import { tempDir } from './tmp.js';
+
+const shape: RunStoreShape = { metrics: ['a', 'b', 'c'], months: 4, runs: 5, start: '2024-06' };
+/** A distinct value per (run, month, metric). */
+const value = (r: number, t: number, m: number) => r * 100 + t * 10 + m + 0.5;
+const record = (r: number) =>
+  Float64Array.from({ length: shape.months * shape.metrics.length }, (_, i) =>
+    value(r, Math.floor(i / shape.metrics.length), i % shape.metrics.length),
+  );
+
+function written(dir: string, order: number[]) {
+  const w = createRunStore(dir, shape);
+  for (const r of order) w.write(r, record(r));
+  return w.finish();
+}
+
+describe('run store', () => {
+  test('round trip: records, cells and slabs', () => {
+    const store = written(tempDir(), [0, 1, 2, 3, 4]);
+    expect(store.shape).toEqual(shape);
+    const seen: number[][] = [];
+    store.forEachRun((r, rec) => seen.push([r, ...rec]));
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((r) => [r, ...record(r)]));
+    expect(store.cells([{ metric: 2, month: 3 }, { metric: 0, month: 1 }])).toEqual([
+      Float64Array.from([0, 1, 2, 3, 4], (r) => value(r, 3, 2)),
+      Float64Array.from([0, 1, 2, 3, 4], (r) => value(r, 1, 0)),
+    ]);
+    for (const slab of store.slabs())
+      for (let k = 0; k < slab.months; k++)
+        for (let r = 0; r < slab.runs; r++) expect(slab.values[k * slab.runs + r]).toBe(value(r, slab.firstMonth + k, slab.metric));
+  });
+
+  test('a tiny budget gives the same values in month pieces', () => {
+    const store = written(tempDir(), [0, 1, 2, 3, 4]);
+    const pieces = [...store.slabs(16)]; // less than one month of one metric: the smallest piece
+    expect(pieces.every((s) => s.months === 1)).toBe(true);
+    expect(pieces.map((s) => [s.metric, s.firstMonth])).toEqual(
+      [0, 1, 2].flatMap((m) => [0, 1, 2, 3].map((t) => [m, t])),
+    );
+    expect(new Set(pieces.map((s) => s.values.length))).toEqual(new Set([5]));
+    const whole = [...store.slabs()];
+    expect(whole).toHaveLength(3);
+    expect(pieces.flatMap((s) => [...s.values])).toEqual(whole.flatMap((s) => [...s.values]));
+  });
+
+  test('the bytes do not depend on the order runs are written in', () => {
+    const a = tempDir();
+    const b = tempDir();
+    written(a, [0, 1, 2, 3, 4]);
+    written(b, [3, 0, 4, 2, 1]);
+    for (const f of ['runs/values.f64', 'runs/index.json']) expect(readFileSync(join(b, f))).toEqual(readFileSync(join(a, f)));
+    const bytes = readFileSync(join(a, 'runs/values.f64'));
+    expect(bytes.length).toBe(5 * 4 * 3 * 8);
+    expect(bytes.readDoubleLE((1 * 12 + 2 * 3 + 1) * 8)).toBe(value(1, 2, 1));
+  });
+
+  test('index.json describes the layout', () => {
+    const dir = tempDir();
+    written(dir, [0, 1, 2, 3, 4]);
+    const index = JSON.parse(readFileSync(join(dir, 'runs/index.json'), 'utf8'));
+    expect(index).toMatchObject({ format: 'shakeout-runs/1', metrics: ['a', 'b', 'c'], months: 4, runs: 5, start: '2024-06' });
+  });
+
+  test('finish refuses a store with a run missing; open refuses a short file', () => {
+    const dir = tempDir();
+    const w = createRunStore(dir, shape);
+    w.write(0, record(0));
+    expect(() => w.finish()).toThrow('run 1 was never written');
+    const done = tempDir();
+    written(done, [0, 1, 2, 3, 4]);
+    truncateSync(join(done, 'runs/values.f64'), 100);
+    expect(() => openRunStore(done)).toThrow(UsageError);
+    writeFileSync(join(done, 'runs/index.json'), '{}');
+    expect(() => openRunStore(done)).toThrow('holds no per-run values');
+  });
+
+  test('write checks the run and the record length', () => {
+    const w = createRunStore(tempDir(), shape);
+    expect(() => w.write(5, record(0))).toThrow(RangeError);
+    expect(() => w.write(0, new Float64Array(3))).toThrow(RangeError);
+    w.abort();
+  });
+});
