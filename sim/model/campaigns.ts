@@ -16,14 +16,28 @@ export const NO_CAMPAIGN = -1;
  */
 export function applicableCampaign(world: World, j: number, current: number): number {
   const campaigns = world.compiled.campaigns;
-  for (let c = 0; c < campaigns.length; c++) {
+  const running = world.runningCampaigns[j];
+  for (let r = 0; r < running.length; r++) {
+    const c = running[r];
     const k = campaigns[c];
-    if (k.provider !== j || !world.campaignStarted[c] || world.t > k.until) continue;
     if (k.eligible === Eligible.all) return c;
     if (k.eligible === Eligible.new && current !== j) return c;
     if (k.eligible === Eligible.migrants && current >= 0 && current !== j && k.fromProviders[current]) return c;
   }
   return NO_CAMPAIGN;
+}
+
+/**
+ * Lists each provider's running campaigns in event order, once a month after
+ * the events, so the choice loop does not scan every campaign per option.
+ */
+export function updateRunningCampaigns(world: World): void {
+  const campaigns = world.compiled.campaigns;
+  for (const list of world.runningCampaigns) list.length = 0;
+  for (let c = 0; c < campaigns.length; c++) {
+    const k = campaigns[c];
+    if (world.campaignStarted[c] && world.t <= k.until) world.runningCampaigns[k.provider].push(c);
+  }
 }
 
 /** Whether a running campaign with a budget still has some left (choosers then go in random order). */

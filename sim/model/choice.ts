@@ -7,6 +7,7 @@
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { permutation } from '../rng/permutation.js';
 import { anyBudgetRunning, applicableCampaign, grant, NO_CAMPAIGN } from './campaigns.js';
+import { reconsiderStream, rescheduleReconsider } from './schedule.js';
 import { Cause, NO_PROVIDER } from './startups.js';
 import { die } from './survival.js';
 import { choosersBuffer, type World } from './world.js';
@@ -48,7 +49,7 @@ export function choose(world: World, i: number, current: number, u: number): num
       util[j] = -Infinity;
       continue;
     }
-    const c = applicableCampaign(world, j, current);
+    const c = world.runningCampaigns[j].length === 0 ? NO_CAMPAIGN : applicableCampaign(world, j, current);
     let grantValue = 0;
     let support = 0;
     if (c !== NO_CAMPAIGN) {
@@ -108,7 +109,8 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean)
 /**
  * Step 4: every alive startup whose provider is inactive or no longer serves
  * its class must choose (forced); the others reconsider with probability
- * `reconsider_s` (voluntary); this month's entrants do not. Choosers go in
+ * `reconsider_s` (voluntary: those whose scheduled month has come, see
+ * schedule.ts); this month's entrants do not. Choosers go in
  * index order, or in a random permutation while a campaign budget is being
  * handed out (MODEL.md section 9, "Choosing one at a time").
  */
@@ -117,16 +119,19 @@ export function chooseProviders(world: World): void {
   const p = world.providers;
   const t = world.t;
   const key = world.key;
-  const reconsider = world.classes.reconsider;
-  const reconsiderStream = streamOf(key, Purpose.reconsider, t);
+  const { alive, born, provider, cls, nextReconsider } = st;
+  // The classes each provider can keep as customers this month (none once it is inactive).
+  const keeps = world.scratchInt;
+  for (let j = 0; j < world.providerCount; j++) keeps[j] = p.active[j] ? p.serves[j] : 0;
   let n = 0;
   let buffer = choosersBuffer(world, 1024);
   // Forced choosers are marked by storing ~i (negative) so one buffer holds both kinds.
   for (let i = 0; i < st.count; i++) {
-    if (!st.alive[i] || st.born[i] === t) continue;
-    const a = st.provider[i];
-    const forced = a === NO_PROVIDER || !p.active[a] || !(p.serves[a] & (1 << st.cls[i]));
-    if (!forced && !(uniform(keyOf(reconsiderStream, i), 0) < reconsider[st.cls[i]])) continue;
+    if (alive[i] === 0 || born[i] === t) continue;
+    const a = provider[i];
+    const s = cls[i];
+    const forced = a === NO_PROVIDER || (keeps[a] & (1 << s)) === 0;
+    if (!forced && nextReconsider[i] > t) continue;
     if (n === buffer.length) buffer = choosersBuffer(world, n + 1);
     buffer[n++] = forced ? ~i : i;
   }
@@ -137,11 +142,13 @@ export function chooseProviders(world: World): void {
     for (let k = 0; k < n; k++) buffer[k] = copy[order[k]];
   }
   const choice = streamOf(key, Purpose.choice, t);
+  const reschedule = reconsiderStream(world);
   for (let k = 0; k < n; k++) {
     const forced = buffer[k] < 0;
     const i = forced ? ~buffer[k] : buffer[k];
     const current = st.provider[i];
     const j = choose(world, i, current, uniform(keyOf(choice, i), 0));
     applyChoice(world, i, j, forced);
+    if (nextReconsider[i] <= t) rescheduleReconsider(world, i, reschedule);
   }
 }

@@ -10,6 +10,7 @@ import { permutation } from '../rng/permutation.js';
 import { drawClass } from './classes.js';
 import { applyChoice, choose } from './choice.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
+import { scheduleBirth } from './schedule.js';
 import { INITIAL_COHORT, NO_PROVIDER, reserve } from './startups.js';
 import { choosersBuffer, type World } from './world.js';
 
@@ -29,7 +30,7 @@ function bear(world: World, month: number, born: number): number {
   st.tokens[i] = lognormal(cl.tokensMedian[s], cl.tokensSigma[s], 4);
   const gz = standardNormal(key, 5);
   st.growthZ[i] = gz;
-  st.growthFactor[i] = Math.exp(cl.growthMean[s] + cl.growthSd[s] * gz);
+  st.growthFactor[i] = Math.exp(cl.growthMean[s] + cl.growthSd[s] * st.growthZ[i]);
   st.switchZ[i] = standardNormal(key, 6);
   st.provider[i] = NO_PROVIDER;
   st.initialProvider[i] = NO_PROVIDER;
@@ -40,6 +41,7 @@ function bear(world: World, month: number, born: number): number {
   st.freeProvider[i] = NO_PROVIDER;
   st.freeUntil[i] = -1;
   st.disruptedUntil[i] = -1;
+  scheduleBirth(world, i, born, month);
   world.alive++;
   return i;
 }
@@ -75,6 +77,7 @@ export function createInitialPopulation(world: World): void {
     cohort.sizeByClass[s]++;
     if (j !== NO_PROVIDER) {
       cohort.sizeByClassOn[s * P + j]++;
+      world.month.customers[j]++;
       world.month.tokens[j] += st.tokens[i];
     }
   }

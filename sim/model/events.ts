@@ -6,6 +6,7 @@
 import { rederiveGrowth } from './growth.js';
 import type { Action } from './compile.js';
 import { seedStaticValues } from './providers.js';
+import { rescheduleClasses } from './schedule.js';
 import { fieldIndex, type World } from './world.js';
 
 export function applyEvents(world: World): void {
@@ -59,10 +60,15 @@ function apply(world: World, a: Action): void {
       else if (a.name === 'entryRate') world.entryRate = a.value;
       else world.entryElasticity = a.value;
       return;
-    case 'setClasses':
+    case 'setClasses': {
+      const before = world.classes;
       world.classes = a.classes;
       // Switching costs are derived from each startup's own draw at every use, so only growth needs redoing.
       if (a.rederiveGrowth) rederiveGrowth(world);
+      const reconsider = Uint8Array.from(before.reconsider, (x, s) => (x !== a.classes.reconsider[s] ? 1 : 0));
+      const hazard = Uint8Array.from(before.hazard, (x, s) => (x !== a.classes.hazard[s] ? 1 : 0));
+      if (reconsider.includes(1) || hazard.includes(1)) rescheduleClasses(world, reconsider, hazard);
       return;
+    }
   }
 }

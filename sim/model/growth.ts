@@ -1,19 +1,9 @@
 /**
  * Growth (MODEL.md section 3, step 7): revenue, token demand and opex of
- * every alive startup grow by its own factor exp(g_i), drawn at birth.
+ * every alive startup grow by its own factor exp(g_i), drawn at birth and
+ * applied in operate.ts.
  */
 import type { World } from './world.js';
-
-export function grow(world: World): void {
-  const st = world.startups;
-  for (let i = 0; i < st.count; i++) {
-    if (!st.alive[i]) continue;
-    const g = st.growthFactor[i];
-    st.revenue[i] *= g;
-    st.tokens[i] *= g;
-    st.opex[i] *= g;
-  }
-}
 
 /** After a `set` on `classes.<c>.growth`: g_i = mean' + sd' · Z_i for the living, from their own draw. */
 export function rederiveGrowth(world: World): void {

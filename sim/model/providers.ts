@@ -120,12 +120,6 @@ export function updateShares(world: World): void {
   const p = world.providers;
   const m = world.month;
   const P = world.providerCount;
-  const st = world.startups;
-  m.customers.fill(0);
-  for (let i = 0; i < st.count; i++) {
-    const j = st.provider[i];
-    if (st.alive[i] && j >= 0) m.customers[j]++;
-  }
   let customers = 0;
   let tokens = 0;
   for (let j = 0; j < P; j++) {

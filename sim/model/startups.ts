@@ -6,6 +6,8 @@
  */
 
 export const NO_PROVIDER = -1;
+/** A month that never comes: months are at most 1,200, and month fields are 16-bit. */
+export const NEVER = 32767;
 /** `born` of the t = 0 cohort: they are not entrants (MODEL.md section 9). */
 export const INITIAL_COHORT = -1;
 
@@ -33,18 +35,31 @@ export interface StartupTable {
   tokens: Float64Array;
   /** exp(g_i): monthly growth factor of revenue, tokens and opex. */
   growthFactor: Float64Array;
-  /** The standard-normal draws behind g_i and S_i, kept so a `set` can re-derive them. */
-  growthZ: Float64Array;
-  switchZ: Float64Array;
+  /** The standard-normal draws behind g_i and S_i, kept so a `set` can re-derive them (single precision is plenty for a draw). */
+  growthZ: Float32Array;
+  switchZ: Float32Array;
   /** Free-token balance (million tokens), its provider and last usable month. */
   free: Float64Array;
   freeProvider: Int16Array;
-  freeUntil: Int32Array;
+  freeUntil: Int16Array;
   /** Last month of migration disruption (revenue loss). */
-  disruptedUntil: Int32Array;
+  disruptedUntil: Int16Array;
+  /** Month of the next voluntary reconsideration, and of death by the hazard (NEVER if none): see sim/model/schedule.ts. */
+  nextReconsider: Int16Array;
+  hazardMonth: Int16Array;
 }
 
 type Arrays = Omit<StartupTable, 'count' | 'capacity'>;
+
+/** A month index clamped into the 16-bit month fields. */
+export function monthField(t: number): number {
+  return t < NEVER ? t : NEVER;
+}
+
+/** Bytes of state per startup: the sum over its typed arrays. */
+export function bytesPerStartup(): number {
+  return Object.values(allocate(1)).reduce((sum, a) => sum + a.BYTES_PER_ELEMENT, 0);
+}
 
 function allocate(capacity: number): Arrays {
   return {
@@ -59,12 +74,14 @@ function allocate(capacity: number): Arrays {
     opex: new Float64Array(capacity),
     tokens: new Float64Array(capacity),
     growthFactor: new Float64Array(capacity),
-    growthZ: new Float64Array(capacity),
-    switchZ: new Float64Array(capacity),
+    growthZ: new Float32Array(capacity),
+    switchZ: new Float32Array(capacity),
     free: new Float64Array(capacity),
     freeProvider: new Int16Array(capacity),
-    freeUntil: new Int32Array(capacity),
-    disruptedUntil: new Int32Array(capacity),
+    freeUntil: new Int16Array(capacity),
+    disruptedUntil: new Int16Array(capacity),
+    nextReconsider: new Int16Array(capacity),
+    hazardMonth: new Int16Array(capacity),
   };
 }
 

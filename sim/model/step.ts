@@ -9,14 +9,13 @@
  * `step` does no I/O and draws randomness only from the world's keyed
  * streams, so a replication is a pure function of (scenario, seed, index).
  */
-import { bookAccounts } from './accounts.js';
+import { updateRunningCampaigns } from './campaigns.js';
 import { chooseProviders } from './choice.js';
 import { enterStartups } from './entry.js';
 import { applyEvents } from './events.js';
-import { grow } from './growth.js';
 import { recordMetrics } from './metrics.js';
+import { operate } from './operate.js';
 import { closeProviderAccounts, setProviderFields, updateShares } from './providers.js';
-import { survive } from './survival.js';
 import type { World } from './world.js';
 
 function resetMonth(world: World): void {
@@ -39,12 +38,11 @@ export function step(world: World, t: number, out: Float64Array): void {
   resetMonth(world);
   world.providers.wasActive.set(world.providers.active);
   applyEvents(world); // 1
+  updateRunningCampaigns(world);
   setProviderFields(world); // 2
   enterStartups(world); // 3
   chooseProviders(world); // 4
-  bookAccounts(world); // 5
-  survive(world); // 6
-  grow(world); // 7
+  operate(world); // 5, 6, 7
   updateShares(world);
   closeProviderAccounts(world); // 8
   recordMetrics(world, out); // 9

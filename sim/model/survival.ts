@@ -1,9 +1,7 @@
 /**
- * Survival (MODEL.md section 3, step 6): a startup with negative cash is
- * rescued with the class's funding probability or dies (`runway`); every
- * alive startup then faces the class hazard (`hazard`).
+ * Death (MODEL.md section 3, steps 4 and 6): the bookkeeping behind the
+ * death and cohort metrics. The survival draws themselves are in operate.ts.
  */
-import { keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { Cause, INITIAL_COHORT } from './startups.js';
 import type { World } from './world.js';
 
@@ -25,25 +23,4 @@ export function die(world: World, i: number, cause: number): void {
   c.deadTotal++;
   c.deadByClass[s]++;
   if (j0 >= 0) c.deadByClassOn[s * world.providerCount + j0]++;
-}
-
-export function survive(world: World): void {
-  const st = world.startups;
-  const cl = world.classes;
-  const rescue = streamOf(world.key, Purpose.rescue, world.t);
-  const hazard = streamOf(world.key, Purpose.hazard, world.t);
-  for (let i = 0; i < st.count; i++) {
-    if (!st.alive[i]) continue;
-    const s = st.cls[i];
-    if (st.cash[i] < 0) {
-      if (uniform(keyOf(rescue, i), 0) < cl.fundingProbability[s]) {
-        // A rescue that does not cover the hole leaves the startup to be tested again next month.
-        st.cash[i] += cl.fundingMonths[s] * st.opex[i];
-      } else {
-        die(world, i, Cause.runway);
-        continue;
-      }
-    }
-    if (uniform(keyOf(hazard, i), 0) < cl.hazard[s]) die(world, i, Cause.hazard);
-  }
 }

@@ -87,6 +87,8 @@ export interface World {
   /** Million tokens left in each campaign's budget; Infinity when unlimited. */
   readonly budgetLeft: Float64Array;
   readonly campaignStarted: Uint8Array;
+  /** runningCampaigns[j]: provider j's campaigns running this month, in event order. */
+  readonly runningCampaigns: number[][];
   readonly month: MonthFlows;
   readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number };
   readonly cohort: Cohort;
@@ -94,6 +96,7 @@ export interface World {
   readonly qualityFactor: Float64Array;
   /** Reused buffers, so the step allocates nothing. */
   readonly scratch: Float64Array;
+  readonly scratchInt: Int32Array;
   readonly utilities: Float64Array;
   readonly scope: ExpressionScope;
   choosers: Int32Array;
@@ -140,6 +143,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     },
     budgetLeft: Float64Array.from(compiled.campaigns, (c) => c.budget),
     campaignStarted: new Uint8Array(compiled.campaigns.length),
+    runningCampaigns: templates.map(() => []),
     month: {
       tokens: perProvider(),
       revenue: perProvider(),
@@ -164,6 +168,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     },
     qualityFactor: new Float64Array(C * P),
     scratch: new Float64Array(P),
+    scratchInt: new Int32Array(P),
     utilities: new Float64Array(P),
     scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0 },
     choosers: new Int32Array(1024),

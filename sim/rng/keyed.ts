@@ -11,9 +11,13 @@
  * The seed (any string or number) is turned into two 32-bit words by
  * seedrandom's Alea; the key is then hashed with the murmur3 finaliser,
  * which passes avalanche tests on sequential inputs. Drawing from a key is
- * SplitMix: finalised steps of a Weyl sequence. Measured on bench worlds:
- * hashing the whole key per draw (16 finaliser calls) took 37 % of a run;
- * hoisting the (purpose, month) part out of the loops leaves 4 per draw.
+ * SplitMix: finalised steps of a Weyl sequence. Measured on the 2024
+ * scenario: hashing the whole key per draw (16 finaliser calls) took 37 % of
+ * a run; hoisting the (purpose, month) part out of the loops and keying the
+ * startup with one call leaves 2 calls per Bernoulli draw (`uniform32`).
+ * Keys are 32 bits, so among millions of startups a few share a key by
+ * chance (as any 32-bit hash would): harmless for draws that are not
+ * compared with each other.
  */
 import seedrandom from 'seedrandom';
 
@@ -23,12 +27,14 @@ export const Purpose = {
   initialProvider: 2,
   entryCount: 3,
   entryOrder: 4,
-  reconsider: 5,
+  reconsider: 5, // retired: reconsiderations are scheduled (reconsiderSchedule)
   choice: 6,
   chooserOrder: 7,
   rescue: 8,
-  hazard: 9,
+  hazard: 9, // retired: hazard deaths are scheduled (hazardSchedule)
   providerFunding: 10,
+  reconsiderSchedule: 11,
+  hazardSchedule: 12,
 } as const;
 export type PurposeCode = (typeof Purpose)[keyof typeof Purpose];
 
@@ -68,9 +74,12 @@ export function streamOf(root: ReplicationKey, purpose: PurposeCode, month: numb
   return absorb(absorb(absorb(root.a, purpose), month), root.b);
 }
 
-/** The key of one (stream, birth index); its draws are `uniform(key, k)` for k = 0, 1, … */
+/**
+ * The key of one (stream, birth index); its draws are `uniform(key, k)` for
+ * k = 0, 1, … One finaliser call: the hot loops take one key per startup.
+ */
 export function keyOf(stream: number, index: number): number {
-  return absorb(stream, index);
+  return fmix32((stream ^ 0x5bd1e995) + Math.imul(index, 0x9e3779b1));
 }
 
 /** The key of one (purpose, month, birth index). */
@@ -90,6 +99,16 @@ export function uniform(key: number, k: number): number {
   const x = fmix32(key + Math.imul(2 * k + 1, GOLDEN)) >>> 5; // 27 bits
   const y = fmix32(key + Math.imul(2 * k + 2, GOLDEN)) >>> 6; // 26 bits
   return (x * TWO_POW_26 + y) / TWO_POW_53;
+}
+
+const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
+
+/**
+ * The k-th uniform of a key with 32 random bits (steps of 2^-32): enough for
+ * a Bernoulli draw against a probability, at half the cost of `uniform`.
+ */
+export function uniform32(key: number, k: number): number {
+  return fmix32(key + Math.imul(2 * k + 1, GOLDEN)) * TWO_POW_MINUS_32;
 }
 
 /** The k-th uniform of (purpose, month, index): for draws outside hot loops. */

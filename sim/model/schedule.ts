@@ -1,0 +1,71 @@
+/**
+ * Monthly Bernoulli events as schedules. MODEL.md has every alive startup
+ * reconsider with probability ρ_s and die of the hazard with probability h_s
+ * each month. Drawing both coins for every startup every month dominated the
+ * step; instead each startup carries the month of its next such event, drawn
+ * from the geometric law of the number of months until the first success.
+ * The months between successive events of independent monthly coins are
+ * exactly geometric, so the law of every trajectory is the model's (the
+ * analytic tests check the survival curve 1 − (1 − h)^(t+1) and the
+ * reconsideration path (1 − ρ)^(t+1)); a `set` that changes ρ_s or h_s
+ * redraws the schedules of the class from that month, which memorylessness
+ * makes exact too. Draws stay keyed by (purpose, month, birth index).
+ */
+import { keyOf, Purpose, streamOf, uniform, type ReplicationKey } from '../rng/keyed.js';
+import { monthField, NEVER } from './startups.js';
+import type { World } from './world.js';
+
+/**
+ * Months of failure before the first success of a p-coin, from a uniform u
+ * in [0, 1): 0 with probability p, k with probability (1 − p)^k · p.
+ */
+export function geometric(p: number, u: number): number {
+  if (p >= 1) return 0;
+  if (!(p > 0)) return NEVER;
+  return Math.floor(Math.log1p(-u) / Math.log1p(-p));
+}
+
+/** The first month ≥ `from` in which a monthly p-coin comes up, drawn from key (purpose, keyMonth, i). */
+function nextMonth(key: ReplicationKey, purpose: typeof Purpose.reconsiderSchedule | typeof Purpose.hazardSchedule, keyMonth: number, i: number, p: number, from: number): number {
+  return monthField(from + geometric(p, uniform(keyOf(streamOf(key, purpose, keyMonth), i), 0)));
+}
+
+/**
+ * Schedules a newborn: the t = 0 cohort may reconsider from month 0, an
+ * entrant born in month t from t + 1 (section 3, step 3); both face the
+ * hazard from the month they exist in.
+ */
+export function scheduleBirth(world: World, i: number, born: number, firstMonth: number): void {
+  const st = world.startups;
+  const s = st.cls[i];
+  const cl = world.classes;
+  st.nextReconsider[i] = nextMonth(world.key, Purpose.reconsiderSchedule, born, i, cl.reconsider[s], born < 0 ? 0 : born + 1);
+  st.hazardMonth[i] = nextMonth(world.key, Purpose.hazardSchedule, born, i, cl.hazard[s], firstMonth);
+}
+
+/** The stream of this month's reschedules after reconsiderations: one per month, not per startup. */
+export function reconsiderStream(world: World): number {
+  return streamOf(world.key, Purpose.reconsiderSchedule, world.t);
+}
+
+/** After a reconsideration in month t: the next one from t + 1 (`stream` from reconsiderStream). */
+export function rescheduleReconsider(world: World, i: number, stream: number): void {
+  const s = world.startups.cls[i];
+  const gap = geometric(world.classes.reconsider[s], uniform(keyOf(stream, i), 0));
+  world.startups.nextReconsider[i] = monthField(world.t + 1 + gap);
+}
+
+/** After a `set` in month t changed ρ or h of some classes: redraw the living startups' schedules of those classes from month t. */
+export function rescheduleClasses(world: World, reconsiderChanged: Uint8Array, hazardChanged: Uint8Array): void {
+  const st = world.startups;
+  const cl = world.classes;
+  const t = world.t;
+  // Key months offset by 2,000 so a redraw never reuses a birth draw's key.
+  const keyMonth = t + 2000;
+  for (let i = 0; i < st.count; i++) {
+    if (st.alive[i] === 0) continue;
+    const s = st.cls[i];
+    if (reconsiderChanged[s]) st.nextReconsider[i] = nextMonth(world.key, Purpose.reconsiderSchedule, keyMonth, i, cl.reconsider[s], t);
+    if (hazardChanged[s]) st.hazardMonth[i] = nextMonth(world.key, Purpose.hazardSchedule, keyMonth, i, cl.hazard[s], t);
+  }
+}
