@@ -6,17 +6,12 @@
  */
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { permutation } from '../rng/permutation.js';
+import { switchCost } from './attributes.js';
 import { anyBudgetRunning, applicableCampaign, grant, NO_CAMPAIGN } from './campaigns.js';
 import { reconsiderStream, rescheduleReconsider } from './schedule.js';
 import { Cause, NO_PROVIDER } from './startups.js';
 import { die } from './survival.js';
 import { choosersBuffer, type World } from './world.js';
-
-/** S_i = median_s · exp(σ_s · Z_i), USD, re-derived from the current class table. */
-export function switchCost(world: World, i: number): number {
-  const s = world.startups.cls[i];
-  return world.classes.switchMedian[s] * Math.exp(world.classes.switchSigma[s] * world.startups.switchZ[i]);
-}
 
 /**
  * Draws startup i's provider with the uniform u, given its current provider
@@ -119,7 +114,7 @@ export function chooseProviders(world: World): void {
   const p = world.providers;
   const t = world.t;
   const key = world.key;
-  const { alive, born, provider, cls, nextReconsider } = st;
+  const { alive, provider, cls, nextReconsider } = st;
   // The classes each provider can keep as customers this month (none once it is inactive).
   const keeps = world.scratchInt;
   for (let j = 0; j < world.providerCount; j++) keeps[j] = p.active[j] ? p.serves[j] : 0;
@@ -127,7 +122,8 @@ export function chooseProviders(world: World): void {
   let buffer = choosersBuffer(world, 1024);
   // Forced choosers are marked by storing ~i (negative) so one buffer holds both kinds.
   for (let i = 0; i < st.count; i++) {
-    if (alive[i] === 0 || born[i] === t) continue;
+    // This month's entrants just chose an active provider and are scheduled from t + 1: never chosen here.
+    if (alive[i] === 0) continue;
     const a = provider[i];
     const s = cls[i];
     const forced = a === NO_PROVIDER || (keeps[a] & (1 << s)) === 0;

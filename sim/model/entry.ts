@@ -1,11 +1,12 @@
 /**
  * Births: the t = 0 population (MODEL.md section 6) and monthly Poisson
  * entry (section 3, step 3). A newborn draws its class and attributes from
- * its own key (purpose, month, birth index), so births never shift anyone
- * else's random numbers.
+ * its own key (attributes.ts), so births never shift anyone else's random
+ * numbers.
  */
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
-import { poisson, standardNormal } from '../rng/distributions.js';
+import { poisson } from '../rng/distributions.js';
+import { attributeNormal, attributesKey, classUniform, Draw, growthFactor } from './attributes.js';
 import { permutation } from '../rng/permutation.js';
 import { drawClass } from './classes.js';
 import { applyChoice, choose } from './choice.js';
@@ -20,23 +21,17 @@ function bear(world: World, month: number, born: number): number {
   const cl = world.classes;
   reserve(st, 1);
   const i = st.count++;
-  const key = drawKey(world.key, Purpose.attributes, month, i);
-  const s = drawClass(cl, uniform(key, 0));
-  const lognormal = (median: number, sigma: number, k: number) => median * Math.exp(sigma * standardNormal(key, k));
+  const key = attributesKey(world, i);
+  const s = drawClass(cl, classUniform(key));
   st.cls[i] = s;
-  st.cash[i] = lognormal(cl.cashMedian[s], cl.cashSigma[s], 1);
-  st.revenue[i] = lognormal(cl.revenueMedian[s], cl.revenueSigma[s], 2);
-  st.opex[i] = lognormal(cl.opexMedian[s], cl.opexSigma[s], 3);
-  st.tokens[i] = lognormal(cl.tokensMedian[s], cl.tokensSigma[s], 4);
-  const gz = standardNormal(key, 5);
-  st.growthZ[i] = gz;
-  st.growthFactor[i] = Math.exp(cl.growthMean[s] + cl.growthSd[s] * st.growthZ[i]);
-  st.switchZ[i] = standardNormal(key, 6);
+  st.cash[i] = cl.cashMedian[s] * Math.exp(cl.cashSigma[s] * attributeNormal(key, Draw.cash));
+  st.revenue[i] = cl.revenueMedian[s] * Math.exp(cl.revenueSigma[s] * attributeNormal(key, Draw.revenue));
+  st.opex[i] = cl.opexMedian[s] * Math.exp(cl.opexSigma[s] * attributeNormal(key, Draw.opex));
+  st.tokens[i] = cl.tokensMedian[s] * Math.exp(cl.tokensSigma[s] * attributeNormal(key, Draw.tokens));
+  st.growthFactor[i] = growthFactor(world, i);
   st.provider[i] = NO_PROVIDER;
   st.initialProvider[i] = NO_PROVIDER;
   st.alive[i] = 1;
-  st.cause[i] = 0;
-  st.born[i] = born;
   st.free[i] = 0;
   st.freeProvider[i] = NO_PROVIDER;
   st.freeUntil[i] = -1;

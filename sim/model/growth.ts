@@ -3,15 +3,11 @@
  * every alive startup grow by its own factor exp(g_i), drawn at birth and
  * applied in operate.ts.
  */
+import { growthFactor } from './attributes.js';
 import type { World } from './world.js';
 
 /** After a `set` on `classes.<c>.growth`: g_i = mean' + sd' · Z_i for the living, from their own draw. */
 export function rederiveGrowth(world: World): void {
   const st = world.startups;
-  const cl = world.classes;
-  for (let i = 0; i < st.count; i++) {
-    if (!st.alive[i]) continue;
-    const s = st.cls[i];
-    st.growthFactor[i] = Math.exp(cl.growthMean[s] + cl.growthSd[s] * st.growthZ[i]);
-  }
+  for (let i = 0; i < st.count; i++) if (st.alive[i]) st.growthFactor[i] = growthFactor(world, i);
 }

@@ -8,7 +8,7 @@
 export const NO_PROVIDER = -1;
 /** A month that never comes: months are at most 1,200, and month fields are 16-bit. */
 export const NEVER = 32767;
-/** `born` of the t = 0 cohort: they are not entrants (MODEL.md section 9). */
+/** Birth month given for the t = 0 cohort (they are not entrants, MODEL.md section 9); they are indices 0 … initial − 1. */
 export const INITIAL_COHORT = -1;
 
 export const Cause = { none: 0, runway: 1, hazard: 2, stranded: 3 } as const;
@@ -20,9 +20,6 @@ export interface StartupTable {
   cls: Uint8Array;
   provider: Int16Array;
   alive: Uint8Array;
-  cause: Uint8Array;
-  /** Month of birth; INITIAL_COHORT for the t = 0 cohort. */
-  born: Int16Array;
   /** Provider at t = 0 (cohort metrics); NO_PROVIDER for entrants. */
   initialProvider: Int16Array;
   /** USD. */
@@ -33,11 +30,8 @@ export interface StartupTable {
   opex: Float64Array;
   /** Million tokens per month. */
   tokens: Float64Array;
-  /** exp(g_i): monthly growth factor of revenue, tokens and opex. */
+  /** exp(g_i): monthly growth factor of revenue, tokens and opex. S_i is not stored: see attributes.ts. */
   growthFactor: Float64Array;
-  /** The standard-normal draws behind g_i and S_i, kept so a `set` can re-derive them (single precision is plenty for a draw). */
-  growthZ: Float32Array;
-  switchZ: Float32Array;
   /** Free-token balance (million tokens), its provider and last usable month. */
   free: Float64Array;
   freeProvider: Int16Array;
@@ -66,16 +60,12 @@ function allocate(capacity: number): Arrays {
     cls: new Uint8Array(capacity),
     provider: new Int16Array(capacity),
     alive: new Uint8Array(capacity),
-    cause: new Uint8Array(capacity),
-    born: new Int16Array(capacity),
     initialProvider: new Int16Array(capacity),
     cash: new Float64Array(capacity),
     revenue: new Float64Array(capacity),
     opex: new Float64Array(capacity),
     tokens: new Float64Array(capacity),
     growthFactor: new Float64Array(capacity),
-    growthZ: new Float32Array(capacity),
-    switchZ: new Float32Array(capacity),
     free: new Float64Array(capacity),
     freeProvider: new Int16Array(capacity),
     freeUntil: new Int16Array(capacity),

@@ -2,21 +2,20 @@
  * Death (MODEL.md section 3, steps 4 and 6): the bookkeeping behind the
  * death and cohort metrics. The survival draws themselves are in operate.ts.
  */
-import { Cause, INITIAL_COHORT } from './startups.js';
+import { Cause } from './startups.js';
 import type { World } from './world.js';
 
 /** Marks startup i dead of `cause` this month and updates the counters behind the death metrics. */
 export function die(world: World, i: number, cause: number): void {
   const st = world.startups;
   st.alive[i] = 0;
-  st.cause[i] = cause;
   world.alive--;
   world.totals.deaths++;
   const m = world.month;
   if (cause === Cause.runway) m.deathsRunway++;
   else if (cause === Cause.hazard) m.deathsHazard++;
   else m.deathsStranded++;
-  if (st.born[i] !== INITIAL_COHORT) return; // entrants are not in the t = 0 cohort
+  if (i >= world.cohort.size) return; // entrants are not in the t = 0 cohort
   const j0 = st.initialProvider[i];
   const c = world.cohort;
   const s = st.cls[i];
