@@ -17,7 +17,12 @@ export interface Diagnostic {
 /** `scenarios/x.yaml:14: providers[2].price: expected a number ≥ 0 …` */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
-  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+  return oneLine(d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`);
+}
+
+/** Line breaks written as escapes: one problem is one line, whatever text it quotes. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Bad input: a scenario (or flag) that cannot be run. Carries every problem found. */
@@ -43,5 +48,25 @@ export class ModelError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ModelError';
+  }
+}
+
+/**
+ * A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between replications.
+ * The runs already finished are kept, so `--resume` can complete them; the
+ * message says how. The CLI exits 128 + the signal's number (130 for SIGINT).
+ */
+export class InterruptedError extends Error {
+  /** The signal's name, e.g. `SIGINT`. */
+  readonly signal: string;
+  /** Runs finished and kept, and runs in all. */
+  readonly done: number;
+  readonly runs: number;
+  constructor(message: string, signal: string, done: number, runs: number) {
+    super(message);
+    this.name = 'InterruptedError';
+    this.signal = signal;
+    this.done = done;
+    this.runs = runs;
   }
 }

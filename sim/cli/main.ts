@@ -5,11 +5,14 @@
  * only with --debug); `check` exits 1 when an expectation fails.
  */
 import { Command, CommanderError } from 'commander';
-import { ModelError, ScenarioError, UsageError } from '../errors.js';
+import { InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
 import { shakeoutVersion } from '../output/manifest.js';
+import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
+import { exitCodeFor } from './signals.js';
 
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERNAL = 3;
@@ -25,6 +28,8 @@ function program(): Command {
   registerRun(p);
   registerCheck(p);
   registerValidate(p);
+  registerChart(p);
+  registerReport(p);
   p.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }
@@ -37,6 +42,12 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof CommanderError) {
       // Commander has printed its message; --help and --version end with code 0.
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    if (e instanceof InterruptedError) {
+      // What was finished is kept; the message says how to resume.
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = exitCodeFor(e.signal);
       return;
     }
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ModelError) {

@@ -12,3 +12,67 @@ export function expectationMonthOutside(expectation: string, at: string, first: 
 export function badRunCount(runs: number): string {
   return `runs: expected a whole number ≥ 1, got ${runs}`;
 }
+
+/** `1.5 GB`, `320 MB`, `12 KB`: decimal units, as free(1) and disk tools print them with -H. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'an unbounded amount';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(value)} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+const count = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'unboundedly many');
+
+export function tooBigForMemory(
+  file: string | undefined,
+  estimate: { startups: number; bytesPerStartup: number; metrics: number; workers: number; bytes: number },
+  months: number,
+  available: number,
+  free: number,
+): string {
+  const where = file ? `${file}: ` : '';
+  const parallel = estimate.workers === 1 ? 'one replication at a time' : `${estimate.workers} replications at a time`;
+  return (
+    `${where}startups: this run needs about ${formatBytes(estimate.bytes)} of memory, more than the ${formatBytes(available)} ` +
+    `this machine has (${formatBytes(free)} free): ${count(estimate.startups)} startups (startups.initial and the entrants ` +
+    `startups.entry.rate brings in ${months} months) at ${Math.round(estimate.bytesPerStartup)} bytes each, and ` +
+    `${count(estimate.metrics)} metrics × ${months} months per replication, ${parallel}; ` +
+    `lower startups.initial, startups.entry.rate or months${estimate.workers > 1 ? ', or use fewer --workers' : ''}`
+  );
+}
+
+export function notFinite(
+  metric: string,
+  value: number,
+  date: string,
+  t: number,
+  replication: number,
+  seed: number | string,
+  reproduce: string,
+): string {
+  const shown = Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  return (
+    `replication ${replication} (seed ${seed}): ${metric} is ${shown} in ${date} (t = ${t}); the model produced a value that is ` +
+    `not a finite number, so the run stops here. To reproduce: ${reproduce}`
+  );
+}
+
+/** A model error from replication `replication`, with what is needed to reproduce it. */
+export function inReplication(message: string, replication: number, seed: number | string, reproduce: string): string {
+  return `${message} (replication ${replication}, seed ${seed}; to reproduce: ${reproduce})`;
+}
+
+/** Single-quotes `word` for a POSIX shell unless it is plainly safe. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `shakeout run <file> --seed S --runs R --months M`: the shortest command that runs replication R − 1 again. */
+export function reproduceCommand(file: string | undefined, seed: number | string, runs: number, months: number): string {
+  return ['shakeout', 'run', file === undefined ? '<scenario>' : shellWord(file), '--seed', shellWord(String(seed)), '--runs', String(runs), '--months', String(months)].join(' ');
+}

@@ -15,7 +15,8 @@ import { choosersBuffer, type World } from './world.js';
 
 /**
  * Draws startup i's provider with the uniform u, given its current provider
- * (NO_PROVIDER for an entrant or the initial assignment). Returns
+ * (NO_PROVIDER for an entrant or the initial assignment) and its switching
+ * cost S (USD; attributes.ts, drawn once per choice by the caller). Returns
  * NO_PROVIDER when no active provider serves its class.
  *
  *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
@@ -23,7 +24,7 @@ import { choosersBuffer, type World } from './world.js';
  * r_i is floored at 1 USD so a startup with no revenue still has finite
  * utilities (medians may be 0).
  */
-export function choose(world: World, i: number, current: number, u: number): number {
+export function choose(world: World, i: number, current: number, u: number, S: number): number {
   const st = world.startups;
   const cl = world.classes;
   const p = world.providers;
@@ -33,7 +34,6 @@ export function choose(world: World, i: number, current: number, u: number): num
   const r = st.revenue[i];
   const rn = r > 1 ? r : 1;
   const d = st.tokens[i];
-  const S = switchCost(world, i);
   const H = world.horizon;
   const lambda = cl.precision[s];
   const gamma = cl.network[s];
@@ -77,11 +77,11 @@ export function choose(world: World, i: number, current: number, u: number): num
 }
 
 /**
- * Carries out startup i's choice of provider j in month t: a switch pays
+ * Carries out startup i's choice of provider j in month t, S its switching cost (USD): a switch pays
  * S_i · (1 − support) now and starts the disruption; an eligible chooser
  * gets the campaign's grant; no provider at all means death (`stranded`).
  */
-export function applyChoice(world: World, i: number, j: number, forced: boolean): void {
+export function applyChoice(world: World, i: number, j: number, forced: boolean, S: number): void {
   const st = world.startups;
   if (j === NO_PROVIDER) {
     die(world, i, Cause.stranded);
@@ -91,7 +91,7 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean)
   const c = applicableCampaign(world, j, current);
   if (current !== NO_PROVIDER && j !== current) {
     const support = c === NO_CAMPAIGN ? 0 : world.compiled.campaigns[c].support;
-    st.cash[i] -= switchCost(world, i) * (1 - support);
+    st.cash[i] -= S * (1 - support);
     st.disruptedUntil[i] = world.t + world.classes.disruptionMonths[st.cls[i]] - 1;
     world.totals.flows[current * world.providerCount + j]++;
     if (forced) world.month.switchesForced++;
@@ -143,8 +143,9 @@ export function chooseProviders(world: World): void {
     const forced = buffer[k] < 0;
     const i = forced ? ~buffer[k] : buffer[k];
     const current = st.provider[i];
-    const j = choose(world, i, current, uniform(keyOf(choice, i), 0));
-    applyChoice(world, i, j, forced);
+    const S = switchCost(world, i);
+    const j = choose(world, i, current, uniform(keyOf(choice, i), 0), S);
+    applyChoice(world, i, j, forced, S);
     if (nextReconsider[i] <= t) rescheduleReconsider(world, i, reschedule);
   }
 }

@@ -4,9 +4,11 @@
  * its own key (attributes.ts), so births never shift anyone else's random
  * numbers.
  */
+import { monthLabel } from '../calendar.js';
+import { ModelError } from '../errors.js';
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { poisson } from '../rng/distributions.js';
-import { attributeNormal, attributesKey, classUniform, Draw, growthFactor } from './attributes.js';
+import { attributeNormal, attributesKey, classUniform, Draw, growthFactor, switchCost } from './attributes.js';
 import { permutation } from '../rng/permutation.js';
 import { drawClass } from './classes.js';
 import { applyChoice, choose } from './choice.js';
@@ -14,6 +16,9 @@ import { setProviderFields, seedStaticValues } from './providers.js';
 import { scheduleBirth } from './schedule.js';
 import { INITIAL_COHORT, NO_PROVIDER, reserve } from './startups.js';
 import { choosersBuffer, type World } from './world.js';
+
+/** Entrants a month beyond which a run is surely runaway entry, not a market (10^7). */
+const MAX_ENTRY_MEAN = 1e7;
 
 /** Appends one startup born in `month` (INITIAL_COHORT for t = 0's population) and returns its index. */
 function bear(world: World, month: number, born: number): number {
@@ -65,7 +70,7 @@ export function createInitialPopulation(world: World): void {
     const s = st.cls[i];
     const u = uniform(keyOf(initialProvider, i), 0);
     const shares = world.compiled.initialShares[s];
-    const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, u);
+    const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, u, 0); // no switching cost, x = 0 (section 9)
     st.provider[i] = j;
     st.initialProvider[i] = j;
     cohort.size++;
@@ -110,6 +115,11 @@ export function enterStartups(world: World): void {
   for (let j = 0; j < P; j++) if (p.active[j]) anyActive = true;
   if (!anyActive || world.entryRate <= 0) return;
   const mean = world.entryRate * Math.pow(qmax / world.qualityReference, world.entryElasticity);
+  // An expression quality can grow without bound; stop before the arrays do.
+  if (!(mean <= MAX_ENTRY_MEAN))
+    throw new ModelError(
+      `startups.entry: the expected number of entrants is ${mean} in ${monthLabel(world.compiled.start, world.t)} (t = ${world.t}), above ${MAX_ENTRY_MEAN}; check the providers' quality and entry.qualityElasticity`,
+    );
   const n = poisson(drawKey(world.key, Purpose.entryCount, world.t, 0), mean);
   if (n === 0) return;
   const first = world.startups.count;
@@ -118,7 +128,8 @@ export function enterStartups(world: World): void {
   const choice = streamOf(world.key, Purpose.choice, world.t);
   for (let k = 0; k < n; k++) {
     const i = first + order[k];
-    applyChoice(world, i, choose(world, i, NO_PROVIDER, uniform(keyOf(choice, i), 0)), false);
+    const S = switchCost(world, i); // no switch for an entrant, but the exit-risk term x_j · S_i applies
+    applyChoice(world, i, choose(world, i, NO_PROVIDER, uniform(keyOf(choice, i), 0), S), false, S);
   }
   world.month.entered = n;
 }

@@ -19,3 +19,91 @@ export function incompleteRunStore(dir: string, bytes: number, expected: number)
 export function badTimeseriesHeader(file: string, header: string): string {
   return `${file}: unexpected header "${header}"; was it written by another version of shakeout?`;
 }
+
+// ---- unfinished runs (folder-swap.ts, result-folder.ts) ----
+
+/** The command line to show a user, each word quoted for a POSIX shell where needed. */
+export function commandLine(words: readonly string[]): string {
+  return words.map((w) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** The contents of the PARTIAL marker of `<out>.partial`. */
+export function partialMarkerText(out: string, resume: string, scenario: string, runs: number, createdAt: string): string {
+  return [
+    'This folder is an unfinished shakeout run: some of its replications are missing, and it',
+    `is not a result yet. Once every run is done it becomes ${out}.`,
+    '',
+    `Scenario: ${scenario}; ${runs} runs; started ${createdAt}.`,
+    '',
+    'To finish it (only the missing runs are computed, and the result is the same, byte for',
+    'byte, as an uninterrupted run):',
+    '',
+    `  ${resume}`,
+    '',
+    'To discard it, delete this folder, or run again with --force.',
+    '',
+  ].join('\n');
+}
+
+export function partialExists(partial: string, resume: string): string {
+  return `${partial} holds an unfinished run; finish it with \`${resume}\`, or add --force to discard it and start over`;
+}
+
+export function partialLocked(partial: string, pid: number, host: string, here: boolean): string {
+  const who = here ? `process ${pid}` : `process ${pid} on ${host}`;
+  return `${partial} is being written by another shakeout (${who}); wait for it to finish, or stop it. If no shakeout is running, delete ${partial}/lock`;
+}
+
+export function partialUnknown(partial: string): string {
+  return `${partial} exists but is neither a result nor an unfinished run of shakeout (no PARTIAL marker, no manifest.json); move or delete it`;
+}
+
+export function cannotResume(partial: string, why: string): string {
+  return `cannot resume ${partial}: ${why}; run with --force instead of --resume to discard it and start over`;
+}
+
+export function interrupted(signal: string, done: number, runs: number, partial: string, resume: string): string {
+  return `interrupted by ${signal}: ${done} of ${runs} runs are saved in ${partial}; to finish them, run: ${resume}`;
+}
+
+// ---- the file system says no ----
+
+const reasons: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'a file grew past the size this system allows',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EIO: 'an input/output error (a failing disk?)',
+  EISDIR: 'a folder is in the way of a file',
+};
+
+/** Error codes that mean there is no room, so what was computed is kept for --resume. */
+export const NO_ROOM_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** Error codes worth a one-line message of their own. */
+export function fileSystemReason(code: string): string | undefined {
+  return Object.hasOwn(reasons, code) ? reasons[code] : undefined;
+}
+
+export function noRoom(out: string, code: string, done: number, runs: number, partial: string, resume: string): string {
+  const saved = done > 0 ? `${done} of ${runs} runs are saved in ${partial}` : `the unfinished run is kept in ${partial}`;
+  return `cannot write ${out}: ${reasons[code]} (${code}); ${saved}: free some space, then run: ${resume}`;
+}
+
+export function cannotWrite(path: string, code: string): string {
+  return `cannot write ${path}: ${reasons[code] ?? code} (${code}); choose another folder with --out`;
+}
+
+export function notEnoughDisk(out: string, needed: string, free: string): string {
+  return `cannot write ${out}: it needs about ${needed} of disk (the per-run values, runs × months × metrics × 8 bytes), but only ${free} are free there; free some space, lower --runs, or choose another folder with --out`;
+}
+
+export function appeared(out: string, partial: string): string {
+  return `${out} appeared while the run was going on, so the finished result was left in ${partial}; move it into place yourself, or run again with --resume --force to replace ${out} with it`;
+}

@@ -7,22 +7,59 @@
  *   summary.json/.md  headline numbers and expectation verdicts
  *   runs/             per-run values (run-store.ts)
  *
- * Pipeline: check the target → locate expectations (fail before any compute)
- * → run the ensemble into `<out>.partial-<pid>` → aggregate into
- * timeseries.csv while collecting the summary's rows → runs.csv →
- * expectations → summary → manifest → rename into place.
+ * Pipeline: repair an interrupted swap → check the target, the
+ * expectations, the memory and the disk (fail before any compute) → run the
+ * ensemble into `<out>.partial` (or, with `resume`, finish the runs an
+ * interrupted one left there) → aggregate into timeseries.csv while
+ * collecting the summary's rows → runs.csv → expectations → summary →
+ * manifest → seal and rename into place (folder-swap.ts).
+ *
+ * What is kept when it goes wrong: an interruption (signal) or a full disk
+ * keeps `<out>.partial` for `--resume`; any other failure removes it. An
+ * existing `<out>` is never touched until the new folder replaces it.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { CompiledScenario } from '../model/compile.js';
 import { aggregate, type TimeseriesRow } from '../ensemble/aggregate.js';
-import { type ReplicationExecutor, runEnsemble } from '../ensemble/ensemble.js';
+import { inlineExecutor, type ReplicationExecutor, runEnsemble } from '../ensemble/ensemble.js';
 import { evaluateExpectations, resolveExpectations } from '../ensemble/expectations.js';
-import { UsageError } from '../errors.js';
+import { assertResources } from '../ensemble/limits.js';
+import { formatBytes } from '../ensemble/messages.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { assertWritable, commitPartial, folderPath, preparePartial } from './folder-swap.js';
-import { buildManifest, MANIFEST_FILE, type Manifest } from './manifest.js';
-import { notAResultFolder } from './messages.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import {
+  assertWritable,
+  claimPartial,
+  commitPartial,
+  createPartial,
+  folderPath,
+  inspectPartial,
+  PARTIAL_FORMAT,
+  type PartialRecord,
+  partialPath,
+  recoverSwap,
+  releasePartial,
+  removePartial,
+  sealPartial,
+} from './folder-swap.js';
+import { buildManifest, MANIFEST_FILE, type Manifest, shakeoutVersion } from './manifest.js';
+import {
+  appeared,
+  cannotResume,
+  cannotWrite,
+  commandLine,
+  fileSystemReason,
+  interrupted,
+  NO_ROOM_CODES,
+  noRoom,
+  notAResultFolder,
+  notEnoughDisk,
+  partialExists,
+  partialMarkerText,
+} from './messages.js';
+import { recordBytes, RUNS_DIR, VALUES_FILE } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
@@ -33,8 +70,18 @@ export interface WriteResultFolderOptions {
   out: string;
   /** Replications, ≥ 1; default the scenario's `runs`. */
   runs?: number;
-  /** Replace an existing `out` (only once the new folder is complete). */
+  /** Replace an existing `out` (only once the new folder is complete), or discard an unfinished `<out>.partial`. */
   force?: boolean;
+  /**
+   * Finish the interrupted run of this same scenario (sha256, runs, versions)
+   * in `<out>.partial`, computing only the runs it lacks; with none there,
+   * run from scratch (or, when `out` already holds this result, do nothing).
+   */
+  resume?: boolean;
+  /** Stops between runs: `<out>.partial` is kept for `resume`, and InterruptedError is thrown. */
+  signal?: AbortSignal;
+  /** The scenario file as the user named it, for messages. */
+  scenarioFile?: string;
   /** Recorded in the manifest, program name first; default `shakeout` and this process's arguments. */
   command?: readonly string[];
   /** After each run: (runs done, runs in total). */
@@ -49,6 +96,10 @@ export interface WrittenResult {
   dir: string;
   manifest: Manifest;
   summary: Summary;
+  /** Runs taken over from an interrupted run (`resume`). */
+  reused: number;
+  /** `resume` found `out` already holding this result: nothing was run or written. */
+  alreadyComplete: boolean;
 }
 
 /** Passes rows through, showing each to `see` on the way. */
@@ -66,10 +117,102 @@ function listFiles(dir: string): string[] {
     .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
 }
 
+/** The command that finishes this run: its own, with `--resume`. */
+function resumeCommand(command: readonly string[]): string {
+  return commandLine(command.includes('--resume') ? command : [...command, '--resume']);
+}
+
+function partialRecord(compiled: CompiledScenario, runs: number, force: boolean, command: readonly string[]): PartialRecord {
+  const { scenario } = compiled;
+  return {
+    format: PARTIAL_FORMAT,
+    shakeoutVersion: shakeoutVersion(),
+    nodeVersion: process.version,
+    scenarioSha256: sha256Hex(canonicalJson(scenario)),
+    scenarioName: scenario.name ?? null,
+    seed: scenario.seed,
+    runs,
+    months: compiled.months,
+    force,
+    command: [...command],
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** What a sealed folder's manifest says about the run that made it, for comparing with a resume. */
+type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'>;
+
+function recordOfManifest(dir: string): (RunIdentity & { force: boolean }) | null {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    return {
+      scenarioSha256: m.scenarioSha256,
+      runs: m.runs,
+      seed: m.seed,
+      months: m.months,
+      shakeoutVersion: m.shakeoutVersion,
+      nodeVersion: m.nodeVersion,
+      force: Array.isArray(m.command) && m.command.includes('--force'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+const nodeMajor = (version: string) => version.replace(/^v/, '').split('.')[0];
+
+/** Why the run recorded in `theirs` is not the run `ours` asks for, or null when it is. */
+function difference(theirs: RunIdentity | null, ours: PartialRecord): string | null {
+  if (!theirs) return 'it does not say which run it is (resume.json and manifest.json are missing or damaged)';
+  if (theirs.runs !== ours.runs) return `it has ${theirs.runs} runs and this command asks for ${ours.runs}`;
+  if (theirs.seed !== ours.seed) return `it has seed ${theirs.seed} and this command has ${ours.seed}`;
+  if (theirs.months !== ours.months) return `it has ${theirs.months} months and this command has ${ours.months}`;
+  if (theirs.scenarioSha256 !== ours.scenarioSha256)
+    return `it is a run of another scenario (sha256 ${String(theirs.scenarioSha256).slice(0, 12)}…, this one is ${ours.scenarioSha256.slice(0, 12)}…): the file or a base it extends changed`;
+  if (theirs.shakeoutVersion !== ours.shakeoutVersion) return `it was started by shakeout ${theirs.shakeoutVersion}, and this is ${ours.shakeoutVersion}`;
+  if (nodeMajor(theirs.nodeVersion) !== nodeMajor(ours.nodeVersion))
+    return `it was started with Node.js ${theirs.nodeVersion}, and this is ${ours.nodeVersion} (results are byte-identical only within one major version)`;
+  return null;
+}
+
+/** `out`, when it is a complete result of exactly the run `record` describes. */
+function completeResult(out: string, record: PartialRecord): { manifest: Manifest; summary: Summary } | null {
+  const theirs = recordOfManifest(out);
+  if (!theirs || difference(theirs, record)) return null;
+  try {
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST_FILE), 'utf8')) as Manifest;
+    if (!manifest.files.every((f) => existsSync(join(out, f)))) return null;
+    return { manifest, summary: JSON.parse(readFileSync(join(out, SUMMARY_JSON_FILE), 'utf8')) as Summary };
+  } catch {
+    return null;
+  }
+}
+
+/** Refuses up front when the disk under `out` cannot hold what the run will write. */
+function assertDiskSpace(out: string, compiled: CompiledScenario, runs: number, resuming: boolean): void {
+  const metrics = compiled.metricNames.length;
+  const values = recordBytes({ metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start }) * runs;
+  const written = resuming ? (statSync(join(partialPath(out), RUNS_DIR, VALUES_FILE), { throwIfNoEntry: false })?.size ?? 0) : 0;
+  // The text files: ~120 bytes per timeseries row, ~16 per runs.csv cell.
+  const needed = values - written + metrics * compiled.months * 120 + runs * metrics * 16;
+  let dir = dirname(out);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  let free: number;
+  try {
+    const fs = statfsSync(dir);
+    free = fs.bavail * fs.bsize;
+  } catch {
+    return; // no statfs here: the writes will say so if the disk fills
+  }
+  if (needed > free) throw new UsageError(notEnoughDisk(out, formatBytes(needed), formatBytes(free)));
+}
+
 /**
  * Runs the ensemble and writes the complete result folder `options.out`.
- * Throws UsageError (nothing written) when `out` exists without `force`, or
- * when an expectation names an unknown metric or a month outside the run.
+ * Throws UsageError (nothing written) when `out` exists without `force`, an
+ * unfinished run is in the way, an expectation names an unknown metric or a
+ * month outside the run, or the run cannot fit in memory or on the disk;
+ * InterruptedError when `signal` stops it (`<out>.partial` is kept).
  */
 export async function writeResultFolder(
   compiled: CompiledScenario,
@@ -77,48 +220,144 @@ export async function writeResultFolder(
 ): Promise<WrittenResult> {
   const began = performance.now();
   const out = folderPath(options.out);
-  const { runs = compiled.scenario.runs, force = false } = options;
-  assertWritable(out, force);
-  const expectations = resolveExpectations(compiled);
-  const partial = preparePartial(out);
+  const { runs = compiled.scenario.runs, force = false, resume = false } = options;
+  const command = options.command ?? ['shakeout', ...process.argv.slice(2)];
+  const executor = options.executor ?? inlineExecutor(compiled);
+  const partial = partialPath(out);
+  const record = partialRecord(compiled, runs, force, command);
+  const resumeLine = resumeCommand(command);
+
+  // ---- checks: nothing is created or changed before they pass ----
+  let resuming = false;
+  let replace = force;
   try {
-    const store = await runEnsemble(compiled, {
-      runs,
-      dir: partial,
-      onProgress: options.onProgress,
-      executor: options.executor,
-    });
-    const { scenario } = compiled;
-    const collector = summaryCollector(compiled.metricNames, {
-      scenario: scenario.name ?? null,
-      seed: scenario.seed,
-      runs,
-      months: compiled.months,
-      start: compiled.start,
-    });
-    const rows = aggregate(store, { budgetBytes: options.budgetBytes });
-    writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
-    writeRunsCsv(join(partial, RUNS_FILE), store);
-    const summary = collector.build(evaluateExpectations(expectations, store.cells));
-    writeFileAtomic(join(partial, SUMMARY_JSON_FILE), summaryJson(summary));
-    writeFileAtomic(join(partial, SUMMARY_MD_FILE), summaryMarkdown(summary));
-    const manifest = buildManifest({
-      scenario,
-      runs,
-      months: compiled.months,
-      start: compiled.start,
-      command: options.command ?? ['shakeout', ...process.argv.slice(2)],
-      wallTimeSeconds: (performance.now() - began) / 1000,
-      files: listFiles(partial),
-    });
-    writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-    commitPartial(partial, out, force);
-    return { dir: out, manifest, summary };
+    recoverSwap(out);
+    const expectations = resolveExpectations(compiled);
+    assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
+    const state = inspectPartial(out);
+    if (resume && state.kind === 'none') {
+      const done = completeResult(out, record);
+      if (done) {
+        await executor.close();
+        return { dir: out, ...done, reused: runs, alreadyComplete: true };
+      }
+    }
+    if (state.kind === 'unfinished' || state.kind === 'complete') {
+      if (resume) {
+        const theirs = state.kind === 'unfinished' && state.record ? state.record : recordOfManifest(state.dir);
+        const why = difference(theirs, record);
+        if (why) throw new UsageError(cannotResume(partial, why));
+        replace = force || !!theirs?.force;
+        if (state.kind === 'complete') {
+          // Finished and sealed, killed before its rename (recoverSwap moved it in if `out` was free).
+          commitPartial(partial, out, replace);
+          const done = completeResult(out, record);
+          if (!done) throw new UsageError(notAResultFolder(out));
+          await executor.close();
+          return { dir: out, ...done, reused: runs, alreadyComplete: false };
+        }
+        claimPartial(out);
+        resuming = true;
+      } else {
+        if (!force) throw new UsageError(partialExists(partial, resumeLine));
+        claimPartial(out);
+        removePartial(out);
+      }
+    }
+    assertWritable(out, replace);
+    assertDiskSpace(out, compiled, runs, resuming);
+    return await build(expectations);
   } catch (e) {
-    rmSync(partial, { recursive: true, force: true });
-    throw e;
+    await executor.close().catch(() => {});
+    throw fileSystemError(e, out);
+  }
+
+  async function build(expectations: ReturnType<typeof resolveExpectations>): Promise<WrittenResult> {
+    let created = false;
+    let sealed = false;
+    let done = 0;
+    try {
+      if (!resuming) {
+        createPartial(out, record, partialMarkerText(out, resumeLine, record.scenarioName ?? 'unnamed', runs, record.createdAt));
+        created = true;
+      }
+      let reused = -1;
+      const store = await runEnsemble(compiled, {
+        runs,
+        dir: partial,
+        resume: resuming,
+        signal: options.signal,
+        scenarioFile: options.scenarioFile,
+        executor,
+        onProgress: (d, total) => {
+          if (reused < 0) reused = resuming ? d : 0;
+          done = d;
+          options.onProgress?.(d, total);
+        },
+      });
+      done = runs;
+      const { scenario } = compiled;
+      const collector = summaryCollector(compiled.metricNames, {
+        scenario: scenario.name ?? null,
+        seed: scenario.seed,
+        runs,
+        months: compiled.months,
+        start: compiled.start,
+      });
+      const rows = aggregate(store, { budgetBytes: options.budgetBytes });
+      writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
+      writeRunsCsv(join(partial, RUNS_FILE), store);
+      const summary = collector.build(evaluateExpectations(expectations, store.cells));
+      writeFileAtomic(join(partial, SUMMARY_JSON_FILE), summaryJson(summary));
+      writeFileAtomic(join(partial, SUMMARY_MD_FILE), summaryMarkdown(summary));
+      const manifest = buildManifest({
+        scenario,
+        runs,
+        months: compiled.months,
+        start: compiled.start,
+        command,
+        wallTimeSeconds: (performance.now() - began) / 1000,
+        files: listFiles(partial).filter((f) => !BOOKKEEPING.has(f)),
+      });
+      writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+      sealPartial(partial);
+      sealed = true;
+      try {
+        commitPartial(partial, out, replace);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        throw new UsageError(appeared(out, partial));
+      }
+      return { dir: out, manifest, summary, reused: Math.max(0, reused), alreadyComplete: false };
+    } catch (e) {
+      // A sealed folder is a finished result: never thrown away.
+      if (sealed) throw e;
+      if (e instanceof InterruptedError) {
+        releasePartial(partial);
+        throw new InterruptedError(interrupted(e.signal, e.done, e.runs, partial, resumeLine), e.signal, e.done, e.runs);
+      }
+      const code = (e as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && NO_ROOM_CODES.has(code) && existsSync(partial)) {
+        releasePartial(partial);
+        throw new UsageError(noRoom(out, code, done, runs, partial, resumeLine));
+      }
+      // Anything else cannot be finished by running again: do not leave a folder to resume.
+      if (created || resuming) rmSync(partial, { recursive: true, force: true });
+      throw e;
+    }
   }
 }
+
+/** A file-system error as one line (UsageError), other errors as they are. */
+function fileSystemError(e: unknown, out: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (e instanceof UsageError || typeof code !== 'string' || !fileSystemReason(code)) return e;
+  const path = (e as { path?: unknown }).path;
+  return new UsageError(cannotWrite(typeof path === 'string' ? path : out, code));
+}
+
+/** Files of `<out>.partial` that are not part of the result (folder-swap.ts), left out of the manifest. */
+const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);
 
 export interface ResultFolder {
   dir: string;

@@ -8,13 +8,39 @@
  *                     the value of metric m at month t is number t · M + m
  *                     (the layout runReplication returns)
  *   runs/index.json   format, metric names, months, runs, start, layout
+ *   runs/done         while the store is being written: 8 bytes per run,
+ *                     zero until the run is stored, then the first 8 bytes
+ *                     of the SHA-256 of its record; removed once index.json
+ *                     is written
  *
  * Runs are written with positional writes, so the order in which runs
  * finish (workers, shards) never changes a byte; the shards of a run hold
  * disjoint record ranges and merge by concatenation into exactly the file
  * one machine would have written.
+ *
+ * Resuming (docs/security.md, "Interrupted runs"): a writer opened with
+ * `resume` keeps every run whose record still matches its digest in `done`
+ * and writes only the others, so the finished file is byte for byte the
+ * one an uninterrupted writer makes. A digest is written after its record;
+ * a record torn by a crash, or a digest that reached the disk before its
+ * record, fails the comparison and that run is computed again.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
@@ -25,7 +51,13 @@ export const RUN_STORE_FORMAT = 'shakeout-runs/1';
 export const RUNS_DIR = 'runs';
 export const VALUES_FILE = 'values.f64';
 export const INDEX_FILE = 'index.json';
+export const DONE_FILE = 'done';
 const LAYOUT = 'float64 little-endian; record r at byte r*months*metrics*8; value (t, m) at index t*metrics+m of its record';
+
+/** Bytes of a run's digest in the done file. */
+const DIGEST_BYTES = 8;
+/** How often a writer makes its runs durable (fdatasync), at most. */
+const SYNC_INTERVAL_MS = 1000;
 
 /** What a store holds: runs × months × metrics values. */
 export interface RunStoreShape {
@@ -64,31 +96,128 @@ export function recordBytes(shape: RunStoreShape): number {
   return shape.months * shape.metrics.length * 8;
 }
 
+/** A stored record's digest: never all zero, which marks a run not yet stored. */
+function digestOf(stored: Uint8Array): Buffer {
+  const digest = createHash('sha256').update(stored).digest().subarray(0, DIGEST_BYTES);
+  if (digest.every((b) => b === 0)) digest[DIGEST_BYTES - 1] = 1;
+  return digest;
+}
+
+function writeAllAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+function readAllAt(fd: number, bytes: Uint8Array, position: number): boolean {
+  for (let done = 0; done < bytes.length; ) {
+    const n = readSync(fd, bytes, done, bytes.length - done, position + done);
+    if (n === 0) return false;
+    done += n;
+  }
+  return true;
+}
+
 export interface RunStoreWriter {
   readonly shape: RunStoreShape;
+  /** Whether run `run` is stored: written here, or kept from an interrupted writer. */
+  has(run: number): boolean;
+  /** Runs stored. */
+  readonly count: number;
   /** Stores run `run` (0-based); `values` as runReplication returns them. Any order. */
   write(run: number, values: Float64Array): void;
-  /** Checks every run was written, syncs, and writes the index. */
+  /** Makes the runs stored so far durable (values, then digests). */
+  sync(): void;
+  /** Checks every run was written, syncs, writes the index and drops the done file. */
   finish(): RunStoreReader;
-  /** Closes without an index (the store stays unreadable). */
+  /** Closes without an index; what was stored stays on disk for a resume. */
   abort(): void;
 }
 
-/** Creates `<dir>/runs/` sized for `shape.runs` runs. */
-export function createRunStore(dir: string, shape: RunStoreShape): RunStoreWriter {
+export interface RunStoreOptions {
+  /**
+   * Keep the runs an interrupted writer stored in `<dir>/runs/` (each
+   * checked against its digest) instead of starting empty.
+   */
+  resume?: boolean;
+}
+
+function sameShape(index: RunStoreIndex, shape: RunStoreShape): boolean {
+  return (
+    index.format === RUN_STORE_FORMAT &&
+    index.months === shape.months &&
+    index.runs === shape.runs &&
+    index.start === shape.start &&
+    Array.isArray(index.metrics) &&
+    index.metrics.length === shape.metrics.length &&
+    index.metrics.every((m, i) => m === shape.metrics[i])
+  );
+}
+
+/** A store an earlier writer finished (index written), if it holds exactly `shape`. */
+function finishedStore(dir: string, shape: RunStoreShape): RunStoreReader | null {
   const folder = join(dir, RUNS_DIR);
+  try {
+    const index = JSON.parse(readFileSync(join(folder, INDEX_FILE), 'utf8')) as RunStoreIndex;
+    if (!sameShape(index, shape)) return null;
+    if (statSync(join(folder, VALUES_FILE)).size !== recordBytes(shape) * shape.runs) return null;
+    return openRunStore(dir);
+  } catch {
+    return null;
+  }
+}
+
+/** Creates `<dir>/runs/` sized for `shape.runs` runs, or with `resume`, reopens it. */
+export function createRunStore(dir: string, shape: RunStoreShape, options: RunStoreOptions = {}): RunStoreWriter {
+  const folder = join(dir, RUNS_DIR);
+  if (options.resume) {
+    const finished = finishedStore(dir, shape);
+    if (finished) {
+      // Finished, but stopped before its done file went.
+      rmSync(join(folder, DONE_FILE), { force: true });
+      return finishedWriter(shape, finished);
+    }
+  }
   mkdirSync(folder, { recursive: true });
   const size = recordBytes(shape);
   const length = shape.months * shape.metrics.length;
-  const fd = openSync(join(folder, VALUES_FILE), 'w+');
-  const written = new Uint8Array(shape.runs);
+  const valuesPath = join(folder, VALUES_FILE);
+  const donePath = join(folder, DONE_FILE);
+  const resume = options.resume && existsSync(valuesPath);
+  // A stale index (another shape) must not outlive the rewrite.
+  rmSync(join(folder, INDEX_FILE), { force: true });
+  const fd = openSync(valuesPath, resume ? 'r+' : 'w+');
+  let doneFd = -1;
   let open = true;
+  const written = new Uint8Array(shape.runs);
+  let count = 0;
+  try {
+    const doneSize = shape.runs * DIGEST_BYTES;
+    const keepDone = resume && statSync(donePath, { throwIfNoEntry: false })?.size === doneSize;
+    doneFd = openSync(donePath, keepDone ? 'r+' : 'w+');
+    if (!keepDone) ftruncateSync(doneFd, doneSize);
+    else count = keptRuns(fd, doneFd, shape, written);
+  } catch (e) {
+    if (doneFd >= 0) closeSync(doneFd);
+    closeSync(fd);
+    throw e;
+  }
+  let lastSync = performance.now();
   const close = () => {
-    if (open) closeSync(fd);
+    if (!open) return;
     open = false;
+    closeSync(fd);
+    closeSync(doneFd);
+  };
+  const sync = () => {
+    fdatasyncSync(fd);
+    fdatasyncSync(doneFd);
+    lastSync = performance.now();
   };
   return {
     shape,
+    has: (run) => written[run] === 1,
+    get count() {
+      return count;
+    },
     write(run, values) {
       if (!(Number.isInteger(run) && run >= 0 && run < shape.runs)) throw new RangeError(`run ${run} outside 0..${shape.runs - 1}`);
       if (values.length !== length) throw new RangeError(`run ${run}: ${values.length} values, expected ${length}`);
@@ -97,8 +226,15 @@ export function createRunStore(dir: string, shape: RunStoreShape): RunStoreWrite
         bytes = bytes.slice();
         swapBytes(bytes);
       }
-      for (let done = 0; done < size; ) done += writeSync(fd, bytes, done, size - done, run * size + done);
+      writeAllAt(fd, bytes.subarray(0, size), run * size);
+      // The digest goes after the record: a done entry never names a record not yet written.
+      writeAllAt(doneFd, digestOf(bytes.subarray(0, size)), run * DIGEST_BYTES);
+      if (!written[run]) count++;
       written[run] = 1;
+      if (performance.now() - lastSync >= SYNC_INTERVAL_MS) sync();
+    },
+    sync() {
+      if (open) sync();
     },
     finish() {
       const missing = written.indexOf(0);
@@ -106,6 +242,7 @@ export function createRunStore(dir: string, shape: RunStoreShape): RunStoreWrite
         close();
         throw new Error(`run store: run ${missing} was never written`);
       }
+      ftruncateSync(fd, size * shape.runs);
       fsyncSync(fd);
       close();
       const index: RunStoreIndex = {
@@ -117,9 +254,43 @@ export function createRunStore(dir: string, shape: RunStoreShape): RunStoreWrite
         layout: LAYOUT,
       };
       writeFileAtomic(join(folder, INDEX_FILE), JSON.stringify(index, null, 2) + '\n');
+      rmSync(donePath, { force: true });
       return openRunStore(dir);
     },
     abort: close,
+  };
+}
+
+/** Marks in `written` the runs whose stored record matches its digest; returns how many. */
+function keptRuns(fd: number, doneFd: number, shape: RunStoreShape, written: Uint8Array): number {
+  const size = recordBytes(shape);
+  const available = fstatSync(fd).size;
+  const digests = Buffer.alloc(shape.runs * DIGEST_BYTES);
+  if (!readAllAt(doneFd, digests, 0)) return 0;
+  const record = Buffer.alloc(size);
+  let kept = 0;
+  for (let run = 0; run < shape.runs; run++) {
+    const digest = digests.subarray(run * DIGEST_BYTES, (run + 1) * DIGEST_BYTES);
+    if (digest.every((b) => b === 0) || (run + 1) * size > available) continue;
+    if (!readAllAt(fd, record, run * size) || !digestOf(record).equals(digest)) continue;
+    written[run] = 1;
+    kept++;
+  }
+  return kept;
+}
+
+/** The writer of a store an earlier writer finished: every run is there. */
+function finishedWriter(shape: RunStoreShape, reader: RunStoreReader): RunStoreWriter {
+  return {
+    shape,
+    has: () => true,
+    count: shape.runs,
+    write(run) {
+      throw new RangeError(`run ${run} is already stored`);
+    },
+    sync() {},
+    finish: () => reader,
+    abort() {},
   };
 }
 

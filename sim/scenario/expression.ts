@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import type { MathJsInstance, MathNode } from 'mathjs';
-import { closest } from './messages.js';
+import { closest, quote } from './messages.js';
 
 export const expressionVariables = ['t', 'price', 'quality', 'cost', 'share', 'tokenShare', 'lowestPrice', 'cash'] as const;
 export type ExpressionVariable = (typeof expressionVariables)[number];
@@ -151,8 +151,33 @@ function parse(source: string): MathNode {
  * @throws ExpressionError when it does not parse or uses anything outside the whitelist.
  */
 export function compileExpression(source: string): CompiledExpression {
+  const known = compiledCache.get(source);
+  if (known instanceof ExpressionError) throw new ExpressionError(known.message);
+  if (known) return known;
+  // The schema, the whole-document checks and the model each compile the same texts.
+  if (compiledCache.size >= cacheSize) compiledCache.clear();
+  try {
+    const compiled = compileUncached(source);
+    compiledCache.set(source, compiled);
+    return compiled;
+  } catch (e) {
+    if (e instanceof ExpressionError) compiledCache.set(source, e);
+    throw e;
+  }
+}
+
+const cacheSize = 1000;
+const compiledCache = new Map<string, CompiledExpression | ExpressionError>();
+
+/** Decimal literals, for refusing one that overflows (mathjs reads `1e400` as Infinity). */
+const numberLiteral = /(?<![A-Za-z_$\d.])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/g;
+
+function compileUncached(source: string): CompiledExpression {
   if (source.trim() === '') throw new ExpressionError('the expression is empty');
   if (source.length > maxLength) throw new ExpressionError(`the expression is longer than ${maxLength} characters`);
+  for (const literal of source.match(numberLiteral) ?? []) {
+    if (!Number.isFinite(Number(literal))) throw new ExpressionError(`the number ${literal} is too large; every number must be finite`);
+  }
   let root: MathNode;
   try {
     root = parse(source);
@@ -172,6 +197,7 @@ function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number
   switch (node.type) {
     case 'ConstantNode': {
       const value: unknown = (node as unknown as { value: unknown }).value;
+      if (Number.isNaN(value)) throw new ExpressionError('NaN (not a number) is not allowed');
       if (typeof value === 'number') return () => value;
       if (typeof value === 'string') throw new ExpressionError('text in quotes is not allowed');
       throw new ExpressionError(`"${String(value)}" is not allowed; use numbers (1 for true, 0 for false)`);
@@ -222,7 +248,7 @@ function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number
       }
       const name = (n.fn as unknown as { name: string }).name;
       if (!Object.hasOwn(functions, name)) {
-        throw new ExpressionError(`the function "${name}" is not allowed; the functions are ${functionNames.join(', ')}`);
+        throw new ExpressionError(`the function ${quote(name)} is not allowed; the functions are ${functionNames.join(', ')}`);
       }
       const spec = functions[name];
       const [min, max] = spec.arity;
@@ -255,6 +281,6 @@ function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number
 
 function unknownVariable(name: string): string {
   const near = closest(name, [...expressionVariables]);
-  if (near) return `unknown variable "${name}" (did you mean "${near}"?)`;
-  return `unknown variable "${name}"; the variables are ${expressionVariables.join(', ')}`;
+  if (near) return `unknown variable ${quote(name)} (did you mean "${near}"?)`;
+  return `unknown variable ${quote(name)}; the variables are ${expressionVariables.join(', ')}`;
 }

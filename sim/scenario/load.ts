@@ -6,13 +6,14 @@
  * Each stage reports every problem it finds, located by file, line and
  * path; a stage runs only when the one before it found none.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { ScenarioError, type Diagnostic } from '../errors.js';
 import { issuesToDiagnostics, type Locate } from './issues.js';
+import { MAX_DIAGNOSTICS, MAX_EXTENDS_DEPTH, MAX_SCENARIO_BYTES, SCENARIO_EXTENSIONS } from './limits.js';
 import { mergeDocuments } from './merge.js';
 import * as msg from './messages.js';
-import { readYaml } from './read-yaml.js';
+import { readBudget, readYaml, type ReadBudget } from './read-yaml.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import { checkScenario } from './semantics.js';
 import { originOf, toPlain, type MapNode } from './tree.js';
@@ -40,10 +41,15 @@ export function loadScenario(file: string): LoadedScenario {
  * @throws ScenarioError with every problem found
  */
 export function parseScenario(text: string, file: string, readFile: (path: string) => string = readDisk): LoadedScenario {
-  const chain = readChain(text, file, readFile, []);
+  const chain = readChain(text, file, readFile, [], { ...readBudget(), bytes: 0 });
   const files = chain.files;
-  const fail = (diagnostics: Diagnostic[]): never => {
-    throw new ScenarioError(inFileOrder(diagnostics, files));
+  /** `hidden`: problems found but not turned into diagnostics; 'unknown' when the checks stopped early. */
+  const fail = (diagnostics: Diagnostic[], hidden: number | 'unknown' = 0): never => {
+    const sorted = inFileOrder(diagnostics, files);
+    const shown = sorted.slice(0, MAX_DIAGNOSTICS);
+    const more = sorted.length - shown.length + (hidden === 'unknown' ? 0 : hidden);
+    if (more > 0) shown.push({ file, line: 0, path: '', message: msg.moreProblems(hidden === 'unknown' ? undefined : more) });
+    throw new ScenarioError(shown);
   };
   if (chain.diagnostics.length || !chain.tree) return fail([...chain.diagnostics, ...chain.mergeProblems]);
 
@@ -51,9 +57,15 @@ export function parseScenario(text: string, file: string, readFile: (path: strin
   const data = toPlain(tree);
   const locate: Locate = (path, key) => originOf(tree, path, key);
   const parsed = scenarioSchema.safeParse(data, { error: msg.issueMessage });
-  if (!parsed.success) return fail([...chain.mergeProblems, ...issuesToDiagnostics(parsed.error.issues, scenarioSchema, data, locate)]);
+  if (!parsed.success) {
+    // Locating an issue costs a walk of the document: locate only as many as are shown.
+    const issues = parsed.error.issues;
+    const located = issuesToDiagnostics(issues.slice(0, MAX_DIAGNOSTICS), scenarioSchema, data, locate);
+    return fail([...chain.mergeProblems, ...located], Math.max(0, issues.length - MAX_DIAGNOSTICS));
+  }
   const problems = [...chain.mergeProblems, ...checkScenario(parsed.data, locate)];
-  if (problems.length) return fail(problems);
+  // checkScenario stops a little past MAX_DIAGNOSTICS, so how many more there are is not known.
+  if (problems.length) return fail(problems, problems.length > MAX_DIAGNOSTICS ? 'unknown' : 0);
   return { scenario: parsed.data, files };
 }
 
@@ -72,9 +84,19 @@ interface Link {
   name: string;
 }
 
+/** The read budget of a chain, and the bytes read so far. */
+interface ChainBudget extends ReadBudget {
+  bytes: number;
+}
+
 /** Reads `file` and its bases, merging each over its base. `above` are the files that extend it. */
-function readChain(text: string, file: string, readFile: (path: string) => string, above: readonly Link[]): Chain {
-  const { tree, diagnostics } = readYaml(text, file);
+function readChain(text: string, file: string, readFile: (path: string) => string, above: readonly Link[], budget: ChainBudget): Chain {
+  budget.bytes += Buffer.byteLength(text, 'utf8');
+  if (budget.bytes > MAX_SCENARIO_BYTES) {
+    const message = above.length === 0 ? msg.fileTooLarge : msg.scenarioTooLarge(budget.bytes);
+    return { files: [file], diagnostics: [{ file, line: 0, path: '', message }], mergeProblems: [] };
+  }
+  const { tree, diagnostics } = readYaml(text, file, budget);
   if (!tree || tree.kind !== 'map') return { files: [file], diagnostics, mergeProblems: [] };
   const entry = tree.entries.get('extends');
   if (!entry) return { tree, files: [file], diagnostics, mergeProblems: [] };
@@ -89,17 +111,20 @@ function readChain(text: string, file: string, readFile: (path: string) => strin
     return report(msg.extendsNotText);
   }
   const name = entry.node.value;
+  // Only scenario files: `extends: /dev/zero` or `/etc/shadow` is refused before anything is read.
+  if (!SCENARIO_EXTENSIONS.includes(extname(name).toLowerCase())) return report(msg.extendsNotScenario(name));
   const baseFile = isAbsolute(name) ? name : join(dirname(file), name);
   const links = [...above, { absolute: resolve(file), name: file }];
   const cycleStart = links.findIndex((l) => l.absolute === resolve(baseFile));
   if (cycleStart >= 0) return report(msg.extendsCycle([...links.slice(cycleStart).map((l) => l.name), baseFile]));
+  if (links.length >= MAX_EXTENDS_DEPTH) return report(msg.extendsTooDeep);
   let baseText: string;
   try {
     baseText = readFile(baseFile);
   } catch (e) {
     return report(msg.cannotReadBase(baseFile, reason(e)));
   }
-  const base = readChain(baseText, baseFile, readFile, links);
+  const base = readChain(baseText, baseFile, readFile, links, budget);
   const files = [file, ...base.files];
   const problems = { files, diagnostics: [...diagnostics, ...base.diagnostics] };
   if (!base.tree) return { ...problems, mergeProblems: base.mergeProblems };
@@ -122,14 +147,40 @@ function inFileOrder(diagnostics: readonly Diagnostic[], files: readonly string[
   return [...diagnostics].sort((a, b) => rank(a) - rank(b) || a.line - b.line);
 }
 
+/**
+ * Reads a scenario file as UTF-8, at most MAX_SCENARIO_BYTES of it. Only
+ * regular files: a device (`/dev/zero`, `/dev/stdin`) or a named pipe is
+ * refused without reading, and opening does not block on a pipe.
+ */
 function readDisk(path: string): string {
-  return readFileSync(path, 'utf8');
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    if (!stat.isFile()) throw Object.assign(new Error(msg.notRegularFile), { code: 'ENOTREGULAR' });
+    if (stat.size > MAX_SCENARIO_BYTES) throw Object.assign(new Error(msg.fileTooLarge), { code: 'ETOOLARGE' });
+    // The size can be stale (a growing file, /proc): read up to one byte past the limit to be sure.
+    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_SCENARIO_BYTES) throw Object.assign(new Error(msg.fileTooLarge), { code: 'ETOOLARGE' });
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function reason(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a folder';
-  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'ENAMETOOLONG') return 'the name is too long';
+  if (code === 'ELOOP') return 'too many symbolic links';
   return e instanceof Error ? e.message : String(e);
 }

@@ -4,12 +4,32 @@
  * name the fix when there is an obvious one.
  */
 import type { z } from 'zod';
+import { MAX_CLASSES, MAX_EXTENDS_DEPTH, MAX_PROVIDERS, MAX_SCENARIO_BYTES, MAX_SCENARIO_VALUES, SCENARIO_EXTENSIONS } from './limits.js';
+
+/**
+ * Text from a scenario file, in double quotes, safe to print on one line:
+ * control characters, line separators and invisible formatting characters
+ * (bidirectional overrides, zero-width spaces) are written as escapes, so
+ * a key or an id can neither break a message over lines nor disguise it.
+ */
+export function quote(text: string, max = 60): string {
+  const short = text.length > max ? text.slice(0, max - 3) + '...' : text;
+  return `"${short.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"\\]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu, escape)}"`;
+}
+
+function escape(c: string): string {
+  if (c === '"' || c === '\\') return `\\${c}`;
+  if (c === '\n') return '\\n';
+  if (c === '\t') return '\\t';
+  if (c === '\r') return '\\r';
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
 
 /** A short rendering of a bad value: strings quoted, YAML spellings for non-finite numbers. */
 export function describe(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'null';
-  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? input.slice(0, 37) + '...' : input);
+  if (typeof input === 'string') return quote(input, 40);
   if (typeof input === 'number') {
     if (Number.isNaN(input)) return '.nan';
     if (input === Infinity) return '.inf';
@@ -37,7 +57,7 @@ export const missingField = 'missing required field';
 
 export function unknownKey(key: string, known: readonly string[]): string {
   const near = closest(key, known);
-  return near ? `unknown key "${key}" (did you mean "${near}"?)` : `unknown key "${key}"`;
+  return near ? `unknown key ${quote(key)} (did you mean "${near}"?)` : `unknown key ${quote(key)}`;
 }
 
 const typeNames: Record<string, string> = {
@@ -58,8 +78,8 @@ export const issueMessage: z.core.$ZodErrorMap = (iss) => {
     case 'invalid_type': {
       const what = typeNames[iss.expected] ?? iss.expected;
       if (iss.expected === 'number') return expectedNumber(what, iss.input);
-      const quote = iss.expected === 'string' && (typeof iss.input === 'number' || typeof iss.input === 'boolean');
-      return expected(what, iss.input) + (quote ? ' (put it in quotes)' : '');
+      const inQuotes = iss.expected === 'string' && (typeof iss.input === 'number' || typeof iss.input === 'boolean');
+      return expected(what, iss.input) + (inQuotes ? ' (put it in quotes)' : '');
     }
     case 'too_small':
       if (iss.origin === 'array') return `expected a list of at least ${String(iss.minimum)}, got ${Array.isArray(iss.input) ? iss.input.length : describe(iss.input)}`;
@@ -83,18 +103,18 @@ export function cannotRead(reason: string): string {
 }
 
 export function cannotReadBase(base: string, reason: string): string {
-  return `extends "${base}", which cannot be read: ${reason}`;
+  return `extends ${quote(base, 200)}, which cannot be read: ${reason}`;
 }
 
 export function extendsCycle(chain: readonly string[]): string {
-  return `extends forms a cycle: ${chain.join(' → ')}`;
+  return `extends forms a cycle: ${chain.map((f) => quote(f, 200).slice(1, -1)).join(' → ')}`;
 }
 
 export const extendsNotText = 'expected the file name of the base scenario';
 export const emptyFile = 'the file is empty; a scenario is a map of keys such as start, months, providers';
 export const topNotMap = (input: unknown) => expected('a map of keys such as start, months, providers', input);
 export const keyNotText = 'expected a plain key (text, a number or true/false)';
-export const forbiddenKey = (key: string) => `the key "${key}" is not allowed`;
+export const forbiddenKey = (key: string) => `the key ${quote(key)} is not allowed`;
 export const unsupportedValue = (tag: string) =>
   `unsupported value${tag ? ` (${tag.replace('tag:yaml.org,2002:', '!!')})` : ''}; use numbers, text, lists and maps`;
 export const unknownAlias = (name: string) => `unknown alias *${name}`;
@@ -102,6 +122,23 @@ export const recursiveAlias = (name: string) => `the alias *${name} refers to it
 export const tooDeep = 'the file nests too deeply';
 export const multipleDocuments = 'a scenario file holds one document; remove the second "---" and what follows, or split the file';
 export const tooManyAliases = 'too many aliases (more than 1000 expansions)';
+export const duplicateKey = (key: string, firstLine: number) =>
+  `the key ${quote(key)} is written twice${firstLine > 0 ? ` (first on line ${firstLine})` : ''}; keep one`;
+export const tooManyValues =
+  `the scenario holds more than ${MAX_SCENARIO_VALUES.toLocaleString('en-US')} values (aliases counted as what they expand to); ` +
+  'a scenario is a few hundred: use expressions or fewer events';
+
+const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
+/** Why a scenario file was not read, by the code its reader gave. */
+export const notRegularFile = 'it is not a regular file';
+export const fileTooLarge = `it is larger than ${kib(MAX_SCENARIO_BYTES)}, the limit for a scenario file`;
+export const scenarioTooLarge = (bytes: number) =>
+  `this scenario and the files it extends hold ${kib(bytes)}, more than the ${kib(MAX_SCENARIO_BYTES)} a scenario may have`;
+export const extendsTooDeep = `extends goes more than ${MAX_EXTENDS_DEPTH} files deep; merge some of the base files`;
+export const extendsNotScenario = (name: string) =>
+  `extends ${quote(name, 200)}, which is not a scenario file; name a ${SCENARIO_EXTENSIONS.join(', ').replace(/, ([^,]*)$/, ' or $1')} file`;
+export const moreProblems = (n: number | undefined) =>
+  n === undefined ? 'more problems not shown (fix these first)' : `${n.toLocaleString('en-US')} more problem${n === 1 ? '' : 's'} not shown`;
 export const dropWithFields = 'a drop event takes only "id" and "drop: true"';
 
 // ---- whole-document rules ----
@@ -112,13 +149,17 @@ export const enterExisting = (id: string, first: string) =>
 export const duplicateEvent = (id: string, first: string) => `event id "${id}" is already used (${first})`;
 export const unknownProvider = (id: string, known: readonly string[]) => unknownName('provider', id, known);
 export const unknownClass = (id: string, known: readonly string[]) => unknownName('class', id, known);
+export const tooManyProviders = (n: number) =>
+  `${n.toLocaleString('en-US')} providers (at start and entering), more than the ${MAX_PROVIDERS.toLocaleString('en-US')} a scenario may have`;
+export const tooManyClasses = (n: number) => `${n} startup classes, more than the ${MAX_CLASSES} a scenario may have`;
 export const notAtStart = (id: string) => `provider "${id}" is not among the providers at start (it enters later)`;
 
 function unknownName(kind: string, id: string, names: readonly string[]): string {
   const known = [...new Set(names)];
   const near = closest(id, known);
-  if (near) return `unknown ${kind} "${id}" (did you mean "${near}"?)`;
-  return known.length ? `unknown ${kind} "${id}"; the ${kind === 'class' ? 'classes' : kind + 's'} are ${known.join(', ')}` : `unknown ${kind} "${id}"`;
+  if (near) return `unknown ${kind} ${quote(id)} (did you mean "${near}"?)`;
+  const listed = known.length > 12 ? `${known.slice(0, 12).join(', ')}, … (${known.length} in all)` : known.join(', ');
+  return known.length ? `unknown ${kind} ${quote(id)}; the ${kind === 'class' ? 'classes' : kind + 's'} are ${listed}` : `unknown ${kind} ${quote(id)}`;
 }
 
 export const eventDoesNothing = 'an event needs one of exit, enter, campaign or set';

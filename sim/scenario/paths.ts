@@ -3,10 +3,13 @@
  * for list items that have one (`providers.zhipu.price`,
  * `events.zhipu-migration.campaign.grant`), else an index (`providers[2]`).
  */
+import { quote } from './messages.js';
 import { idPattern } from './schema.js';
 import type { PathSegment } from './tree.js';
 
 const plainKey = /^[A-Za-z0-9_-]+$/;
+/** Characters a path must not print as they are (line breaks, controls, bidirectional overrides). */
+const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** Renders `path` into `data` (the plain document, which supplies the ids). */
 export function renderPath(data: unknown, path: readonly PathSegment[]): string {
@@ -20,11 +23,11 @@ export function renderPath(data: unknown, path: readonly PathSegment[]): string 
       // An id names the item only if no other item has it.
       const unique = id !== undefined && list.filter((other) => idOf(other) === id).length === 1;
       out += unique ? `.${id}` : `[${segment}]`;
-    } else if (parentKey === 'set' || plainKey.test(segment)) {
+    } else if (plainKey.test(segment) || (parentKey === 'set' && !unprintable.test(segment))) {
       // A `set` key is itself a dotted path; it reads best as written.
       out += `.${segment}`;
     } else {
-      out += `[${JSON.stringify(segment)}]`;
+      out += `[${quote(segment, 200)}]`;
     }
     current = isRecord(current) || Array.isArray(current) ? (current as Record<PathSegment, unknown>)[segment] : undefined;
     parentKey = segment;

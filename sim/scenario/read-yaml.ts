@@ -5,11 +5,30 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../errors.js';
+import { MAX_SCENARIO_VALUES } from './limits.js';
 import * as msg from './messages.js';
 import type { MapEntry, Origin, TreeNode } from './tree.js';
 
 const maxDepth = 100;
 const maxAliasExpansions = 1000;
+
+/**
+ * What the files of one scenario (the root and its bases) may still hold,
+ * shared along the extends chain. Aliases count as the values they expand
+ * to, so an anchor of 100,000 values used 900 times is refused, not built.
+ */
+export interface ReadBudget {
+  values: number;
+}
+
+export function readBudget(): ReadBudget {
+  return { values: MAX_SCENARIO_VALUES };
+}
+
+/** Thrown inside the conversion to stop it at once when the budget runs out. */
+class OverBudget {
+  constructor(readonly line: number) {}
+}
 
 export interface ReadResult {
   /** Undefined when the text is not a usable document; `diagnostics` say why. */
@@ -17,7 +36,7 @@ export interface ReadResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function readYaml(text: string, file: string): ReadResult {
+export function readYaml(text: string, file: string, budget: ReadBudget = readBudget()): ReadResult {
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const lineOf = (offset: number | undefined): number => (offset === undefined ? 0 : lines.linePos(offset).line);
@@ -25,14 +44,17 @@ export function readYaml(text: string, file: string): ReadResult {
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.2', schema: 'core' });
+    // uniqueKeys: the parser's own check is quadratic in a map's size; keys are checked below instead.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.2', schema: 'core', uniqueKeys: false });
   } catch (e) {
     // The parser recurses; absurdly nested text can exhaust the stack.
     report(0, e instanceof RangeError ? msg.tooDeep : `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
     return { diagnostics };
   }
   for (const problem of [...doc.errors, ...doc.warnings]) {
-    report(lineOf(problem.pos[0]), problem.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments : lowerFirst(problem.message));
+    const message =
+      problem.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments : /call stack/i.test(problem.message) ? msg.tooDeep : lowerFirst(problem.message);
+    report(lineOf(problem.pos[0]), message);
   }
   if (diagnostics.length) return { diagnostics };
 
@@ -41,6 +63,7 @@ export function readYaml(text: string, file: string): ReadResult {
     node?.range ? { file, line: lineOf(node.range[0]) } : fallback;
 
   const convert = (node: unknown, fallback: Origin, depth: number, aliases: readonly YamlNode[]): TreeNode | undefined => {
+    if (--budget.values < 0) throw new OverBudget(fallback.line);
     if (depth > maxDepth) {
       report(fallback.line, msg.tooDeep);
       return undefined;
@@ -94,6 +117,12 @@ export function readYaml(text: string, file: string): ReadResult {
           ok = false;
           continue;
         }
+        const first = entries.get(name);
+        if (first) {
+          fail(keyAt, msg.duplicateKey(name, first.keyAt.line));
+          ok = false;
+          continue;
+        }
         const value = convert(pair.value, keyAt, depth + 1, aliases);
         if (value) entries.set(name, { keyAt, node: value });
         else ok = false;
@@ -112,7 +141,14 @@ export function readYaml(text: string, file: string): ReadResult {
     report(0, msg.emptyFile);
     return { diagnostics };
   }
-  const tree = convert(doc.contents, start, 0, []);
+  let tree: TreeNode | undefined;
+  try {
+    tree = convert(doc.contents, start, 0, []);
+  } catch (e) {
+    if (!(e instanceof OverBudget)) throw e;
+    report(e.line, msg.tooManyValues);
+    return { diagnostics };
+  }
   if (diagnostics.length || !tree) return { diagnostics };
   if (tree.kind !== 'map') {
     report(tree.at.line, msg.topNotMap(tree.kind === 'scalar' ? tree.value : tree.kind === 'list' ? [] : {}));

@@ -9,6 +9,7 @@ import { monthIndex, monthLabel as addMonths } from '../calendar.js';
 import type { Diagnostic } from '../errors.js';
 import { compileExpression } from './expression.js';
 import { issuesToDiagnostics, type Locate } from './issues.js';
+import { MAX_CLASSES, MAX_DIAGNOSTICS, MAX_PROVIDERS } from './limits.js';
 import * as msg from './messages.js';
 import { renderPath } from './paths.js';
 import type { Dynamic, ProviderSpec, Scenario } from './schema.js';
@@ -38,26 +39,49 @@ interface Context {
 
 const nowhere: Locate = () => ({ file: '', line: 0 });
 
-/** All whole-document problems of a schema-valid scenario, in check order. */
+/** Thrown by `report` once enough problems are found; the loader says more were not shown. */
+class Enough {}
+
+/**
+ * All whole-document problems of a schema-valid scenario, in check order;
+ * at most a few more than MAX_DIAGNOSTICS (checking stops there, so a file
+ * with 20,000 bad events costs no more than one with 50).
+ */
 export function checkScenario(s: Scenario, locate: Locate = nowhere): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ctx: Context = {
     s,
     locate,
     out,
-    report: (path, message) => out.push({ ...locate(path), path: renderPath(s, path), message }),
+    report: (path, message) => {
+      out.push({ ...locate(path), path: renderPath(s, path), message });
+      if (out.length > MAX_DIAGNOSTICS) throw new Enough();
+    },
     where: (path) => {
       const at: Origin = locate(path);
       return at.line > 0 ? `${at.file}:${at.line}` : renderPath(s, path);
     },
   };
-  checkProviders(ctx);
-  checkClasses(ctx);
-  checkInitialProviders(ctx);
-  checkEvents(ctx);
-  checkSets(ctx);
-  checkExpectations(ctx);
+  try {
+    // Sizes first: the other checks are linear in each, but not in their product.
+    if (checkSizes(ctx)) return out;
+    for (const check of [checkProviders, checkClasses, checkInitialProviders, checkEvents, checkSets, checkExpectations]) {
+      check(ctx);
+      if (out.length > MAX_DIAGNOSTICS) break;
+    }
+  } catch (e) {
+    if (!(e instanceof Enough)) throw e;
+  }
   return out;
+}
+
+/** MAX_PROVIDERS and MAX_CLASSES (limits.ts); true when one is exceeded. */
+function checkSizes(ctx: Context): boolean {
+  const providers = allProviders(ctx.s).length;
+  const classes = Object.keys(ctx.s.classes).length;
+  if (providers > MAX_PROVIDERS) ctx.report(['providers'], msg.tooManyProviders(providers));
+  if (classes > MAX_CLASSES) ctx.report(['classes'], msg.tooManyClasses(classes));
+  return ctx.out.length > 0;
 }
 
 /** Providers at start and those entering, with where each is written. */

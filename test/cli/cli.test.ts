@@ -32,7 +32,7 @@ describe('shakeout run', () => {
   const out = join(scratch, 'minimal');
 
   it('writes the result folder of the architecture and exits 0', () => {
-    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '8', '--out', out);
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '8', '--out', out, '--no-charts');
     expect(r.stderr).toContain(`wrote ${out}: 8 runs of 24 months`);
     expect(r.code).toBe(0);
     const written = [...files(out).keys()].sort();
@@ -48,7 +48,7 @@ describe('shakeout run', () => {
 
   it('refuses to overwrite an existing folder without --force, leaving it intact', () => {
     const before = files(out);
-    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '3', '--out', out);
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '3', '--out', out, '--no-charts');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('--force');
@@ -56,7 +56,7 @@ describe('shakeout run', () => {
   });
 
   it('replaces the folder with --force', () => {
-    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '3', '--out', out, '--force', '--quiet');
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '3', '--out', out, '--force', '--quiet', '--no-charts');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).runs).toBe(3);
@@ -65,8 +65,8 @@ describe('shakeout run', () => {
   it('gives byte-identical files for the same seed, except the manifest', () => {
     const a = join(scratch, 'same-a');
     const b = join(scratch, 'same-b');
-    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--out', a, '--quiet').code).toBe(0);
-    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--out', b, '--quiet').code).toBe(0);
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--out', a, '--quiet', '--no-charts').code).toBe(0);
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--out', b, '--quiet', '--no-charts').code).toBe(0);
     const fa = files(a);
     const fb = files(b);
     fa.delete('manifest.json');
@@ -77,13 +77,13 @@ describe('shakeout run', () => {
 
   it('gives different numbers for a different seed', () => {
     const c = join(scratch, 'seed-c');
-    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--seed', 'other', '--out', c, '--quiet').code).toBe(0);
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--seed', 'other', '--out', c, '--quiet', '--no-charts').code).toBe(0);
     const a = readFileSync(join(scratch, 'same-a', 'timeseries.csv'), 'utf8');
     expect(readFileSync(join(c, 'timeseries.csv'), 'utf8')).not.toBe(a);
   });
 
   it('runs the shipped 2024 scenario and prints its summary as JSON', () => {
-    const r = shakeout('run', 'scenarios/china-2024-openai-exit.yaml', '--runs', '2', '--months', '13', '--out', join(scratch, 'china'), '--json', '--quiet');
+    const r = shakeout('run', 'scenarios/china-2024-openai-exit.yaml', '--runs', '2', '--months', '13', '--out', join(scratch, 'china'), '--json', '--quiet', '--no-charts');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.runs).toBe(2);
@@ -143,7 +143,7 @@ describe('shakeout check', () => {
     expect(r.stderr).toContain('FAIL');
     expect(r.code).toBe(1);
     const out = join(scratch, 'impossible-results');
-    expect(shakeout('run', file, '--runs', '4', '--out', out, '--quiet').code).toBe(0);
+    expect(shakeout('run', file, '--runs', '4', '--out', out, '--quiet', '--no-charts').code).toBe(0);
     expect(shakeout('check', out).code).toBe(1);
   });
 });

@@ -389,7 +389,7 @@ const broken: [string, string, string][] = [
     months: 12
     months: 24
     `,
-    'x.yaml:2: map keys must be unique',
+    'x.yaml:2: the key "months" is written twice (first on line 1); keep one',
   ],
 ];
 

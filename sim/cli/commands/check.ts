@@ -12,8 +12,10 @@ import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
+import { replicationExecutor } from '../../ensemble/worker-pool.js';
 
 interface CheckOptions extends ScenarioFlags {
+  workers?: number;
   quiet?: boolean;
   json?: boolean;
 }
@@ -31,13 +33,15 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
   const resolved = resolveExpectations(compiled);
   if (resolved.length === 0) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'shakeout-check-'));
-  const progress = createProgress(`checking ${basename(file)}`, { quiet: !!options.quiet });
+  const progress = createProgress(`checking ${basename(file)}`, { quiet: !!options.quiet, total: compiled.scenario.runs });
   try {
+    const runs = compiled.scenario.runs;
     const store = await runEnsemble(compiled, {
-      runs: compiled.scenario.runs,
+      runs,
       dir: scratch,
       onProgress: (done, total) => progress.update(done, total),
-    });
+      executor: replicationExecutor(compiled, { workers: options.workers, runs }),
+    }).catch(progress.fail);
     progress.finish(`${file}: ${compiled.scenario.runs} runs`);
     return evaluateExpectations(resolved, store.cells);
   } finally {
@@ -64,8 +68,8 @@ export function registerCheck(program: Command): void {
     .option('--runs <n>', "replications (default: the scenario's `runs`)", positiveInteger('--runs'))
     .option('--seed <seed>', "random seed (default: the scenario's `seed`)", parseSeed)
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
-    .option('--workers <n>', 'worker threads (accepted; one thread for now)', positiveInteger('--workers'))
-    .option('--quiet', 'print only failures')
+    .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
+    .option('--quiet', 'print only failures, no progress')
     .option('--json', 'print the verdicts as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ shakeout check scenarios/china-2024-openai-exit.yaml --runs 200\n  $ shakeout check results/china-2024-openai-exit\n')
     .action(async (target: string, options: CheckOptions) => {

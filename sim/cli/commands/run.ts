@@ -6,10 +6,14 @@ import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
+import { defaultWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
+import { assertResources } from '../../ensemble/limits.js';
+import { stopOnSignals } from '../signals.js';
 
 interface RunOptions extends ScenarioFlags {
   out?: string;
   force?: boolean;
+  resume?: boolean;
   workers?: number;
   charts: boolean;
   quiet?: boolean;
@@ -27,7 +31,7 @@ export function registerRun(program: Command): void {
     .summary('run a scenario and write a result folder')
     .description(
       'Run the replications of one scenario and write a result folder: manifest.json, timeseries.csv, runs.csv, ' +
-        'summary.json, summary.md and the per-run values. Exits 0 once the results are written, whatever the expectations say ' +
+        'summary.json, summary.md, the per-run values and the charts (charts/). Exits 0 once the results are written, whatever the expectations say ' +
         '(use `shakeout check` to gate on them).',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -36,29 +40,52 @@ export function registerRun(program: Command): void {
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
     .option('--out <dir>', 'result folder (default: results/<scenario file name>)')
     .option('--force', 'replace an existing result folder (only once the new one is complete)')
-    .option('--workers <n>', 'worker threads (accepted; replications run on one thread for now)', positiveInteger('--workers'))
-    .option('--no-charts', 'do not draw charts (accepted; charts are not drawn yet)')
-    .option('--quiet', 'no progress or summary on stderr')
+    .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
+    .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
+    .option('--no-charts', 'do not draw the charts (charts/: vega-lite specs, SVG, PNG, PDF); `shakeout chart` draws them later')
+    .option('--quiet', 'no progress bar, summary line or expectations on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n',
+      '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n',
     )
     .action(async (file: string, options: RunOptions) => {
       const { scenario } = loadScenario(file);
-      const compiled = compile(applyFlags(scenario, options));
+      const applied = applyFlags(scenario, options);
+      // A run too large for this machine is refused here, with the estimate, before anything is built.
+      assertResources(applied, { workers: Math.min(options.workers ?? defaultWorkers(), applied.runs), file });
+      const compiled = compile(applied);
       const out = options.out ?? defaultOut(file);
       const runs = compiled.scenario.runs;
-      const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet });
+      const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
       const began = performance.now();
+      // Ctrl-C, SIGTERM: stop between runs and keep them for --resume (signals.ts).
+      const stop = stopOnSignals();
       const written = await writeResultFolder(compiled, {
         out,
         runs,
         force: !!options.force,
+        resume: !!options.resume,
+        signal: stop.signal,
+        scenarioFile: file,
         onProgress: (done, total) => progress.update(done, total),
-      });
+        executor: replicationExecutor(compiled, { workers: options.workers, runs }),
+      })
+        .catch(progress.fail)
+        .finally(stop.dispose);
       const seconds = ((performance.now() - began) / 1000).toFixed(1);
-      progress.finish(`wrote ${out}: ${runs} runs of ${compiled.months} months in ${seconds} s`);
+      const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
+      progress.finish(
+        written.alreadyComplete
+          ? `${out} is already complete: nothing to resume`
+          : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
+      );
+      if (options.charts) {
+        // Loaded only here, so that --no-charts never loads vega.
+        const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
+        const drawn = await drawCharts(out);
+        if (!options.quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
+      }
       if (!options.quiet && written.summary.expectations.length > 0)
         process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
       if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');

@@ -1,0 +1,69 @@
+/**
+ * What the worker pool (worker-pool.ts) and its workers
+ * (replication-worker.ts) say to each other. A worker gets the resolved
+ * scenario once, as workerData, compiles it, then takes one replication
+ * index at a time and answers with its values (transferred, not copied) or
+ * with the error it threw, flattened to data so that the pool can rethrow it
+ * as the same class with the same message.
+ */
+import { type Diagnostic, ModelError, ScenarioError, UsageError } from '../errors.js';
+import type { Scenario } from '../scenario/schema.js';
+
+export interface WorkerInput {
+  /** The resolved scenario (flags applied); the worker compiles it itself. */
+  scenario: Scenario;
+}
+
+/** Pool → worker: run this replication (0-based). */
+export interface Job {
+  replication: number;
+}
+
+/** An error as data: structured clone keeps neither custom classes nor their fields. */
+export interface ErrorData {
+  name: string;
+  message: string;
+  stack?: string;
+  diagnostics?: readonly Diagnostic[];
+}
+
+/** Worker → pool: the values of a replication (row-major `values[t · metrics + m]`), or its error. */
+export type Reply =
+  | { replication: number; values: Float64Array }
+  | { replication: number; error: ErrorData };
+
+/** A thrown value as data that survives postMessage. */
+export function errorData(e: unknown): ErrorData {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const data: ErrorData = { name: e.name, message: e.message, stack: e.stack };
+  if (e instanceof ScenarioError) data.diagnostics = e.diagnostics;
+  return data;
+}
+
+/**
+ * An error thrown by a replication on a worker carries the replication's
+ * index, so a caller that sees the same error from several runs (the pool
+ * fails every outstanding run with it) can tell which run failed.
+ */
+export type ReplicationError = Error & { replication?: number };
+
+/** The replication an error came from, when a worker pool says so. */
+export function failedReplication(e: unknown): number | undefined {
+  return e instanceof Error ? (e as ReplicationError).replication : undefined;
+}
+
+/** The error `data` was made from: ScenarioError, UsageError and ModelError by class, anything else as an Error of that name. */
+export function reviveError(data: ErrorData, replication?: number): ReplicationError {
+  let e: Error;
+  if (data.name === 'ModelError') e = new ModelError(data.message);
+  else if (data.name === 'UsageError') e = new UsageError(data.message);
+  else if (data.name === 'ScenarioError' && data.diagnostics) e = new ScenarioError(data.diagnostics);
+  else {
+    e = new Error(data.message);
+    e.name = data.name;
+  }
+  // The worker's stack says where it went wrong; this thread's would only show the message handler.
+  if (data.stack) e.stack = data.stack;
+  if (replication !== undefined) Object.defineProperty(e, 'replication', { value: replication, enumerable: false });
+  return e;
+}

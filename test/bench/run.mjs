@@ -1,0 +1,172 @@
+// `npm run bench [-- --quick]`: the benchmark figures of test/bench/README.md,
+// printed and written to bench-results.json. Every case runs in a fresh
+// process (peak RSS is per process, so cases cannot contaminate each other)
+// against the compiled CLI and library in dist/.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, folderStartupMonths, measure, root, round } from './lib.mjs';
+
+const quick = process.argv.includes('--quick');
+const allWorkers = availableParallelism();
+const BENCH_10K = 'scenarios/bench/bench-10k.yaml';
+const BENCH_1M = 'scenarios/bench/bench-1m.yaml';
+
+// Sizes: the full set takes about 3–6 minutes on 2 cores; --quick about one.
+const plan = quick
+  ? { singleReps: 3, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 } }
+  : { singleReps: 4, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 } };
+
+const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
+const log = (line) => process.stderr.write(`${line}\n`);
+const rate = (startupMonths, seconds) => round(startupMonths / seconds);
+
+/** One replication after another on one thread (library, no files). */
+function single(file, reps, months) {
+  const args = ['test/bench/replication.mjs', file, String(reps), ...(months ? [String(months)] : [])];
+  const m = measure(args);
+  const out = JSON.parse(m.stdout);
+  const [first, ...rest] = out.replications;
+  const warm = rest.map((r) => r.startupMonths / r.seconds).sort((a, b) => a - b);
+  return {
+    result: {
+      scenario: file,
+      months: out.months,
+      initialStartups: out.initial,
+      firstReplication: { seconds: round(first.seconds), startupMonths: first.startupMonths, startupMonthsPerSecond: rate(first.startupMonths, first.seconds) },
+      ...(warm.length > 0 && { warmMedianStartupMonthsPerSecond: round(warm[Math.floor(warm.length / 2)]), warmReplications: warm.length }),
+      peakRssMiB: round(m.peakRssMiB),
+      otherLoadCores: round(m.otherLoadCores, 2),
+    },
+    perStartup: out.perStartup,
+  };
+}
+
+/** `shakeout run` in a fresh process; throughput from the run store it wrote. */
+function cliRun(file, runs, workers, extra = []) {
+  const out = join(scratch, `run-${runs}-${workers}-${Math.random().toString(36).slice(2, 8)}`);
+  const args = [cli, 'run', file, '--runs', String(runs), '--workers', String(workers), ...extra, '--no-charts', '--quiet', '--out', out];
+  const m = measure(args);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  const sm = folderStartupMonths(out);
+  const runStoreMiB = statSync(join(out, 'runs', 'values.f64')).size / 2 ** 20;
+  rmSync(out, { recursive: true, force: true });
+  return {
+    command: `shakeout ${args.slice(1, -2).join(' ')}`,
+    runs,
+    workers,
+    months: manifest.months,
+    wallSeconds: round(m.wallSeconds),
+    ensembleSeconds: round(manifest.wallTimeSeconds),
+    cpuSeconds: round(m.cpuSeconds),
+    startupMonths: sm,
+    startupMonthsPerSecond: rate(sm, manifest.wallTimeSeconds),
+    runsPerSecond: round(runs / manifest.wallTimeSeconds),
+    peakRssMiB: round(m.peakRssMiB),
+    runStoreMiB: round(runStoreMiB),
+    otherLoadCores: round(m.otherLoadCores, 2),
+  };
+}
+
+function git(...args) {
+  const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+const began = performance.now();
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  node: process.version,
+  cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  availableParallelism: allWorkers,
+  commit: git('rev-parse', '--short', 'HEAD'),
+  uncommittedChanges: (git('status', '--porcelain') ?? '') !== '',
+  startupMonths: 'per month t: startups alive at the end of t + startups that died during t (= alive at the start of t + entrants of t)',
+};
+try {
+  log(`shakeout benchmarks${quick ? ' (--quick)' : ''}: ${allWorkers} workers available`);
+
+  log(`1/5 one replication on one thread: ${BENCH_10K} …`);
+  const s10k = single(BENCH_10K, plan.singleReps);
+  results.perStartupState = { bytes: s10k.perStartup.bytes, fields: s10k.perStartup.fields };
+  log(`1/5 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
+  const s1m = single(BENCH_1M, 1, plan.months1m);
+  results.singleThread = { 'bench-10k': s10k.result, 'bench-1m': s1m.result };
+
+  // 1 worker and N workers alternately, best of the rounds each: a burst of load from
+  // other processes then spoils one round, not the ratio.
+  const rounds = { one: [], all: [] };
+  for (let k = 1; k <= plan.ensembleRounds; k++) {
+    const label = plan.ensembleRounds > 1 ? ` (round ${k} of ${plan.ensembleRounds})` : '';
+    log(`2/5 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
+    rounds.one.push(cliRun(BENCH_10K, plan.ensembleRuns, 1));
+    log(`3/5 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
+    rounds.all.push(cliRun(BENCH_10K, plan.ensembleRuns, allWorkers));
+  }
+  const best = (cases) => cases.reduce((a, b) => (b.ensembleSeconds < a.ensembleSeconds ? b : a));
+  const one = best(rounds.one);
+  const all = best(rounds.all);
+  results.ensemble = {
+    scenario: BENCH_10K,
+    oneWorker: one,
+    allWorkers: all,
+    speedupAllOverOne: round(one.ensembleSeconds / all.ensembleSeconds),
+    parallelEfficiency: round(one.ensembleSeconds / all.ensembleSeconds / allWorkers),
+    rounds: plan.ensembleRounds,
+    everyRoundSeconds: { oneWorker: rounds.one.map((c) => c.ensembleSeconds), allWorkers: rounds.all.map((c) => c.ensembleSeconds) },
+  };
+
+  const { months, small, large } = plan.flatness;
+  log(`4/5 memory flatness: ${small} vs ${large} runs of bench-10k, --months ${months}, ${allWorkers} workers …`);
+  const a = cliRun(BENCH_10K, small, allWorkers, ['--months', String(months)]);
+  const b = cliRun(BENCH_10K, large, allWorkers, ['--months', String(months)]);
+  results.memoryFlatness = {
+    note: `--months ${months} instead of 120 so that ${large} runs fit the time budget`,
+    small: { runs: small, peakRssMiB: a.peakRssMiB, ensembleSeconds: a.ensembleSeconds },
+    large: { runs: large, peakRssMiB: b.peakRssMiB, ensembleSeconds: b.ensembleSeconds },
+    peakRssRatioLargeOverSmall: round(b.peakRssMiB / a.peakRssMiB),
+    runStoreMiB: { small: a.runStoreMiB, large: b.runStoreMiB },
+    aggregatorBudgetMiB: 64,
+  };
+
+  log(`5/5 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
+  const big = cliRun(BENCH_1M, 1, 1, plan.months1m ? ['--months', String(plan.months1m)] : []);
+  results.noChartsCli = big;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+results.benchSeconds = round((performance.now() - began) / 1000);
+writeFileSync(join(root, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+
+// The table on stdout.
+const fmt = (x) => (typeof x === 'number' && Math.abs(x) >= 1e5 ? x.toExponential(2) : String(x));
+const { singleThread: st, ensemble: en, memoryFlatness: mf, noChartsCli: big } = results;
+const rows = [
+  ['per-startup state', `${results.perStartupState.bytes} bytes`],
+  [
+    'bench-10k, 1 replication, 1 thread',
+    `${fmt(st['bench-10k'].firstReplication.startupMonthsPerSecond)} startup-months/s (first run), ` +
+      `${fmt(st['bench-10k'].warmMedianStartupMonthsPerSecond)} (warm median); ${st['bench-10k'].firstReplication.seconds} s; peak ${st['bench-10k'].peakRssMiB} MiB`,
+  ],
+  [
+    'bench-1m, 1 replication, 1 thread',
+    `${fmt(st['bench-1m'].firstReplication.startupMonthsPerSecond)} startup-months/s; ${st['bench-1m'].firstReplication.seconds} s for ` +
+      `${st['bench-1m'].months} months; peak ${st['bench-1m'].peakRssMiB} MiB`,
+  ],
+  ...[en.oneWorker, en.allWorkers].map((e) => [
+    `ensemble ${e.runs} × bench-10k, ${e.workers} worker${e.workers > 1 ? 's' : ''}`,
+    `${fmt(e.startupMonthsPerSecond)} startup-months/s, ${e.runsPerSecond} runs/s, ${e.ensembleSeconds} s (process ${e.wallSeconds} s), ` +
+      `peak ${e.peakRssMiB} MiB; other processes kept ${e.otherLoadCores ?? '?'} cores busy`,
+  ]),
+  ['speed-up, all workers / 1', `${en.speedupAllOverOne} (efficiency ${en.parallelEfficiency} over ${allWorkers} workers)`],
+  [
+    `peak RSS, ${mf.small.runs} vs ${mf.large.runs} runs`,
+    `${mf.small.peakRssMiB} vs ${mf.large.peakRssMiB} MiB: ratio ${mf.peakRssRatioLargeOverSmall} (${mf.note})`,
+  ],
+  ['bench-1m via the CLI, --runs 1 --no-charts', `peak ${big.peakRssMiB} MiB, ${big.wallSeconds} s wall, ${fmt(big.startupMonthsPerSecond)} startup-months/s`],
+];
+const width = Math.max(...rows.map(([k]) => k.length));
+process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+log(`wrote bench-results.json in ${results.benchSeconds} s${quick ? ' (--quick: smaller sizes, see the file)' : ''}`);

@@ -1,0 +1,50 @@
+/**
+ * Survival of the t = 0 cohort by startup class: the fraction still alive,
+ * 1 − cohort.dead.<class>.fraction, its mean across runs and 90 % band.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { chartNumber, classesOf, runLine, seriesOf, type ResultTable } from '../table.js';
+import { BAND_OPACITY, paletteColour } from '../theme.js';
+import { eventLayers, frame, legendColumns, monthlyData, plotWidthOf, spec, timeX, type ChartOptions, type Json } from './parts.js';
+
+export function survivalSpec(table: ResultTable, options: ChartOptions = {}): TopLevelSpec {
+  const classes = classesOf(table);
+  const f = frame(options, 'Survival of the starting startups', [runLine(table), 'By class: mean and 90 % band of runs']);
+  const values: Json[] = [];
+  for (const c of classes)
+    for (const r of seriesOf(table, `cohort.dead.${c}.fraction`))
+      values.push({ date: r.date, class: c, alive: chartNumber(1 - r.mean), low: chartNumber(1 - r.p95), high: chartNumber(1 - r.p05) });
+  const x = timeX(table, f.width);
+  const colour = {
+    field: 'class',
+    type: 'nominal',
+    scale: { domain: classes, range: classes.map((_, i) => paletteColour(i)) },
+    legend: {
+      title: 'Class',
+      titleOrient: 'left',
+      columns: legendColumns(Math.max(...classes.map((c) => c.length)), plotWidthOf(f.width) - 30, classes.length),
+      symbolType: 'stroke',
+      symbolStrokeWidth: 2,
+      symbolOpacity: 1,
+    },
+  };
+  const y = {
+    type: 'quantitative',
+    scale: { domain: [0, 1], nice: false },
+    axis: { title: 'Alive, of those alive at start (%)', format: '.0%', tickCount: 5 },
+  };
+  return spec({
+    ...f,
+    description: '1 − cohort.dead.<class>.fraction: the share of the t = 0 startups of each class still alive; mean and 90 % band across runs.',
+    layer: [
+      {
+        data: monthlyData(values),
+        layer: [
+          { mark: { type: 'area', opacity: BAND_OPACITY }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: colour } },
+          { mark: { type: 'line' }, encoding: { x, y: { ...y, field: 'alive' }, color: colour } },
+        ],
+      },
+      ...eventLayers(table, x, plotWidthOf(f.width)),
+    ],
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Draws a result folder's charts into a folder (default `<results>/charts/`):
+ * for each chart its spec (`<name>.vl.json`, for users who restyle) and the
+ * formats asked for. Every file is written atomically, and the same result
+ * folder gives the same bytes.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../sim/output/atomic-write.js';
+import { type Chart, chartsOf } from './charts/index.js';
+import type { ChartSelection } from './charts/index.js';
+import { CHART_FORMATS, type ChartFormat } from './options.js';
+import { renderPdf } from './render/pdf.js';
+import { DEFAULT_SCALE, renderPng } from './render/png.js';
+import { renderSvg } from './render/svg.js';
+
+export { CHART_FORMATS, type ChartFormat, parseFormats } from './options.js';
+
+/** The folder charts go to inside a result folder. */
+export const CHARTS_DIR = 'charts';
+
+export interface RenderOptions {
+  /** Default all three; the `.vl.json` spec is always written. */
+  formats?: readonly ChartFormat[];
+  /** PNG pixels per point; default 4 (288 dpi at print size). */
+  scale?: number;
+}
+
+export interface DrawOptions extends ChartSelection, RenderOptions {
+  /** Output folder; default `<results>/charts`. */
+  out?: string;
+}
+
+export interface DrawnChart {
+  name: string;
+  /** Paths written, spec first, then the formats in the order asked. */
+  files: string[];
+  /** Warnings of vega-lite and vega; none is expected. */
+  warnings: string[];
+}
+
+/** Writes `charts` into the folder `out` (created if need be); returns what was written. */
+export async function renderCharts(charts: readonly Chart[], out: string, options: RenderOptions = {}): Promise<DrawnChart[]> {
+  const formats = options.formats ?? CHART_FORMATS;
+  mkdirSync(out, { recursive: true });
+  const drawn: DrawnChart[] = [];
+  for (const chart of charts) {
+    const base = join(out, chart.name);
+    const files = [`${base}.vl.json`];
+    writeFileAtomic(files[0], JSON.stringify(chart.spec, null, 2) + '\n');
+    const warnings: string[] = [];
+    if (formats.length) {
+      const svg = await renderSvg(chart.spec);
+      warnings.push(...svg.warnings);
+      for (const format of formats) {
+        const file = `${base}.${format}`;
+        if (format === 'svg') writeFileAtomic(file, svg.svg);
+        else if (format === 'png') writeFileAtomic(file, renderPng(svg.svg, svg.width, options.scale ?? DEFAULT_SCALE));
+        else writeFileAtomic(file, await renderPdf(svg.svg, svg.width, svg.height, chart.title));
+        files.push(file);
+      }
+    }
+    drawn.push({ name: chart.name, files, warnings });
+  }
+  return drawn;
+}
+
+/** Draws the standard charts of result folder `dir`; returns what was written. */
+export function drawCharts(dir: string, options: DrawOptions = {}): Promise<DrawnChart[]> {
+  return renderCharts(chartsOf(dir, options), options.out ?? join(dir, CHARTS_DIR), options);
+}
