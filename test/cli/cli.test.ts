@@ -3,10 +3,11 @@
  * as a child process on real files.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { files } from '../folder-files.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -18,15 +19,6 @@ function shakeout(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every file of a folder, relative path → bytes. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const path = join(dir, name);
-    if (statSync(path).isFile()) out.set(relative(dir, path), readFileSync(path));
-  }
-  return out;
-}
 
 describe('shakeout run', () => {
   const out = join(scratch, 'minimal');

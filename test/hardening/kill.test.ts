@@ -20,8 +20,9 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { files, withoutManifest } from '../folder-files.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -56,21 +57,6 @@ function shakeout(args: string[], kill?: (child: ReturnType<typeof spawn>) => vo
   });
 }
 
-/** Every file of a folder, relative path → bytes. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const path = join(dir, name);
-    if (statSync(path).isFile()) out.set(relative(dir, path).split('\\').join('/'), readFileSync(path));
-  }
-  return out;
-}
-
-function withoutManifest(dir: string): Map<string, Buffer> {
-  const f = files(dir);
-  f.delete('manifest.json');
-  return f;
-}
 
 /** The files that differ between two folders' contents (compared as bytes: a deep compare of megabytes is slow). */
 function differing(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {

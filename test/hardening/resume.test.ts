@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ReplicationExecutor } from '../../sim/ensemble/ensemble.js';
 import { InterruptedError, UsageError } from '../../sim/errors.js';
@@ -17,25 +17,11 @@ import { writeResultFolder } from '../../sim/output/result-folder.js';
 import { handCompiled } from '../ensemble/fixtures.js';
 import { handExecutor, handWorld } from '../output/hand-made.js';
 import { tempDir } from '../output/tmp.js';
+import { files, withoutManifest } from '../folder-files.js';
 
 const RUNS = 12;
 const command = ['shakeout', 'run', 'x.yaml', '--runs', String(RUNS)];
 
-/** Every file of a folder, relative path → bytes. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const path = join(dir, name);
-    if (statSync(path).isFile()) out.set(relative(dir, path).split('\\').join('/'), readFileSync(path));
-  }
-  return out;
-}
-
-function withoutManifest(dir: string): Map<string, Buffer> {
-  const f = files(dir);
-  f.delete('manifest.json');
-  return f;
-}
 
 /** The hand-made executor, counting the runs it is asked for, stopping (as a signal would) when asked for run `stopAt`. */
 function stoppingExecutor(controller: AbortController, stopAt: number, signal = 'SIGINT'): ReplicationExecutor & { asked: number[] } {
