@@ -13,7 +13,7 @@
 import { freemem, totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
-import { createStartupTable } from '../model/startups.js';
+import { RECORD_BYTES } from '../model/startups.js';
 import type { Scenario } from '../scenario/schema.js';
 import { tooBigForMemory } from './messages.js';
 
@@ -37,15 +37,9 @@ export interface ResourceEstimate {
 const AGGREGATOR_BYTES = 64 << 20;
 const WORKER_BASE_BYTES = 64 << 20;
 
-let measuredBytesPerStartup: number | undefined;
-
-/** Bytes per startup of the model's startup table: the sum of its arrays' element sizes. */
+/** Bytes per startup of the model's startup table: one record. */
 export function bytesPerStartup(): number {
-  if (measuredBytesPerStartup !== undefined) return measuredBytesPerStartup;
-  const table = createStartupTable(1);
-  let bytes = 0;
-  for (const value of Object.values(table)) if (ArrayBuffer.isView(value)) bytes += value.byteLength;
-  return (measuredBytesPerStartup = bytes / table.capacity);
+  return RECORD_BYTES;
 }
 
 /** Metric columns for `providers` provider ids and `classes` class ids, from the metric registry. */

@@ -6,6 +6,7 @@
  */
 import { drawKey, Purpose, uniform } from '../rng/keyed.js';
 import { standardNormal } from '../rng/distributions.js';
+import { Stride, U8 } from './startups.js';
 import type { World } from './world.js';
 
 /** k of each draw under the attributes key. Never renumber: results depend on it. */
@@ -28,14 +29,14 @@ export function attributeNormal(key: number, k: number): number {
 
 /** S_i = median_s · exp(σ_s · Z_i), USD, from the current class table. */
 export function switchCost(world: World, i: number): number {
-  const s = world.startups.cls[i];
+  const s = world.startups.u8[i * Stride.u8 + U8.cls];
   const z = attributeNormal(attributesKey(world, i), Draw.switchCost);
   return world.classes.switchMedian[s] * Math.exp(world.classes.switchSigma[s] * z);
 }
 
 /** exp(g_i) with g_i = mean_s + sd_s · Z_i, from the current class table. */
 export function growthFactor(world: World, i: number): number {
-  const s = world.startups.cls[i];
+  const s = world.startups.u8[i * Stride.u8 + U8.cls];
   const z = attributeNormal(attributesKey(world, i), Draw.growth);
   return Math.exp(world.classes.growthMean[s] + world.classes.growthSd[s] * z);
 }

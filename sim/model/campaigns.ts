@@ -3,6 +3,7 @@
  * to a startup considering a provider, and handing out a grant.
  */
 import { Eligible } from './compile.js';
+import { F64, I16, monthField, Stride } from './startups.js';
 import type { World } from './world.js';
 
 /** No campaign applies. */
@@ -63,7 +64,7 @@ export function grant(world: World, i: number, c: number): void {
   const amount = Math.min(k.grant, left);
   world.budgetLeft[c] = left - amount;
   const st = world.startups;
-  st.free[i] = amount;
-  st.freeProvider[i] = k.provider;
-  st.freeUntil[i] = world.t + k.validity - 1;
+  st.f64[i * Stride.f64 + F64.free] = amount;
+  st.i16[i * Stride.i16 + I16.freeProvider] = k.provider;
+  st.i16[i * Stride.i16 + I16.freeUntil] = monthField(world.t + k.validity - 1);
 }

@@ -9,7 +9,7 @@ import { permutation } from '../rng/permutation.js';
 import { switchCost } from './attributes.js';
 import { anyBudgetRunning, applicableCampaign, grant, NO_CAMPAIGN } from './campaigns.js';
 import { reconsiderStream, rescheduleReconsider } from './schedule.js';
-import { Cause, NO_PROVIDER } from './startups.js';
+import { Cause, F64, I16, monthField, NO_PROVIDER, Stride, U8 } from './startups.js';
 import { die } from './survival.js';
 import { choosersBuffer, type World } from './world.js';
 
@@ -29,11 +29,11 @@ export function choose(world: World, i: number, current: number, u: number, S: n
   const cl = world.classes;
   const p = world.providers;
   const P = world.providerCount;
-  const s = st.cls[i];
+  const s = st.u8[i * Stride.u8 + U8.cls];
   const bit = 1 << s;
-  const r = st.revenue[i];
+  const r = st.f64[i * Stride.f64 + F64.revenue];
   const rn = r > 1 ? r : 1;
-  const d = st.tokens[i];
+  const d = st.f64[i * Stride.f64 + F64.tokens];
   const H = world.horizon;
   const lambda = cl.precision[s];
   const gamma = cl.network[s];
@@ -87,18 +87,18 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean,
     die(world, i, Cause.stranded);
     return;
   }
-  const current = st.provider[i];
+  const current = st.i16[i * Stride.i16 + I16.provider];
   const c = applicableCampaign(world, j, current);
   if (current !== NO_PROVIDER && j !== current) {
     const support = c === NO_CAMPAIGN ? 0 : world.compiled.campaigns[c].support;
-    st.cash[i] -= S * (1 - support);
-    st.disruptedUntil[i] = world.t + world.classes.disruptionMonths[st.cls[i]] - 1;
+    st.f64[i * Stride.f64 + F64.cash] -= S * (1 - support);
+    st.i16[i * Stride.i16 + I16.disruptedUntil] = monthField(world.t + world.classes.disruptionMonths[st.u8[i * Stride.u8 + U8.cls]] - 1);
     world.totals.flows[current * world.providerCount + j]++;
     if (forced) world.month.switchesForced++;
     else world.month.switchesVoluntary++;
   }
   if (c !== NO_CAMPAIGN) grant(world, i, c);
-  st.provider[i] = j;
+  st.i16[i * Stride.i16 + I16.provider] = j;
 }
 
 /**
@@ -107,31 +107,20 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean,
  * `reconsider_s` (voluntary: those whose scheduled month has come, see
  * schedule.ts); this month's entrants do not. Choosers go in
  * index order, or in a random permutation while a campaign budget is being
- * handed out (MODEL.md section 9, "Choosing one at a time").
+ * handed out (MODEL.md section 9, "Choosing one at a time"). The voluntary
+ * choosers come from the list operate made last month when it is complete.
  */
 export function chooseProviders(world: World): void {
   const st = world.startups;
   const p = world.providers;
   const t = world.t;
   const key = world.key;
-  const { alive, provider, cls, nextReconsider } = st;
   // The classes each provider can keep as customers this month (none once it is inactive).
-  const keeps = world.scratchInt;
+  const keeps = world.keeps;
   for (let j = 0; j < world.providerCount; j++) keeps[j] = p.active[j] ? p.serves[j] : 0;
-  let n = 0;
-  let buffer = choosersBuffer(world, 1024);
-  // Forced choosers are marked by storing ~i (negative) so one buffer holds both kinds.
-  for (let i = 0; i < st.count; i++) {
-    // This month's entrants just chose an active provider and are scheduled from t + 1: never chosen here.
-    if (alive[i] === 0) continue;
-    const a = provider[i];
-    const s = cls[i];
-    const forced = a === NO_PROVIDER || (keeps[a] & (1 << s)) === 0;
-    if (!forced && nextReconsider[i] > t) continue;
-    if (n === buffer.length) buffer = choosersBuffer(world, n + 1);
-    buffer[n++] = forced ? ~i : i;
-  }
+  const n = listedChoosers(world) ?? scanChoosers(world);
   if (n === 0) return;
+  const buffer = world.choosers;
   if (anyBudgetRunning(world)) {
     const order = permutation(drawKey(key, Purpose.chooserOrder, t, 0), n, new Int32Array(n));
     const copy = buffer.slice(0, n);
@@ -142,10 +131,49 @@ export function chooseProviders(world: World): void {
   for (let k = 0; k < n; k++) {
     const forced = buffer[k] < 0;
     const i = forced ? ~buffer[k] : buffer[k];
-    const current = st.provider[i];
+    const current = st.i16[i * Stride.i16 + I16.provider];
     const S = switchCost(world, i);
     const j = choose(world, i, current, uniform(keyOf(choice, i), 0), S);
     applyChoice(world, i, j, forced, S);
-    if (nextReconsider[i] <= t) rescheduleReconsider(world, i, reschedule);
+    if (st.i16[i * Stride.i16 + I16.nextReconsider] <= t) rescheduleReconsider(world, i, reschedule);
   }
+}
+
+/**
+ * This month's choosers from operate's list of last month (no scan), or
+ * null when that list may be incomplete: it is not for this month, a `set`
+ * redrew the schedules since, or some provider stopped keeping a class
+ * (its customers of that class are forced to choose, and only a scan finds them).
+ */
+function listedChoosers(world: World): number | null {
+  const r = world.reconsidering;
+  if (r.month !== world.t) return null;
+  for (let j = 0; j < world.providerCount; j++) if ((world.keptAtListing[j] & ~world.keeps[j]) !== 0) return null;
+  const buffer = choosersBuffer(world, r.count);
+  buffer.set(r.list.subarray(0, r.count));
+  return r.count;
+}
+
+/**
+ * This month's choosers by a scan of the table, into the choosers buffer:
+ * forced ones stored as ~i (negative) so one buffer holds both kinds.
+ */
+function scanChoosers(world: World): number {
+  const st = world.startups;
+  const t = world.t;
+  const keeps = world.keeps;
+  const { i16, u8 } = st;
+  let n = 0;
+  let buffer = choosersBuffer(world, 1024);
+  for (let i = 0; i < st.count; i++) {
+    // This month's entrants just chose an active provider and are scheduled from t + 1: never chosen here.
+    if (u8[i * Stride.u8 + U8.alive] === 0) continue;
+    const a = i16[i * Stride.i16 + I16.provider];
+    const s = u8[i * Stride.u8 + U8.cls];
+    const forced = a === NO_PROVIDER || (keeps[a] & (1 << s)) === 0;
+    if (!forced && i16[i * Stride.i16 + I16.nextReconsider] > t) continue;
+    if (n === buffer.length) buffer = choosersBuffer(world, n + 1);
+    buffer[n++] = forced ? ~i : i;
+  }
+  return n;
 }

@@ -14,7 +14,7 @@ import { drawClass } from './classes.js';
 import { applyChoice, choose } from './choice.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
 import { scheduleBirth } from './schedule.js';
-import { INITIAL_COHORT, NO_PROVIDER, reserve } from './startups.js';
+import { F64, I16, INITIAL_COHORT, NO_PROVIDER, reserve, Stride, U8 } from './startups.js';
 import { choosersBuffer, type World } from './world.js';
 
 /** Entrants a month beyond which a run is surely runaway entry, not a market (10^7). */
@@ -28,19 +28,22 @@ function bear(world: World, month: number, born: number): number {
   const i = st.count++;
   const key = attributesKey(world, i);
   const s = drawClass(cl, classUniform(key));
-  st.cls[i] = s;
-  st.cash[i] = cl.cashMedian[s] * Math.exp(cl.cashSigma[s] * attributeNormal(key, Draw.cash));
-  st.revenue[i] = cl.revenueMedian[s] * Math.exp(cl.revenueSigma[s] * attributeNormal(key, Draw.revenue));
-  st.opex[i] = cl.opexMedian[s] * Math.exp(cl.opexSigma[s] * attributeNormal(key, Draw.opex));
-  st.tokens[i] = cl.tokensMedian[s] * Math.exp(cl.tokensSigma[s] * attributeNormal(key, Draw.tokens));
-  st.growthFactor[i] = growthFactor(world, i);
-  st.provider[i] = NO_PROVIDER;
-  st.initialProvider[i] = NO_PROVIDER;
-  st.alive[i] = 1;
-  st.free[i] = 0;
-  st.freeProvider[i] = NO_PROVIDER;
-  st.freeUntil[i] = -1;
-  st.disruptedUntil[i] = -1;
+  const { f64, i16, u8 } = st;
+  const a = i * Stride.f64;
+  const h = i * Stride.i16;
+  u8[i * Stride.u8 + U8.cls] = s;
+  u8[i * Stride.u8 + U8.alive] = 1;
+  f64[a + F64.cash] = cl.cashMedian[s] * Math.exp(cl.cashSigma[s] * attributeNormal(key, Draw.cash));
+  f64[a + F64.revenue] = cl.revenueMedian[s] * Math.exp(cl.revenueSigma[s] * attributeNormal(key, Draw.revenue));
+  f64[a + F64.opex] = cl.opexMedian[s] * Math.exp(cl.opexSigma[s] * attributeNormal(key, Draw.opex));
+  f64[a + F64.tokens] = cl.tokensMedian[s] * Math.exp(cl.tokensSigma[s] * attributeNormal(key, Draw.tokens));
+  f64[a + F64.growthFactor] = growthFactor(world, i);
+  f64[a + F64.free] = 0;
+  i16[h + I16.provider] = NO_PROVIDER;
+  i16[h + I16.initialProvider] = NO_PROVIDER;
+  i16[h + I16.freeProvider] = NO_PROVIDER;
+  i16[h + I16.freeUntil] = -1;
+  i16[h + I16.disruptedUntil] = -1;
   scheduleBirth(world, i, born, month);
   world.alive++;
   return i;
@@ -67,18 +70,18 @@ export function createInitialPopulation(world: World): void {
   const P = world.providerCount;
   const initialProvider = streamOf(world.key, Purpose.initialProvider, 0);
   for (let i = 0; i < n; i++) {
-    const s = st.cls[i];
+    const s = st.u8[i * Stride.u8 + U8.cls];
     const u = uniform(keyOf(initialProvider, i), 0);
     const shares = world.compiled.initialShares[s];
     const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, u, 0); // no switching cost, x = 0 (section 9)
-    st.provider[i] = j;
-    st.initialProvider[i] = j;
+    st.i16[i * Stride.i16 + I16.provider] = j;
+    st.i16[i * Stride.i16 + I16.initialProvider] = j;
     cohort.size++;
     cohort.sizeByClass[s]++;
     if (j !== NO_PROVIDER) {
       cohort.sizeByClassOn[s * P + j]++;
       world.month.customers[j]++;
-      world.month.tokens[j] += st.tokens[i];
+      world.month.tokens[j] += st.f64[i * Stride.f64 + F64.tokens];
     }
   }
   for (let j = 0; j < world.providerCount; j++) seedStaticValues(world, j);

@@ -12,7 +12,7 @@
  * makes exact too. Draws stay keyed by (purpose, month, birth index).
  */
 import { keyOf, Purpose, streamOf, uniform, type ReplicationKey } from '../rng/keyed.js';
-import { monthField, NEVER } from './startups.js';
+import { I16, monthField, NEVER, Stride, U8 } from './startups.js';
 import type { World } from './world.js';
 
 /**
@@ -37,10 +37,10 @@ function nextMonth(key: ReplicationKey, purpose: typeof Purpose.reconsiderSchedu
  */
 export function scheduleBirth(world: World, i: number, born: number, firstMonth: number): void {
   const st = world.startups;
-  const s = st.cls[i];
+  const s = st.u8[i * Stride.u8 + U8.cls];
   const cl = world.classes;
-  st.nextReconsider[i] = nextMonth(world.key, Purpose.reconsiderSchedule, born, i, cl.reconsider[s], born < 0 ? 0 : born + 1);
-  st.hazardMonth[i] = nextMonth(world.key, Purpose.hazardSchedule, born, i, cl.hazard[s], firstMonth);
+  st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(world.key, Purpose.reconsiderSchedule, born, i, cl.reconsider[s], born < 0 ? 0 : born + 1);
+  st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(world.key, Purpose.hazardSchedule, born, i, cl.hazard[s], firstMonth);
 }
 
 /** The stream of this month's reschedules after reconsiderations: one per month, not per startup. */
@@ -50,9 +50,10 @@ export function reconsiderStream(world: World): number {
 
 /** After a reconsideration in month t: the next one from t + 1 (`stream` from reconsiderStream). */
 export function rescheduleReconsider(world: World, i: number, stream: number): void {
-  const s = world.startups.cls[i];
+  const st = world.startups;
+  const s = st.u8[i * Stride.u8 + U8.cls];
   const gap = geometric(world.classes.reconsider[s], uniform(keyOf(stream, i), 0));
-  world.startups.nextReconsider[i] = monthField(world.t + 1 + gap);
+  st.i16[i * Stride.i16 + I16.nextReconsider] = monthField(world.t + 1 + gap);
 }
 
 /** After a `set` in month t changed ρ or h of some classes: redraw the living startups' schedules of those classes from month t. */
@@ -62,10 +63,11 @@ export function rescheduleClasses(world: World, reconsiderChanged: Uint8Array, h
   const t = world.t;
   // Key months offset by 2,000 so a redraw never reuses a birth draw's key.
   const keyMonth = t + 2000;
+  world.reconsidering.month = -1; // operate's list of this month's choosers is stale now
   for (let i = 0; i < st.count; i++) {
-    if (st.alive[i] === 0) continue;
-    const s = st.cls[i];
-    if (reconsiderChanged[s]) st.nextReconsider[i] = nextMonth(world.key, Purpose.reconsiderSchedule, keyMonth, i, cl.reconsider[s], t);
-    if (hazardChanged[s]) st.hazardMonth[i] = nextMonth(world.key, Purpose.hazardSchedule, keyMonth, i, cl.hazard[s], t);
+    if (st.u8[i * Stride.u8 + U8.alive] === 0) continue;
+    const s = st.u8[i * Stride.u8 + U8.cls];
+    if (reconsiderChanged[s]) st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(world.key, Purpose.reconsiderSchedule, keyMonth, i, cl.reconsider[s], t);
+    if (hazardChanged[s]) st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(world.key, Purpose.hazardSchedule, keyMonth, i, cl.hazard[s], t);
   }
 }

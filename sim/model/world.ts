@@ -96,10 +96,30 @@ export interface World {
   readonly qualityFactor: Float64Array;
   /** Reused buffers, so the step allocates nothing. */
   readonly scratch: Float64Array;
-  readonly scratchInt: Int32Array;
   readonly utilities: Float64Array;
   readonly scope: ExpressionScope;
   choosers: Int32Array;
+  /** Startups that died in the current chunk of operate's loop (operate.ts). */
+  readonly dying: Int32Array;
+  /** Next month's voluntary choosers, listed by operate (see chooseProviders). */
+  readonly reconsidering: ReconsiderList;
+  /** Each provider's class mask of step 4 (active ? serves : 0), this month and at the list's making. */
+  readonly keeps: Int32Array;
+  readonly keptAtListing: Int32Array;
+  /** operate's packed month parameters and per-provider sums (see operate.ts). */
+  readonly operateParameters: Float64Array;
+  readonly operateSums: Float64Array;
+}
+
+/**
+ * The survivors of month t − 1 whose reconsideration falls in month t, in
+ * index order: operate lists them as it passes, so step 4 need not scan the
+ * whole table. `month` is the month the list is for (−1: none).
+ */
+export interface ReconsiderList {
+  month: number;
+  count: number;
+  list: Int32Array;
 }
 
 export function createWorld(compiled: CompiledScenario, replication: number): World {
@@ -168,10 +188,15 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     },
     qualityFactor: new Float64Array(C * P),
     scratch: new Float64Array(P),
-    scratchInt: new Int32Array(P),
     utilities: new Float64Array(P),
     scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0 },
     choosers: new Int32Array(1024),
+    dying: new Int32Array(1024),
+    reconsidering: { month: -1, count: 0, list: new Int32Array(1024) },
+    keeps: new Int32Array(P),
+    keptAtListing: new Int32Array(P),
+    operateParameters: new Float64Array(2 * P + C * P + 3 * C),
+    operateSums: new Float64Array(4 * P + 1),
   };
   return world;
 }
@@ -188,4 +213,12 @@ export function choosersBuffer(world: World, n: number): Int32Array {
     world.choosers = grown;
   }
   return world.choosers;
+}
+
+/** Doubles the reconsideration list, keeping its contents. */
+export function growReconsidering(world: World): void {
+  const r = world.reconsidering;
+  const grown = new Int32Array(r.list.length * 2);
+  grown.set(r.list);
+  r.list = grown;
 }

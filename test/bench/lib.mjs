@@ -40,16 +40,14 @@ export function folderStartupMonths(dir) {
 }
 
 /**
- * Bytes of per-startup state: Σ BYTES_PER_ELEMENT over the typed arrays of
- * the startup table (sim/model/startups.ts), read from a live table so the
- * figure follows the engine's layout.
+ * Bytes of per-startup state: the size of one record of the startup table
+ * (sim/model/startups.ts), with the breakdown by slot, read from the
+ * compiled engine so the figure follows its layout.
  */
 export async function bytesPerStartup() {
-  const { createStartupTable } = await import('../../dist/sim/model/startups.js');
-  const table = createStartupTable(1);
-  const fields = {};
-  for (const [name, value] of Object.entries(table)) if (ArrayBuffer.isView(value)) fields[name] = value.BYTES_PER_ELEMENT;
-  return { bytes: Object.values(fields).reduce((a, b) => a + b, 0), fields };
+  const { RECORD_BYTES, startupFields } = await import('../../dist/sim/model/startups.js');
+  const fields = Object.fromEntries(startupFields.map(({ name, bytes }) => [name, bytes]));
+  return { bytes: RECORD_BYTES, fields };
 }
 
 /** Busy and total CPU ticks of the whole machine (Linux /proc/stat), or null elsewhere. */

@@ -78,8 +78,8 @@ const scenario = anyScenario.filter((input) => {
   return estimateResources(s).startups <= 3000;
 });
 
-const NOT_FINITE = /^replication (\d+) \(seed .*\): (\S+) is (NaN|Infinity|-Infinity) in (\d{4}-\d{2}) \(t = (\d+)\); .* To reproduce: shakeout run \S+ --seed \S+ --runs (\d+) --months \d+$/;
-const FROM_ENGINE = /\(replication (\d+), seed .*; to reproduce: shakeout run \S+ --seed \S+ --runs (\d+) --months \d+\)$/;
+const NOT_FINITE = /^replication (\d+) \(seed .*\): (\S+) is (NaN|Infinity|-Infinity) in (\d{4}-\d{2}) \(t = (\d+)\); .* To reproduce: shakeout run \S+ --seed (?:'[^']*'|\S+) --runs (\d+) --months \d+$/;
+const FROM_ENGINE = /\(replication (\d+), seed .*; to reproduce: shakeout run \S+ --seed (?:'[^']*'|\S+) --runs (\d+) --months \d+\)$/;
 
 describe('numeric safety', () => {
   it('extreme parameters give all-finite outputs or a ModelError naming metric, month, replication and seed', async () => {

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../sim/model/compile.js';
 import { initWorld } from '../../sim/model/replication.js';
+import { readStartup } from '../../sim/model/startups.js';
 import { step } from '../../sim/model/step.js';
 import { compiled, degenerateClass, expectWithin4SE, provider, Rows, rowReader, scenario, softmax } from './helpers.js';
 
@@ -69,7 +70,7 @@ describe('2a. logit shares (MODEL.md section 4)', () => {
     // The initial assignment (section 9): logit with shares 0, no campaigns, x = 0, no switching cost.
     const world = initWorld(c, 0);
     const counts = [0, 0, 0];
-    for (let i = 0; i < world.startups.count; i++) counts[world.startups.provider[i]]++;
+    for (let i = 0; i < world.startups.count; i++) counts[readStartup(world.startups, i).provider]++;
     counts.forEach((n, j) => expectWithin4SE(n / N, P[j], se(P[j], N), `initial share of ${ids[j]}`));
 
     const rows = Rows.run(c, 0);
@@ -168,7 +169,7 @@ describe('2b. geometric survival (MODEL.md section 8: 1 − (1 − h)^(t+1))', (
     });
     const world = initWorld(c, 1);
     const size = [0, 0];
-    for (let i = 0; i < world.startups.count; i++) size[world.startups.cls[i]]++;
+    for (let i = 0; i < world.startups.count; i++) size[readStartup(world.startups, i).cls]++;
     expectWithin4SE(size[0] / N, 0.4, se(0.4, N), 'class shares at t = 0');
     const rows = Rows.run(c, 1);
     for (let t = 0; t < 24; t++) {
@@ -311,7 +312,7 @@ describe('2e. switching cost and perceived exit risk in the choice (MODEL.md sec
     const row = new Float64Array(k);
     const read = rowReader(c, row);
     let nb = 0;
-    for (let i = 0; i < world.startups.count; i++) if (world.startups.provider[i] === 1) nb++;
+    for (let i = 0; i < world.startups.count; i++) if (readStartup(world.startups, i).provider === 1) nb++;
     let na = N - nb;
     for (let t = 0; t <= 10; t++) {
       step(world, t, row);
@@ -382,7 +383,7 @@ describe('2g. the network term γ·share_j(t−1) (MODEL.md section 4; section 9
     const row = new Float64Array(c.metricNames.length);
     const read = rowReader(c, row);
     let na = 0;
-    for (let i = 0; i < world.startups.count; i++) if (world.startups.provider[i] === 0) na++;
+    for (let i = 0; i < world.startups.count; i++) if (readStartup(world.startups, i).provider === 0) na++;
     let sa = na / N; // the initial population's share: month 0's share_j(t−1)
     for (let t = 0; t < 6; t++) {
       step(world, t, row);
@@ -450,7 +451,7 @@ describe('section 9 precise rules, observed through the metrics', () => {
       startups: { initial: 400, initialProviders: { x: { a: 1 }, y: { b: 1 } } },
     });
     const w1 = initWorld(perClass, 0);
-    for (let i = 0; i < 400; i++) expect(w1.startups.provider[i]).toBe(w1.startups.cls[i] === 0 ? 0 : 1);
+    for (let i = 0; i < 400; i++) expect(readStartup(w1.startups, i).provider).toBe(readStartup(w1.startups, i).cls === 0 ? 0 : 1);
 
     const renormalised = compiled({
       months: 1,
@@ -462,10 +463,10 @@ describe('section 9 precise rules, observed through the metrics', () => {
     let y = 0;
     let yOnB = 0;
     for (let i = 0; i < 4000; i++) {
-      if (w2.startups.cls[i] === 0) expect(w2.startups.provider[i], 'class x is never on b').toBe(0);
+      if (readStartup(w2.startups, i).cls === 0) expect(readStartup(w2.startups, i).provider, 'class x is never on b').toBe(0);
       else {
         y++;
-        if (w2.startups.provider[i] === 1) yOnB++;
+        if (readStartup(w2.startups, i).provider === 1) yOnB++;
       }
     }
     expectWithin4SE(yOnB / y, 0.75, se(0.75, y), 'class y on b');
@@ -481,7 +482,7 @@ describe('section 9 precise rules, observed through the metrics', () => {
     });
     const w = initWorld(c, 0);
     let x = 0;
-    for (let i = 0; i < 1000; i++) if (w.startups.cls[i] === 0) x++;
+    for (let i = 0; i < 1000; i++) if (readStartup(w.startups, i).cls === 0) x++;
     const rows = Rows.run(c, 0);
     expect(rows.at('switches.forced', 0)).toBe(0);
     expect(rows.at('switches.forced', 1)).toBe(x);

@@ -38,6 +38,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompiledScenario } from '../../sim/model/compile.js';
 import { initWorld } from '../../sim/model/replication.js';
 import { step } from '../../sim/model/step.js';
+import { readStartup } from '../../sim/model/startups.js';
 import type { World } from '../../sim/model/world.js';
 import { compiled, rowReader } from './helpers.js';
 
@@ -113,7 +114,7 @@ function pickSeed(): { c: CompiledScenario; seed: number } {
   for (let seed = 1; seed <= 1000; seed++) {
     const c = worldFor(seed);
     const w = initWorld(c, 0);
-    const classes = new Set(Array.from(w.startups.cls.subarray(0, 3)));
+    const classes = new Set([0, 1, 2].map((i) => readStartup(w.startups, i).cls));
     if (classes.size === 3) return { c, seed };
   }
   throw new Error('no seed gives one startup per class');
@@ -131,14 +132,14 @@ describe('hand-built world: three startups, three providers, four months', () =>
   const K = c.metricNames.length;
   // Role → startup index, from the realised classes (class codes follow the order of `classes`).
   const role = { steady: -1, rescued: -1, doomed: -1 };
-  for (let i = 0; i < 3; i++) role[(['steady', 'rescued', 'doomed'] as const)[st.cls[i]]] = i;
+  for (let i = 0; i < 3; i++) role[(['steady', 'rescued', 'doomed'] as const)[readStartup(st, i).cls]] = i;
   const OLD = 0;
   const MID = 1;
   const CHEAP = 2;
 
   const startup = (name: keyof typeof role) => {
-    const i = role[name];
-    return { cash: st.cash[i], revenue: st.revenue[i], opex: st.opex[i], tokens: st.tokens[i], free: st.free[i], alive: st.alive[i], provider: st.provider[i] };
+    const { cash, revenue, opex, tokens, free, alive, provider } = readStartup(st, role[name]);
+    return { cash, revenue, opex, tokens, free, alive, provider };
   };
   const expectStartup = (
     name: keyof typeof role,
@@ -241,9 +242,9 @@ describe('hand-built world: three startups, three providers, four months', () =>
     expectStartup('steady', { cash: steadyCash1, revenue: 20000 * e2, opex: 5000 * e2, tokens: 1000 * e2, free: 0, alive: 1, provider: MID }, 'after t = 1');
     expectStartup('rescued', { cash: rescuedCash1, revenue: 3000, opex: 6000, tokens: 500, free: 600, alive: 1, provider: MID }, 'after t = 1');
     const d = role.doomed;
-    expect(st.alive[d]).toBe(0);
-    expect(st.provider[d]).toBe(CHEAP);
-    close(st.cash[d], doomedCash1, 'doomed.cash after t = 1');
+    expect(readStartup(st, d).alive).toBe(0);
+    expect(readStartup(st, d).provider).toBe(CHEAP);
+    close(readStartup(st, d).cash, doomedCash1, 'doomed.cash after t = 1');
 
     // Providers. old is inactive: cash frozen, profit 0 (and no fixed cost: it exited in step 1).
     close(m('provider.profit.old'), 0, 'provider.profit.old');
