@@ -17,7 +17,7 @@ export interface TimeseriesRow extends CellSummary {
 }
 
 export interface AggregateOptions {
-  /** Bytes of per-run values held at once; default 64 MiB. */
+  /** Bytes of per-run values held at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
 }
 

@@ -14,6 +14,7 @@ import { freemem, totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
 import { RECORD_BYTES } from '../model/startups.js';
+import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
 import type { Scenario } from '../scenario/schema.js';
 import { tooBigForMemory } from './messages.js';
 
@@ -34,7 +35,7 @@ export interface ResourceEstimate {
 }
 
 /** The aggregator's default slab budget (aggregate.ts), and what a worker thread costs before it runs anything. */
-const AGGREGATOR_BYTES = 64 << 20;
+const AGGREGATOR_BYTES = DEFAULT_SLAB_BYTES;
 const WORKER_BASE_BYTES = 64 << 20;
 
 /** Bytes per startup of the model's startup table: one record. */

@@ -88,7 +88,7 @@ export interface WriteResultFolderOptions {
   onProgress?: (done: number, total: number) => void;
   /** Default: one replication at a time on this thread. */
   executor?: ReplicationExecutor;
-  /** Bytes of per-run values the aggregator holds at once; default 64 MiB. */
+  /** Bytes of per-run values the aggregator holds at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
 }
 

@@ -318,11 +318,21 @@ export interface RunStoreReader {
   cells(cells: readonly { metric: number; month: number }[]): Float64Array[];
   /**
    * Every metric's runs × months matrix, in metric order then month order,
-   * holding at most about `budgetBytes` of values at a time (default 64 MiB;
-   * one month of one metric, 8 bytes per run, is the smallest piece).
+   * holding at most about `budgetBytes` of values at a time (default DEFAULT_SLAB_BYTES;
+   * one month of one metric, 8 bytes per run, is the smallest piece). One
+   * buffer is reused for every slab, so a slab's `values` are valid only
+   * until the next slab is asked for: copy them to keep them.
    */
   slabs(budgetBytes?: number): Generator<MetricSlab>;
 }
+
+/**
+ * The slab budget: bytes of per-run values the aggregator holds at once.
+ * Small enough that a run's peak memory hardly depends on its number of
+ * runs; each slab is one more pass over the values file, cheap once the
+ * file is in the page cache.
+ */
+export const DEFAULT_SLAB_BYTES = 16 << 20;
 
 /** Bytes read from the values file at a time. */
 const READ_BLOCK_BYTES = 4 << 20;
@@ -345,11 +355,12 @@ export function openRunStore(dir: string): RunStoreReader {
   if (actual !== expected) throw new UsageError(incompleteRunStore(dir, actual, expected));
   const length = size / 8;
 
-  /** Streams records in blocks of whole runs; `visit(r, block, offset)` sees run r at block[offset …]. */
+  let block: Float64Array | undefined;
+  /** Streams records in blocks of whole runs; `visit(r, block, offset)` sees run r at block[offset …]. Passes do not nest. */
   function scan(visit: (run: number, block: Float64Array, offset: number) => void): void {
     if (shape.runs === 0 || length === 0) return;
     const perBlock = Math.max(1, Math.min(shape.runs, Math.floor(READ_BLOCK_BYTES / size)));
-    const block = new Float64Array(perBlock * length);
+    block ??= new Float64Array(perBlock * length); // one read buffer for every pass
     const bytes = bytesOf(block);
     const fd = openSync(valuesPath, 'r');
     try {
@@ -383,7 +394,7 @@ export function openRunStore(dir: string): RunStoreReader {
       });
       return out;
     },
-    *slabs(budgetBytes = 64 << 20) {
+    *slabs(budgetBytes = DEFAULT_SLAB_BYTES) {
       const M = shape.metrics.length;
       const T = shape.months;
       const R = shape.runs;
@@ -391,12 +402,15 @@ export function openRunStore(dir: string): RunStoreReader {
       // Whole metrics per chunk when one fits, else month ranges of one metric.
       const metricsPer = Math.max(1, Math.floor(budgetBytes / Math.max(1, metricBytes)));
       const monthsPer = metricBytes <= budgetBytes ? T : Math.max(1, Math.floor(budgetBytes / (R * 8)));
+      let buffer: Float64Array | undefined;
       for (let m0 = 0; m0 < M; m0 += metricsPer) {
         const m1 = Math.min(M, m0 + metricsPer);
         for (let t0 = 0; t0 < T; t0 += monthsPer) {
           const t1 = Math.min(T, t0 + monthsPer);
           const span = (t1 - t0) * R;
-          const chunk = new Float64Array((m1 - m0) * span);
+          // One buffer for every chunk: a new one each time left the old ones for the collector and took RSS to about three budgets.
+          buffer ??= new Float64Array(Math.min(M, metricsPer) * Math.min(T, monthsPer) * R);
+          const chunk = buffer.subarray(0, (m1 - m0) * span);
           scan((run, block, offset) => {
             for (let m = m0; m < m1; m++) {
               const base = (m - m0) * span + run;

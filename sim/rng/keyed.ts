@@ -52,18 +52,21 @@ function absorb(h: number, x: number): number {
   return fmix32((h ^ fmix32(Math.imul(x | 0, 0x9e3779b1) + 0x7f4a7c15)) + 0x165667b1);
 }
 
-/** The replication's root key: seed words and replication index. */
-export interface ReplicationKey {
-  readonly a: number;
-  readonly b: number;
-}
+/**
+ * The replication's root key: two 32-bit words from the seed and the
+ * replication index. Held in a typed array, not an object: an object's
+ * fields would start as small integers for one replication and turn into
+ * heap numbers for the next, and every function that reads them would be
+ * deoptimised and compiled again, in each replication's warm-up.
+ */
+export type ReplicationKey = Readonly<Uint32Array>;
 
 /** Turns a scenario seed and a 0-based replication index into a root key. */
 export function replicationKey(seed: string | number, replication: number): ReplicationKey {
   const alea = seedrandom.alea(String(seed));
   const a = alea.int32() >>> 0;
   const b = alea.int32() >>> 0;
-  return { a: absorb(a, replication), b: absorb(b, replication ^ 0x5bd1e995) };
+  return Uint32Array.of(absorb(a, replication), absorb(b, replication ^ 0x5bd1e995));
 }
 
 /**
@@ -71,7 +74,7 @@ export function replicationKey(seed: string | number, replication: number): Repl
  * month and purpose so the startup loops only absorb the birth index.
  */
 export function streamOf(root: ReplicationKey, purpose: PurposeCode, month: number): number {
-  return absorb(absorb(absorb(root.a, purpose), month), root.b);
+  return absorb(absorb(absorb(root[0], purpose), month), root[1]);
 }
 
 /**

@@ -37,15 +37,24 @@ describe('run store', () => {
 
   test('a tiny budget gives the same values in month pieces', () => {
     const store = written(tempDir(), [0, 1, 2, 3, 4]);
-    const pieces = [...store.slabs(16)]; // less than one month of one metric: the smallest piece
+    // Less than one month of one metric: the smallest piece. Values are copied: the next slab reuses the buffer.
+    const kept = (budget?: number) => Array.from(store.slabs(budget), (s) => ({ ...s, values: s.values.slice() }));
+    const pieces = kept(16);
     expect(pieces.every((s) => s.months === 1)).toBe(true);
     expect(pieces.map((s) => [s.metric, s.firstMonth])).toEqual(
       [0, 1, 2].flatMap((m) => [0, 1, 2, 3].map((t) => [m, t])),
     );
     expect(new Set(pieces.map((s) => s.values.length))).toEqual(new Set([5]));
-    const whole = [...store.slabs()];
+    const whole = kept();
     expect(whole).toHaveLength(3);
     expect(pieces.flatMap((s) => [...s.values])).toEqual(whole.flatMap((s) => [...s.values]));
+  });
+
+  test('slabs share one buffer, so aggregation memory does not grow with the slabs', () => {
+    const store = written(tempDir(), [0, 1, 2, 3, 4]);
+    const buffers = new Set(Array.from(store.slabs(16), (s) => s.values.buffer));
+    expect(buffers.size).toBe(1);
+    expect([...buffers][0].byteLength).toBe(5 * 8); // one month of one metric for 5 runs: the budget's smallest piece
   });
 
   test('the bytes do not depend on the order runs are written in', () => {
