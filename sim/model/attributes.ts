@@ -4,7 +4,7 @@
  * time instead of being stored: the standard normals behind the switching
  * cost S_i and the growth rate g_i, which a `set` re-derives, cost no memory.
  */
-import { drawKey, Purpose, uniform } from '../rng/keyed.js';
+import { keyOf, uniform } from '../rng/keyed.js';
 import { standardNormal } from '../rng/distributions.js';
 import { Stride, U8 } from './startups.js';
 import type { World } from './world.js';
@@ -12,9 +12,9 @@ import type { World } from './world.js';
 /** k of each draw under the attributes key. Never renumber: results depend on it. */
 export const Draw = { class: 0, cash: 1, revenue: 2, opex: 3, tokens: 4, growth: 5, switchCost: 6 } as const;
 
-/** Startup i's attributes key (the birth index is unique, so no month is needed). */
+/** Startup i's attributes key (the birth index is unique, so no month is needed): drawKey(key, attributes, 0, i). */
 export function attributesKey(world: World, i: number): number {
-  return drawKey(world.key, Purpose.attributes, 0, i);
+  return keyOf(world.attributesStream, i);
 }
 
 /** The uniform that draws startup i's class. */

@@ -13,11 +13,48 @@ import { Cause, F64, I16, monthField, NO_PROVIDER, Stride, U8 } from './startups
 import { die } from './survival.js';
 import { choosersBuffer, type World } from './world.js';
 
+/** Slots of one (class, provider) entry of the choice table, and its size. */
+const enum Term {
+  available = 0,
+  qualityFactor = 1,
+  price = 2,
+  exitRisk = 3,
+  network = 4,
+  campaigns = 5,
+  size = 6,
+}
+
+/**
+ * Fills the choice table from the providers' state of this month: for each
+ * (class s, provider j), whether j is active and serves s, (q_j/q_ref)^η_s,
+ * p_j, x_j, γ_s · share_j, and whether j runs a campaign. One array read
+ * per option instead of seven (startups.ts says why that matters); the
+ * values are the same numbers, so choices do not change. Called before
+ * each round of choices: the initial assignment, step 3 and step 4.
+ */
+export function prepareChoices(world: World): void {
+  const p = world.providers;
+  const cl = world.classes;
+  const P = world.providerCount;
+  const table = world.choiceTable;
+  for (let s = 0; s < cl.ids.length; s++)
+    for (let j = 0; j < P; j++) {
+      const e = (s * P + j) * Term.size;
+      table[e + Term.available] = p.active[j] && p.serves[j] & (1 << s) ? 1 : 0;
+      table[e + Term.qualityFactor] = world.qualityFactor[s * P + j];
+      table[e + Term.price] = p.price[j];
+      table[e + Term.exitRisk] = p.exitRisk[j];
+      table[e + Term.network] = cl.network[s] * p.customerShare[j];
+      table[e + Term.campaigns] = world.runningCampaigns[j].length;
+    }
+}
+
 /**
  * Draws startup i's provider with the uniform u, given its current provider
  * (NO_PROVIDER for an entrant or the initial assignment) and its switching
  * cost S (USD; attributes.ts, drawn once per choice by the caller). Returns
- * NO_PROVIDER when no active provider serves its class.
+ * NO_PROVIDER when no active provider serves its class. Reads the choice
+ * table: prepareChoices must have run since the providers last changed.
  *
  *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
  *
@@ -26,42 +63,45 @@ import { choosersBuffer, type World } from './world.js';
  */
 export function choose(world: World, i: number, current: number, u: number, S: number): number {
   const st = world.startups;
-  const cl = world.classes;
-  const p = world.providers;
   const P = world.providerCount;
   const s = st.u8[i * Stride.u8 + U8.cls];
-  const bit = 1 << s;
   const r = st.f64[i * Stride.f64 + F64.revenue];
   const rn = r > 1 ? r : 1;
   const d = st.f64[i * Stride.f64 + F64.tokens];
   const H = world.horizon;
-  const lambda = cl.precision[s];
-  const gamma = cl.network[s];
+  const lambda = world.classes.precision[s];
+  const table = world.choiceTable;
   const util = world.utilities;
   let best = -Infinity;
   for (let j = 0; j < P; j++) {
-    if (!p.active[j] || !(p.serves[j] & bit)) {
+    const e = (s * P + j) * Term.size;
+    if (table[e + Term.available] === 0) {
       util[j] = -Infinity;
       continue;
     }
-    const c = world.runningCampaigns[j].length === 0 ? NO_CAMPAIGN : applicableCampaign(world, j, current);
     let grantValue = 0;
     let support = 0;
-    if (c !== NO_CAMPAIGN) {
-      const k = world.compiled.campaigns[c];
-      support = k.support;
-      if (world.budgetLeft[c] > 0) grantValue = p.price[j] * Math.min(k.grant, d * k.validity);
+    if (table[e + Term.campaigns] !== 0) {
+      const c = applicableCampaign(world, j, current);
+      if (c !== NO_CAMPAIGN) {
+        const k = world.compiled.campaigns[c];
+        support = k.support;
+        if (world.budgetLeft[c] > 0) grantValue = table[e + Term.price] * Math.min(k.grant, d * k.validity);
+      }
     }
     const switching = current !== NO_PROVIDER && j !== current ? S * (1 - support) : 0;
-    const risk = p.exitRisk[j] * S;
-    const v = (r * world.qualityFactor[s * P + j] - p.price[j] * d + (grantValue - switching - risk) / H) / rn + gamma * p.customerShare[j];
-    util[j] = lambda * v;
-    if (util[j] > best) best = util[j];
+    const risk = table[e + Term.exitRisk] * S;
+    const v = (r * table[e + Term.qualityFactor] - table[e + Term.price] * d + (grantValue - switching - risk) / H) / rn + table[e + Term.network];
+    const x = lambda * v;
+    util[j] = x;
+    if (x > best) best = x;
   }
   if (best === -Infinity) return NO_PROVIDER;
   let total = 0;
   for (let j = 0; j < P; j++) {
-    const w = util[j] === -Infinity ? 0 : Math.exp(util[j] - best);
+    const x = util[j];
+    // exp(0) is exactly 1: the best option needs no call.
+    const w = x === -Infinity ? 0 : x === best ? 1 : Math.exp(x - best);
     util[j] = w;
     total += w;
   }
@@ -120,6 +160,7 @@ export function chooseProviders(world: World): void {
   for (let j = 0; j < world.providerCount; j++) keeps[j] = p.active[j] ? p.serves[j] : 0;
   const n = listedChoosers(world) ?? scanChoosers(world);
   if (n === 0) return;
+  prepareChoices(world);
   const buffer = world.choosers;
   if (anyBudgetRunning(world)) {
     const order = permutation(drawKey(key, Purpose.chooserOrder, t, 0), n, new Int32Array(n));

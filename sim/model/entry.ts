@@ -11,7 +11,7 @@ import { poisson } from '../rng/distributions.js';
 import { attributeNormal, attributesKey, classUniform, Draw, growthFactor, switchCost } from './attributes.js';
 import { permutation } from '../rng/permutation.js';
 import { drawClass } from './classes.js';
-import { applyChoice, choose } from './choice.js';
+import { applyChoice, choose, prepareChoices } from './choice.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
 import { scheduleBirth } from './schedule.js';
 import { F64, I16, INITIAL_COHORT, NO_PROVIDER, reserve, Stride, U8 } from './startups.js';
@@ -65,6 +65,7 @@ export function createInitialPopulation(world: World): void {
   if (byLogit) {
     setProviderFields(world);
     world.providers.exitRisk.fill(0);
+    prepareChoices(world);
   }
   const cohort = world.cohort;
   const P = world.providerCount;
@@ -129,6 +130,7 @@ export function enterStartups(world: World): void {
   for (let k = 0; k < n; k++) bear(world, world.t, world.t);
   const order = permutation(drawKey(world.key, Purpose.entryOrder, world.t, 0), n, choosersBuffer(world, n));
   const choice = streamOf(world.key, Purpose.choice, world.t);
+  prepareChoices(world);
   for (let k = 0; k < n; k++) {
     const i = first + order[k];
     const S = switchCost(world, i); // no switch for an entrant, but the exit-risk term x_j · S_i applies

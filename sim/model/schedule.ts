@@ -11,7 +11,7 @@
  * redraws the schedules of the class from that month, which memorylessness
  * makes exact too. Draws stay keyed by (purpose, month, birth index).
  */
-import { keyOf, Purpose, streamOf, uniform, type ReplicationKey } from '../rng/keyed.js';
+import { keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { I16, monthField, NEVER, Stride, U8 } from './startups.js';
 import type { World } from './world.js';
 
@@ -19,15 +19,27 @@ import type { World } from './world.js';
  * Months of failure before the first success of a p-coin, from a uniform u
  * in [0, 1): 0 with probability p, k with probability (1 − p)^k · p.
  */
-export function geometric(p: number, u: number): number {
+export function geometric(p: number, u: number, logStay = Math.log1p(-p)): number {
   if (p >= 1) return 0;
   if (!(p > 0)) return NEVER;
-  return Math.floor(Math.log1p(-u) / Math.log1p(-p));
+  return Math.floor(Math.log1p(-u) / logStay);
 }
 
-/** The first month ≥ `from` in which a monthly p-coin comes up, drawn from key (purpose, keyMonth, i). */
-function nextMonth(key: ReplicationKey, purpose: typeof Purpose.reconsiderSchedule | typeof Purpose.hazardSchedule, keyMonth: number, i: number, p: number, from: number): number {
-  return monthField(from + geometric(p, uniform(keyOf(streamOf(key, purpose, keyMonth), i), 0)));
+/**
+ * log(1 − p) for class s's coin, remembered in `memo` ([p, log(1 − p)] per
+ * class) while p stays the same: half the logarithms of a geometric draw.
+ */
+function logStay(memo: Float64Array, s: number, p: number): number {
+  if (memo[2 * s] !== p) {
+    memo[2 * s] = p;
+    memo[2 * s + 1] = Math.log1p(-p);
+  }
+  return memo[2 * s + 1];
+}
+
+/** The first month ≥ `from` in which class s's monthly p-coin comes up, drawn from key (stream, i). */
+function nextMonth(stream: number, i: number, p: number, memo: Float64Array, s: number, from: number): number {
+  return monthField(from + geometric(p, uniform(keyOf(stream, i), 0), logStay(memo, s, p)));
 }
 
 /**
@@ -39,8 +51,14 @@ export function scheduleBirth(world: World, i: number, born: number, firstMonth:
   const st = world.startups;
   const s = st.u8[i * Stride.u8 + U8.cls];
   const cl = world.classes;
-  st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(world.key, Purpose.reconsiderSchedule, born, i, cl.reconsider[s], born < 0 ? 0 : born + 1);
-  st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(world.key, Purpose.hazardSchedule, born, i, cl.hazard[s], firstMonth);
+  const streams = world.birthStreams;
+  if (streams.month !== born) {
+    streams.month = born;
+    streams.reconsider = streamOf(world.key, Purpose.reconsiderSchedule, born);
+    streams.hazard = streamOf(world.key, Purpose.hazardSchedule, born);
+  }
+  st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(streams.reconsider, i, cl.reconsider[s], world.logStayReconsider, s, born < 0 ? 0 : born + 1);
+  st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(streams.hazard, i, cl.hazard[s], world.logStayHazard, s, firstMonth);
 }
 
 /** The stream of this month's reschedules after reconsiderations: one per month, not per startup. */
@@ -52,7 +70,8 @@ export function reconsiderStream(world: World): number {
 export function rescheduleReconsider(world: World, i: number, stream: number): void {
   const st = world.startups;
   const s = st.u8[i * Stride.u8 + U8.cls];
-  const gap = geometric(world.classes.reconsider[s], uniform(keyOf(stream, i), 0));
+  const p = world.classes.reconsider[s];
+  const gap = geometric(p, uniform(keyOf(stream, i), 0), logStay(world.logStayReconsider, s, p));
   st.i16[i * Stride.i16 + I16.nextReconsider] = monthField(world.t + 1 + gap);
 }
 
@@ -64,10 +83,12 @@ export function rescheduleClasses(world: World, reconsiderChanged: Uint8Array, h
   // Key months offset by 2,000 so a redraw never reuses a birth draw's key.
   const keyMonth = t + 2000;
   world.reconsidering.month = -1; // operate's list of this month's choosers is stale now
+  const reconsiderStream = streamOf(world.key, Purpose.reconsiderSchedule, keyMonth);
+  const hazardStream = streamOf(world.key, Purpose.hazardSchedule, keyMonth);
   for (let i = 0; i < st.count; i++) {
     if (st.u8[i * Stride.u8 + U8.alive] === 0) continue;
     const s = st.u8[i * Stride.u8 + U8.cls];
-    if (reconsiderChanged[s]) st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(world.key, Purpose.reconsiderSchedule, keyMonth, i, cl.reconsider[s], t);
-    if (hazardChanged[s]) st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(world.key, Purpose.hazardSchedule, keyMonth, i, cl.hazard[s], t);
+    if (reconsiderChanged[s]) st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(reconsiderStream, i, cl.reconsider[s], world.logStayReconsider, s, t);
+    if (hazardChanged[s]) st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(hazardStream, i, cl.hazard[s], world.logStayHazard, s, t);
   }
 }

@@ -6,7 +6,7 @@
  * section 6, "Initial startups").
  */
 import type { ExpressionScope } from '../scenario/expression.js';
-import { replicationKey, type ReplicationKey } from '../rng/keyed.js';
+import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/keyed.js';
 import type { ClassTable } from './classes.js';
 import type { CompiledScenario, ProviderFunding } from './compile.js';
 import { dynamicFields, type DynamicField, type FieldRule } from './fields.js';
@@ -72,6 +72,13 @@ export interface World {
   readonly compiled: CompiledScenario;
   readonly replication: number;
   readonly key: ReplicationKey;
+  /** streamOf(key, attributes, 0), the stream of every birth draw (attributes.ts). */
+  readonly attributesStream: number;
+  /** The schedule streams of births in month `month` (schedule.ts), kept while a month's births last. */
+  readonly birthStreams: { month: number; reconsider: number; hazard: number };
+  /** [p, log(1 − p)] per class for the reconsideration and hazard coins (schedule.ts). */
+  readonly logStayReconsider: Float64Array;
+  readonly logStayHazard: Float64Array;
   readonly providerCount: number;
   /** The month being stepped. */
   t: number;
@@ -109,6 +116,8 @@ export interface World {
   /** operate's packed month parameters and per-provider sums (see operate.ts). */
   readonly operateParameters: Float64Array;
   readonly operateSums: Float64Array;
+  /** The logit's per-(class, provider) terms of this month (choice.ts, prepareChoices). */
+  readonly choiceTable: Float64Array;
 }
 
 /**
@@ -129,10 +138,15 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
   const templates = compiled.providers;
   const perProvider = () => new Float64Array(P);
   const expectedEntrants = Math.ceil(s.startups.entry.rate * compiled.months * 1.25);
+  const key = replicationKey(s.seed, replication);
   const world: World = {
     compiled,
     replication,
-    key: replicationKey(s.seed, replication),
+    key,
+    attributesStream: streamOf(key, Purpose.attributes, 0),
+    birthStreams: { month: NaN, reconsider: 0, hazard: 0 },
+    logStayReconsider: new Float64Array(2 * C).fill(NaN),
+    logStayHazard: new Float64Array(2 * C).fill(NaN),
     providerCount: P,
     t: 0,
     classes: compiled.classes,
@@ -197,6 +211,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     keptAtListing: new Int32Array(P),
     operateParameters: new Float64Array(2 * P + C * P + 3 * C),
     operateSums: new Float64Array(4 * P + 1),
+    choiceTable: new Float64Array(C * P * 6),
   };
   return world;
 }
