@@ -13,10 +13,10 @@
 import { freemem, totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
-import { RECORD_BYTES } from '../model/startups.js';
+import { MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
 import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
 import type { Scenario } from '../scenario/schema.js';
-import { tooBigForMemory } from './messages.js';
+import { tooBigForMemory, tooManyStartups } from './messages.js';
 
 /** What one replication's startup table may grow to, and what a run needs in all. */
 export interface ResourceEstimate {
@@ -137,12 +137,14 @@ export interface AssertResourcesOptions extends ResourceOptions {
 }
 
 /**
- * Refuses a run that cannot fit in this machine's memory, before it starts.
- * @throws UsageError naming the estimate and the memory available
+ * Refuses a run that cannot fit in this machine's memory, or whose
+ * startups cannot fit in one replication's memory (MAX_STARTUPS), before it starts.
+ * @throws UsageError naming the estimate and the limit
  */
 export function assertResources(scenario: Scenario, options: AssertResourcesOptions = {}): ResourceEstimate {
   const estimate = estimateResources(scenario, options);
   const available = options.availableBytes ?? availableMemory();
   if (!(estimate.bytes <= available)) throw new UsageError(tooBigForMemory(options.file, estimate, scenario.months, available, freemem()));
+  if (!(estimate.startups <= MAX_STARTUPS)) throw new UsageError(tooManyStartups(options.file, estimate.startups, scenario.months, MAX_STARTUPS));
   return estimate;
 }

@@ -46,6 +46,15 @@ export function tooBigForMemory(
   );
 }
 
+export function tooManyStartups(file: string | undefined, startups: number, months: number, max: number): string {
+  const where = file ? `${file}: ` : '';
+  return (
+    `${where}startups: a replication would hold about ${count(startups)} startups (startups.initial and the entrants ` +
+    `startups.entry.rate brings in ${months} months), more than the ${count(max)} that fit in its 4 GiB of startup records; ` +
+    'lower startups.initial, startups.entry.rate or months'
+  );
+}
+
 export function notFinite(
   metric: string,
   value: number,

@@ -17,11 +17,12 @@
  *
  * The pass also lists next month's voluntary choosers (see chooseProviders),
  * which spares step 4 a scan of the table: on bench-10k, 17.6 → 20.0 M
- * startup-months/s. Its loop calls nothing (deaths are booked after each
- * chunk) and reads few typed arrays (startups.ts says why that matters).
+ * startup-months/s. The loop itself runs in WebAssembly (kernel.ts,
+ * sim/kernel/operate.ts); this module prepares its month and books what it
+ * reports: deaths, the listed survivors and the providers' sums.
  */
-import { keyOf, Purpose, streamOf, uniform32 } from '../rng/keyed.js';
-import { Cause, F64, I16, Stride, U8 } from './startups.js';
+import { Purpose, streamOf } from '../rng/keyed.js';
+import { Cause } from './startups.js';
 import { die } from './survival.js';
 import { growReconsidering, type World } from './world.js';
 
@@ -33,15 +34,10 @@ export function operate(world: World): void {
   const P = world.providerCount;
   const C = cl.ids.length;
   const t = world.t;
-  const { f64, i16, u8 } = st;
-  // The loop reads the month's parameters from one array and sums into
-  // another (fewer typed arrays in the loop, see startups.ts):
-  //   k: price_j at j, unitCost_j at P + j, the quality factor of (s, j) at
-  //      Q + s·P + j, then per class the disruption loss, funding
-  //      probability and funding months at L + 3s + 0, 1, 2;
-  //   sums: billed revenue, cost, tokens and customers of j at 4j + 0 … 3,
-  //      and the free tokens used at 4P (a double slot: a local sum would be boxed).
-  const k = world.operateParameters;
+  const layout = world.layout;
+  const buffer = st.memory.buffer;
+  // The month's parameters, laid out as the kernel's header says.
+  const k = new Float64Array(buffer, layout.params, 2 * P + C * P + 3 * C);
   const Q = 2 * P;
   const L = Q + C * P;
   for (let j = 0; j < P; j++) {
@@ -54,81 +50,28 @@ export function operate(world: World): void {
     k[L + 3 * c + 1] = cl.fundingProbability[c];
     k[L + 3 * c + 2] = cl.fundingMonths[c];
   }
-  const sums = world.operateSums;
+  const sums = new Float64Array(buffer, layout.sums, 4 * P + 1);
   sums.fill(0);
-  const FREE_USED = 4 * P;
+  const dying = new Int32Array(buffer, layout.dying, layout.dyingCapacity);
+  const listed = new Int32Array(buffer, layout.list, layout.listCapacity);
   const rescueStream = streamOf(world.key, Purpose.rescue, t);
-  const next = t + 1;
   const reconsidering = world.reconsidering;
   reconsidering.count = 0;
-  // Deaths are booked after each chunk of the loop, so the loop calls nothing.
-  const dying = world.dying;
+  const kernel = world.kernel;
   const n = st.count;
-  let i = 0;
-  while (i < n) {
-    let dead = 0;
-    const list = reconsidering.list;
-    let listed = reconsidering.count;
-    // Each startup adds at most one entry to `dying` or to `list`, so this many fit.
-    const end = Math.min(n, i + Math.min(dying.length, list.length - listed));
-    for (; i < end; i++) {
-      const b = i * Stride.u8;
-      if (u8[b + U8.alive] === 0) continue;
-      const a = i * Stride.f64;
-      const h = i * Stride.i16;
-      const j = i16[h + I16.provider];
-      const s = u8[b + U8.cls];
-      const d = f64[a + F64.tokens];
-      // 5: usage and accounts
-      let billed = d;
-      if (i16[h + I16.freeProvider] === j && t <= i16[h + I16.freeUntil]) {
-        const free = f64[a + F64.free];
-        if (free > 0) {
-          const used = free < d ? free : d;
-          f64[a + F64.free] = free - used;
-          billed = d - used;
-          sums[FREE_USED] += used;
-        }
-      }
-      const bill = billed * k[j];
-      const kept = t <= i16[h + I16.disruptedUntil] ? 1 - k[L + 3 * s] : 1;
-      const opex = f64[a + F64.opex];
-      const revenue = f64[a + F64.revenue];
-      let w = f64[a + F64.cash] + revenue * k[Q + s * P + j] * kept - bill - opex;
-      sums[4 * j] += bill;
-      sums[4 * j + 1] += d * k[P + j];
-      sums[4 * j + 2] += d;
-      // 6: survival
-      if (w < 0) {
-        if (uniform32(keyOf(rescueStream, i), 0) < k[L + 3 * s + 1]) {
-          // A rescue that does not cover the hole leaves the startup to be tested again next month.
-          w += k[L + 3 * s + 2] * opex;
-        } else {
-          f64[a + F64.cash] = w;
-          dying[dead++] = ~i; // runway deaths are stored as ~i, hazard deaths as i
-          continue;
-        }
-      }
-      f64[a + F64.cash] = w;
-      if (i16[h + I16.hazardMonth] <= t) {
-        dying[dead++] = i;
-        continue;
-      }
-      // 7: growth
-      const g = f64[a + F64.growthFactor];
-      f64[a + F64.revenue] = revenue * g;
-      f64[a + F64.tokens] = d * g;
-      f64[a + F64.opex] = opex * g;
-      sums[4 * j + 3]++;
-      if (i16[h + I16.nextReconsider] <= next) list[listed++] = i;
-    }
-    for (let k = 0; k < dead; k++) die(world, dying[k] < 0 ? ~dying[k] : dying[k], dying[k] < 0 ? Cause.runway : Cause.hazard);
-    reconsidering.count = listed;
-    if (listed === list.length) growReconsidering(world);
+  for (let i = 0; i < n; ) {
+    i = kernel.operate(st.base, i, n, t, P, C, layout.params, layout.sums, layout.dying, layout.dyingCapacity, layout.list, layout.listCapacity, rescueStream);
+    // Deaths are booked in the order the loop met them; runway deaths come as ~i, hazard deaths as i.
+    const dead = kernel.dead();
+    for (let d = 0; d < dead; d++) die(world, dying[d] < 0 ? ~dying[d] : dying[d], dying[d] < 0 ? Cause.runway : Cause.hazard);
+    const count = kernel.listed();
+    while (reconsidering.count + count > reconsidering.list.length) growReconsidering(world);
+    reconsidering.list.set(listed.subarray(0, count), reconsidering.count);
+    reconsidering.count += count;
   }
-  reconsidering.month = next;
+  reconsidering.month = t + 1;
   world.keptAtListing.set(world.keeps);
-  m.freeTokens = sums[FREE_USED];
+  m.freeTokens = sums[4 * P];
   for (let j = 0; j < P; j++) {
     m.revenue[j] = sums[4 * j];
     m.cost[j] = sums[4 * j + 1] + (p.active[j] ? p.fixedCost[j] : 0);

@@ -1,13 +1,15 @@
 /**
  * Startups (MODEL.md section 2) as fixed 64-byte records, one per birth
- * index, in one ArrayBuffer read through three typed views:
+ * index, in the world's WebAssembly memory (shared with the step kernel,
+ * kernel.ts), read from JavaScript through three typed views:
  *
  *   bytes  0–47   six float64 slots   f64[i · Stride.f64 + F64.slot]
  *   bytes 48–61   seven int16 slots   i16[i · Stride.i16 + I16.slot]
  *   bytes 62–63   two uint8 slots     u8[i · Stride.u8 + U8.slot]
  *
  * Dead startups are masked (U8.alive = 0), never removed, so indices stay
- * stable. The table grows by doubling when entrants outrun the preallocation.
+ * stable. The table grows by doubling when entrants outrun the preallocation,
+ * up to WebAssembly's 4 GiB (MAX_STARTUPS, about 67 million startups).
  *
  * Why records and not one typed array per field: V8 checks a typed array's
  * map, length and data pointer at every access and does not hoist those
@@ -90,6 +92,9 @@ export interface StartupTable {
   count: number;
   /** Records allocated. */
   capacity: number;
+  /** The world's memory, shared with the step kernel (kernel.ts); the records start at byte `base`. */
+  readonly memory: WebAssembly.Memory;
+  readonly base: number;
   f64: Float64Array;
   i16: Int16Array;
   u8: Uint8Array;
@@ -119,28 +124,58 @@ export function monthField(t: number): number {
   return t < NEVER ? t : NEVER;
 }
 
-function views(table: StartupTable, buffer: ArrayBuffer): void {
-  table.f64 = new Float64Array(buffer);
-  table.i16 = new Int16Array(buffer);
-  table.u8 = new Uint8Array(buffer);
+/** WebAssembly memory grows in pages of 64 KiB, up to 65,536 pages (its 32-bit address space). */
+const PAGE_BYTES = 65536;
+const MAX_PAGES = 65536;
+
+/** The most startups a replication can hold: its records must fit in one WebAssembly memory of 4 GiB. */
+export const MAX_STARTUPS = Math.floor((MAX_PAGES * PAGE_BYTES - PAGE_BYTES) / RECORD_BYTES);
+
+function pagesFor(base: number, capacity: number): number {
+  return Math.ceil((base + capacity * RECORD_BYTES) / PAGE_BYTES);
 }
 
-export function createStartupTable(capacity: number): StartupTable {
-  const table = { count: 0, capacity: Math.max(16, capacity) } as StartupTable;
-  views(table, new ArrayBuffer(table.capacity * RECORD_BYTES));
+/** (Re)creates the views over the records; growing the memory detaches the old ones. */
+function views(table: StartupTable): void {
+  const buffer = table.memory.buffer;
+  table.f64 = new Float64Array(buffer, table.base, table.capacity * Stride.f64);
+  table.i16 = new Int16Array(buffer, table.base, table.capacity * Stride.i16);
+  table.u8 = new Uint8Array(buffer, table.base, table.capacity * Stride.u8);
+}
+
+function tooMany(capacity: number): RangeError {
+  return new RangeError(`the startup table cannot hold ${capacity.toLocaleString('en-US')} startups: at most ${MAX_STARTUPS.toLocaleString('en-US')} fit in one replication`);
+}
+
+/**
+ * A table with room for `capacity` startups, in a new memory whose first
+ * `base` bytes are left to the step kernel (kernel.ts; 0 for none).
+ */
+export function createStartupTable(capacity: number, base = 0): StartupTable {
+  const records = Math.max(16, capacity);
+  if (pagesFor(base, records) > MAX_PAGES) throw tooMany(records);
+  const memory = new WebAssembly.Memory({ initial: pagesFor(base, records) });
+  const table = { count: 0, capacity: records, memory, base } as StartupTable;
+  views(table);
   return table;
 }
 
-/** Makes room for `extra` more startups, doubling the capacity when needed. */
+/**
+ * Makes room for `extra` more startups, doubling the capacity when needed.
+ * The memory grows in place; views taken before the call are detached, so
+ * callers read `table.f64` and friends again afterwards.
+ */
 export function reserve(table: StartupTable, extra: number): void {
   const needed = table.count + extra;
   if (needed <= table.capacity) return;
   let capacity = table.capacity;
   while (capacity < needed) capacity *= 2;
-  const buffer = new ArrayBuffer(capacity * RECORD_BYTES);
-  new Uint8Array(buffer).set(table.u8);
-  views(table, buffer);
+  if (pagesFor(table.base, capacity) > MAX_PAGES) capacity = Math.floor((MAX_PAGES * PAGE_BYTES - table.base) / RECORD_BYTES);
+  if (capacity < needed) throw tooMany(needed);
+  const grow = pagesFor(table.base, capacity) - table.memory.buffer.byteLength / PAGE_BYTES;
+  if (grow > 0) table.memory.grow(grow);
   table.capacity = capacity;
+  views(table);
 }
 
 /** Startup i's record. */

@@ -10,6 +10,7 @@ import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/k
 import type { ClassTable } from './classes.js';
 import type { CompiledScenario, ProviderFunding } from './compile.js';
 import { dynamicFields, type DynamicField, type FieldRule } from './fields.js';
+import { instantiateKernel, kernelLayout, type Kernel, type KernelLayout } from './kernel.js';
 import { createStartupTable, type StartupTable } from './startups.js';
 
 export interface ProviderState {
@@ -106,16 +107,14 @@ export interface World {
   readonly utilities: Float64Array;
   readonly scope: ExpressionScope;
   choosers: Int32Array;
-  /** Startups that died in the current chunk of operate's loop (operate.ts). */
-  readonly dying: Int32Array;
   /** Next month's voluntary choosers, listed by operate (see chooseProviders). */
   readonly reconsidering: ReconsiderList;
   /** Each provider's class mask of step 4 (active ? serves : 0), this month and at the list's making. */
   readonly keeps: Int32Array;
   readonly keptAtListing: Int32Array;
-  /** operate's packed month parameters and per-provider sums (see operate.ts). */
-  readonly operateParameters: Float64Array;
-  readonly operateSums: Float64Array;
+  /** The step kernel over the startups' memory, and where its scratch space lies (kernel.ts). */
+  readonly kernel: Kernel;
+  readonly layout: KernelLayout;
   /** The logit's per-(class, provider) terms of this month (choice.ts, prepareChoices). */
   readonly choiceTable: Float64Array;
 }
@@ -139,6 +138,8 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
   const perProvider = () => new Float64Array(P);
   const expectedEntrants = Math.ceil(s.startups.entry.rate * compiled.months * 1.25);
   const key = replicationKey(s.seed, replication);
+  const layout = kernelLayout(P, C);
+  const startups = createStartupTable(s.startups.initial + expectedEntrants, layout.records);
   const world: World = {
     compiled,
     replication,
@@ -154,7 +155,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     qualityReference: s.qualityReference,
     entryRate: s.startups.entry.rate,
     entryElasticity: s.startups.entry.qualityElasticity,
-    startups: createStartupTable(s.startups.initial + expectedEntrants),
+    startups,
     alive: 0,
     providers: {
       active: Uint8Array.from(templates, (p) => (p.activeAtStart ? 1 : 0)),
@@ -205,12 +206,11 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     utilities: new Float64Array(P),
     scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0 },
     choosers: new Int32Array(1024),
-    dying: new Int32Array(1024),
     reconsidering: { month: -1, count: 0, list: new Int32Array(1024) },
     keeps: new Int32Array(P),
     keptAtListing: new Int32Array(P),
-    operateParameters: new Float64Array(2 * P + C * P + 3 * C),
-    operateSums: new Float64Array(4 * P + 1),
+    kernel: instantiateKernel(startups.memory),
+    layout,
     choiceTable: new Float64Array(C * P * 6),
   };
   return world;
