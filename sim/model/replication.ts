@@ -8,6 +8,7 @@ import type { CompiledScenario } from './compile.js';
 import { createInitialPopulation } from './entry.js';
 import { updateShares } from './providers.js';
 import { step } from './step.js';
+import { releaseStartupTable } from './startups.js';
 import { createWorld, type World } from './world.js';
 
 /** A world at t = 0, before month 0 is stepped (tests use it to drive `step` by hand). */
@@ -27,5 +28,6 @@ export function runReplication(compiled: CompiledScenario, replication: number):
   const out = new Float64Array(compiled.months * k);
   const world = initWorld(compiled, replication);
   for (let t = 0; t < compiled.months; t++) step(world, t, out.subarray(t * k, (t + 1) * k));
+  releaseStartupTable(world.startups); // the world ends here: its memory serves the next one
   return out;
 }
