@@ -8,10 +8,10 @@ import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { permutation } from '../rng/permutation.js';
 import { switchCost } from './attributes.js';
 import { anyBudgetRunning, applicableCampaign, grant, NO_CAMPAIGN } from './campaigns.js';
-import { reconsiderStream, rescheduleReconsider } from './schedule.js';
+import { rescheduleReconsider } from './schedule.js';
 import { Cause, F64, I16, monthField, NO_PROVIDER, Stride, U8 } from './startups.js';
 import { die } from './survival.js';
-import { choosersBuffer, type World } from './world.js';
+import { choosersBuffer, ROUND_CHOICE, ROUND_RESCHEDULE, type World } from './world.js';
 
 /** Slots of one (class, provider) entry of the choice table, and its size. */
 const enum Term {
@@ -50,19 +50,26 @@ export function prepareChoices(world: World): void {
 }
 
 /**
- * Draws startup i's provider with the uniform u, given its current provider
- * (NO_PROVIDER for an entrant or the initial assignment) and its switching
- * cost S (USD; attributes.ts, drawn once per choice by the caller). Returns
- * NO_PROVIDER when no active provider serves its class. Reads the choice
- * table: prepareChoices must have run since the providers last changed.
+ * Draws startup i's provider, given its current provider (NO_PROVIDER for
+ * an entrant or the initial assignment), with the uniform of key
+ * (world.roundStreams[ROUND_CHOICE], i) and, when `costly`, its switching
+ * cost S (USD, attributes.ts; 0 otherwise, as at the initial assignment).
+ * Returns NO_PROVIDER when no active provider serves its class. Reads the
+ * choice table: prepareChoices must have run since the providers last changed.
+ *
+ * The draws are made here, not passed in: a double passed to or returned
+ * from a call V8 does not inline is boxed on the heap, and on bench-1m those
+ * boxes were most of the step's garbage.
  *
  *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
  *
  * r_i is floored at 1 USD so a startup with no revenue still has finite
  * utilities (medians may be 0).
  */
-export function choose(world: World, i: number, current: number, u: number, S: number): number {
+export function choose(world: World, i: number, current: number, costly: boolean): number {
   const st = world.startups;
+  const u = uniform(keyOf(world.roundStreams[ROUND_CHOICE], i), 0);
+  const S = costly ? switchCost(world, i) : 0;
   const P = world.providerCount;
   const s = st.u8[i * Stride.u8 + U8.cls];
   const r = st.f64[i * Stride.f64 + F64.revenue];
@@ -117,11 +124,12 @@ export function choose(world: World, i: number, current: number, u: number, S: n
 }
 
 /**
- * Carries out startup i's choice of provider j in month t, S its switching cost (USD): a switch pays
- * S_i · (1 − support) now and starts the disruption; an eligible chooser
- * gets the campaign's grant; no provider at all means death (`stranded`).
+ * Carries out startup i's choice of provider j in month t: a switch pays
+ * S_i · (1 − support) now (S_i drawn again from its key, attributes.ts) and
+ * starts the disruption; an eligible chooser gets the campaign's grant; no
+ * provider at all means death (`stranded`).
  */
-export function applyChoice(world: World, i: number, j: number, forced: boolean, S: number): void {
+export function applyChoice(world: World, i: number, j: number, forced: boolean): void {
   const st = world.startups;
   if (j === NO_PROVIDER) {
     die(world, i, Cause.stranded);
@@ -131,7 +139,7 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean,
   const c = applicableCampaign(world, j, current);
   if (current !== NO_PROVIDER && j !== current) {
     const support = c === NO_CAMPAIGN ? 0 : world.compiled.campaigns[c].support;
-    st.f64[i * Stride.f64 + F64.cash] -= S * (1 - support);
+    st.f64[i * Stride.f64 + F64.cash] -= switchCost(world, i) * (1 - support);
     st.i16[i * Stride.i16 + I16.disruptedUntil] = monthField(world.t + world.classes.disruptionMonths[st.u8[i * Stride.u8 + U8.cls]] - 1);
     world.totals.flows[current * world.providerCount + j]++;
     if (forced) world.month.switchesForced++;
@@ -167,16 +175,13 @@ export function chooseProviders(world: World): void {
     const copy = buffer.slice(0, n);
     for (let k = 0; k < n; k++) buffer[k] = copy[order[k]];
   }
-  const choice = streamOf(key, Purpose.choice, t);
-  const reschedule = reconsiderStream(world);
+  world.roundStreams[ROUND_CHOICE] = streamOf(key, Purpose.choice, t);
+  world.roundStreams[ROUND_RESCHEDULE] = streamOf(key, Purpose.reconsiderSchedule, t);
   for (let k = 0; k < n; k++) {
     const forced = buffer[k] < 0;
     const i = forced ? ~buffer[k] : buffer[k];
-    const current = st.i16[i * Stride.i16 + I16.provider];
-    const S = switchCost(world, i);
-    const j = choose(world, i, current, uniform(keyOf(choice, i), 0), S);
-    applyChoice(world, i, j, forced, S);
-    if (st.i16[i * Stride.i16 + I16.nextReconsider] <= t) rescheduleReconsider(world, i, reschedule);
+    applyChoice(world, i, choose(world, i, st.i16[i * Stride.i16 + I16.provider], true), forced);
+    if (st.i16[i * Stride.i16 + I16.nextReconsider] <= t) rescheduleReconsider(world, i);
   }
 }
 

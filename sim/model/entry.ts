@@ -8,14 +8,14 @@ import { monthLabel } from '../calendar.js';
 import { ModelError } from '../errors.js';
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { poisson } from '../rng/distributions.js';
-import { attributeNormal, attributesKey, classUniform, Draw, growthFactor, switchCost } from './attributes.js';
+import { attributeNormal, attributesKey, classUniform, Draw, growthFactor } from './attributes.js';
 import { permutation } from '../rng/permutation.js';
 import { drawClass } from './classes.js';
 import { applyChoice, choose, prepareChoices } from './choice.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
 import { scheduleBirth } from './schedule.js';
 import { F64, I16, INITIAL_COHORT, NO_PROVIDER, reserve, Stride, U8 } from './startups.js';
-import { choosersBuffer, type World } from './world.js';
+import { choosersBuffer, ROUND_CHOICE, type World } from './world.js';
 
 /** Entrants a month beyond which a run is surely runaway entry, not a market (10^7). */
 const MAX_ENTRY_MEAN = 1e7;
@@ -70,11 +70,13 @@ export function createInitialPopulation(world: World): void {
   const cohort = world.cohort;
   const P = world.providerCount;
   const initialProvider = streamOf(world.key, Purpose.initialProvider, 0);
+  world.roundStreams[ROUND_CHOICE] = initialProvider;
   for (let i = 0; i < n; i++) {
     const s = st.u8[i * Stride.u8 + U8.cls];
     const u = uniform(keyOf(initialProvider, i), 0);
     const shares = world.compiled.initialShares[s];
-    const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, u, 0); // no switching cost, x = 0 (section 9)
+    // The logit draws the same uniform u; no switching cost, x = 0 (section 9).
+    const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, false);
     st.i16[i * Stride.i16 + I16.provider] = j;
     st.i16[i * Stride.i16 + I16.initialProvider] = j;
     cohort.size++;
@@ -129,12 +131,9 @@ export function enterStartups(world: World): void {
   const first = world.startups.count;
   for (let k = 0; k < n; k++) bear(world, world.t, world.t);
   const order = permutation(drawKey(world.key, Purpose.entryOrder, world.t, 0), n, choosersBuffer(world, n));
-  const choice = streamOf(world.key, Purpose.choice, world.t);
+  world.roundStreams[ROUND_CHOICE] = streamOf(world.key, Purpose.choice, world.t);
   prepareChoices(world);
-  for (let k = 0; k < n; k++) {
-    const i = first + order[k];
-    const S = switchCost(world, i); // no switch for an entrant, but the exit-risk term x_j · S_i applies
-    applyChoice(world, i, choose(world, i, NO_PROVIDER, uniform(keyOf(choice, i), 0), S), false, S);
-  }
+  // No switch for an entrant, but the exit-risk term x_j · S_i applies: costly.
+  for (let k = 0; k < n; k++) applyChoice(world, first + order[k], choose(world, first + order[k], NO_PROVIDER, true), false);
   world.month.entered = n;
 }

@@ -13,7 +13,7 @@
  */
 import { keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { I16, monthField, NEVER, Stride, U8 } from './startups.js';
-import type { World } from './world.js';
+import { ROUND_RESCHEDULE, type World } from './world.js';
 
 /**
  * Months of failure before the first success of a p-coin, from a uniform u
@@ -61,17 +61,16 @@ export function scheduleBirth(world: World, i: number, born: number, firstMonth:
   st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(streams.hazard, i, cl.hazard[s], world.logStayHazard, s, firstMonth);
 }
 
-/** The stream of this month's reschedules after reconsiderations: one per month, not per startup. */
-export function reconsiderStream(world: World): number {
-  return streamOf(world.key, Purpose.reconsiderSchedule, world.t);
-}
-
-/** After a reconsideration in month t: the next one from t + 1 (`stream` from reconsiderStream). */
-export function rescheduleReconsider(world: World, i: number, stream: number): void {
+/**
+ * After a reconsideration in month t: the next one from t + 1, drawn from
+ * key (world.roundStreams[ROUND_RESCHEDULE], i), the stream of
+ * (reconsiderSchedule, t) that step 4 sets.
+ */
+export function rescheduleReconsider(world: World, i: number): void {
   const st = world.startups;
   const s = st.u8[i * Stride.u8 + U8.cls];
   const p = world.classes.reconsider[s];
-  const gap = geometric(p, uniform(keyOf(stream, i), 0), logStay(world.logStayReconsider, s, p));
+  const gap = geometric(p, uniform(keyOf(world.roundStreams[ROUND_RESCHEDULE], i), 0), logStay(world.logStayReconsider, s, p));
   st.i16[i * Stride.i16 + I16.nextReconsider] = monthField(world.t + 1 + gap);
 }
 

@@ -77,6 +77,8 @@ export interface World {
   readonly attributesStream: number;
   /** The schedule streams of births in month `month` (schedule.ts), kept while a month's births last. */
   readonly birthStreams: { month: number; reconsider: number; hazard: number };
+  /** The streams of the current round of choices, at ROUND_CHOICE and ROUND_RESCHEDULE (a typed array: its values are never boxed). */
+  readonly roundStreams: Float64Array;
   /** [p, log(1 − p)] per class for the reconsideration and hazard coins (schedule.ts). */
   readonly logStayReconsider: Float64Array;
   readonly logStayHazard: Float64Array;
@@ -146,6 +148,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     key,
     attributesStream: streamOf(key, Purpose.attributes, 0),
     birthStreams: { month: NaN, reconsider: 0, hazard: 0 },
+    roundStreams: new Float64Array(2),
     logStayReconsider: new Float64Array(2 * C).fill(NaN),
     logStayHazard: new Float64Array(2 * C).fill(NaN),
     providerCount: P,
@@ -215,6 +218,10 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
   };
   return world;
 }
+
+/** Slots of World.roundStreams: the choice draws' stream, and the reschedules' (choice.ts, schedule.ts). */
+export const ROUND_CHOICE = 0;
+export const ROUND_RESCHEDULE = 1;
 
 export function fieldIndex(field: DynamicField): number {
   return dynamicFields.indexOf(field);

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, folderStartupMonths, measure, root, round } from './lib.mjs';
+import { DEFAULT_SLAB_BYTES } from '../../dist/sim/output/run-store.js';
 
 const quick = process.argv.includes('--quick');
 const allWorkers = availableParallelism();
@@ -128,7 +129,7 @@ try {
     large: { runs: large, peakRssMiB: b.peakRssMiB, ensembleSeconds: b.ensembleSeconds },
     peakRssRatioLargeOverSmall: round(b.peakRssMiB / a.peakRssMiB),
     runStoreMiB: { small: a.runStoreMiB, large: b.runStoreMiB },
-    aggregatorBudgetMiB: 64,
+    aggregatorBudgetMiB: DEFAULT_SLAB_BYTES / 2 ** 20,
   };
 
   log(`5/5 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
