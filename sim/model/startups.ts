@@ -14,17 +14,16 @@
  * Why records and not one typed array per field: V8 checks a typed array's
  * map, length and data pointer at every access and does not hoist those
  * checks out of a loop, so a loop's cost per startup grows with the number
- * of arrays it touches. The fused step loop (operate.ts) touches almost
- * every field: a copy of it ran at 11.0 ns per startup on 15 arrays and
- * 7.1–7.6 ns on 3 views; on bench-10k the engine went from 20.0 to 21.5 M
- * startup-months/s (with operate's parameters packed the same way). A
- * record is also one cache line, which a chooser, picked at random, reads
- * whole.
+ * of arrays it touches. The fused step loop, which touches almost every
+ * field, ran at 11.0 ns per startup on 15 arrays and 7.1–7.6 ns on 3 views
+ * when it was JavaScript (bench-10k: 20.0 → 21.5 M startup-months/s); it is
+ * WebAssembly now (kernel.ts), over the same records. A record is also one
+ * cache line, which a chooser, picked at random, reads whole.
  *
  * The slots are `const enum` members, so the compiler writes them as
  * literal numbers at every use (hence `isolatedModules: false` in
- * tsconfig.json): the same loop with its offsets read from imports ran at
- * 13 ns per startup, from local variables at 10.4 ns.
+ * tsconfig.json): the JavaScript loop with its offsets read from imports
+ * ran at 13 ns per startup, from local variables at 10.4 ns.
  */
 
 export const NO_PROVIDER = -1;
