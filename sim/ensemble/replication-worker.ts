@@ -3,32 +3,49 @@
  * given once, then runs one replication per message. runReplication is a
  * pure function of (scenario, replication), so the values are the same bytes
  * the main thread would have computed.
+ *
+ * A worker started before the scenario was read (startWorkers) loads the
+ * expression parser while it waits, the slow part of compiling a scenario,
+ * and gets the scenario as its first message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { compile, type CompiledScenario } from '../model/compile.js';
 import { runReplication } from '../model/replication.js';
-import { errorData, type ErrorData, type Job, type Reply, type WorkerInput } from './worker-protocol.js';
+import { loadExpressionParser } from '../scenario/expression.js';
+import { errorData, type ErrorData, type Init, type Job, type Reply, type WorkerInput } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('replication-worker.js runs as a worker thread of the pool, not on its own');
 
 let compiled: CompiledScenario | null = null;
 let compileError: ErrorData | null = null;
-try {
-  compiled = compile((workerData as WorkerInput).scenario);
-} catch (e) {
-  // Reported with the first job, so it reaches the caller like any run's error.
-  compileError = errorData(e);
+
+function init(input: WorkerInput | Init): void {
+  try {
+    compiled = compile(input.scenario!);
+  } catch (e) {
+    // Reported with the first job, so it reaches the caller like any run's error.
+    compileError = errorData(e);
+  }
 }
 
-port.on('message', ({ replication }: Job) => {
-  if (compileError) {
-    port.postMessage({ replication, error: compileError } satisfies Reply);
+const input = workerData as WorkerInput;
+if (input.scenario) init(input);
+else loadExpressionParser();
+
+port.on('message', (message: Job | Init) => {
+  if ('scenario' in message) {
+    init(message);
+    return;
+  }
+  const { replication } = message;
+  if (compileError || !compiled) {
+    port.postMessage({ replication, error: compileError ?? errorData(new Error('a replication worker got a job before its scenario')) } satisfies Reply);
     return;
   }
   let values: Float64Array;
   try {
-    values = runReplication(compiled!, replication);
+    values = runReplication(compiled, replication);
   } catch (e) {
     port.postMessage({ replication, error: errorData(e) } satisfies Reply);
     return;

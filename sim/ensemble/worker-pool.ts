@@ -14,13 +14,18 @@
  * below it are waited for. That error carries its `replication` (see
  * failedReplication). A worker that crashes fails everything at once.
  *
+ * Workers can also be started before the scenario is read (startWorkers):
+ * a worker needs about 0.15 s to start and load the expression parser, which
+ * then overlaps the main thread's reading of the file instead of following
+ * it, and the pool adopts them.
+ *
  * Measured here (2 cores, bench-10k, 64 runs): see test/bench/README.md.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CompiledScenario } from '../model/compile.js';
 import { inlineExecutor, type ReplicationExecutor } from './ensemble.js';
-import { type Job, type Reply, reviveError, type WorkerInput } from './worker-protocol.js';
+import { type Init, type Job, type Reply, reviveError, type WorkerInput } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads, ≥ 1. */
@@ -31,6 +36,43 @@ export interface WorkerPoolOptions {
    * TypeScript sources (tests) points it at dist/sim/ensemble/replication-worker.js.
    */
   script?: URL | string;
+  /** Workers from startWorkers, used before any is spawned; the pool stops them when it closes. */
+  started?: StartedWorker[];
+}
+
+/** A worker started by startWorkers, waiting for its scenario. */
+export interface StartedWorker {
+  readonly worker: Worker;
+  /** The error it met or how it exited while waiting, if it did. */
+  problem(): Error | null;
+  /** Removes the listeners that watch it while it waits (its pool attaches its own). */
+  detach(): void;
+}
+
+/**
+ * Starts `count` workers before the scenario is known; each loads the
+ * engine and the expression parser and waits. Give them to a pool
+ * (`started` of replicationExecutor), which stops those it does not need;
+ * workers never given to a pool do not keep the process alive.
+ */
+export function startWorkers(count: number, script: URL | string = new URL('./replication-worker.js', import.meta.url)): StartedWorker[] {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(script, { workerData: {} satisfies WorkerInput });
+    let problem: Error | null = null;
+    const onError = (e: unknown) => (problem ??= e instanceof Error ? e : new Error(String(e)));
+    const onExit = (code: number) => (problem ??= new Error(`a replication worker stopped unexpectedly (exit code ${code})`));
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.unref();
+    return {
+      worker,
+      problem: () => problem,
+      detach() {
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      },
+    };
+  });
 }
 
 /** The default number of workers: the cores this process may use. */
@@ -57,6 +99,7 @@ export function workerPool(compiled: CompiledScenario, options: WorkerPoolOption
   if (!(Number.isInteger(workers) && workers >= 1)) throw new RangeError(`workers: expected a whole number ≥ 1, got ${workers}`);
   const script = options.script ?? new URL('./replication-worker.js', import.meta.url);
   const input: WorkerInput = { scenario: compiled.scenario };
+  const adoptable = [...(options.started ?? [])];
   const slots: Slot[] = [];
   /** Runs waiting for a worker, in the order asked. */
   const queue: Task[] = [];
@@ -88,8 +131,9 @@ export function workerPool(compiled: CompiledScenario, options: WorkerPoolOption
 
   const dispatch = () => {
     while (queue.length > 0) {
-      const slot = slots.find((s) => !s.task) ?? (slots.length < workers ? spawn() : undefined);
+      const slot = slots.find((s) => !s.task) ?? (slots.length < workers ? (adopt() ?? spawn()) : undefined);
       if (!slot) break;
+      if (failure) return; // an adopted worker had already failed
       const task = queue.shift()!;
       slot.task = task;
       slot.worker.ref();
@@ -120,8 +164,21 @@ export function workerPool(compiled: CompiledScenario, options: WorkerPoolOption
     else failAll(lowest.error);
   };
 
-  const spawn = (): Slot => {
-    const worker = new Worker(script, { workerData: input });
+  /** A started worker, given its scenario, or undefined when none is left. */
+  const adopt = (): Slot | undefined => {
+    const started = adoptable.shift();
+    if (!started) return undefined;
+    started.detach();
+    const slot = attach(started.worker);
+    const problem = started.problem();
+    if (problem) failAll(problem);
+    else started.worker.postMessage({ scenario: compiled.scenario } satisfies Init);
+    return slot;
+  };
+
+  const spawn = (): Slot => attach(new Worker(script, { workerData: input }));
+
+  const attach = (worker: Worker): Slot => {
     const slot: Slot = { worker, task: null, retired: false };
     worker.on('message', (reply: Reply) => {
       const task = slot.task;
@@ -165,6 +222,7 @@ export function workerPool(compiled: CompiledScenario, options: WorkerPoolOption
       const error = failure ?? new Error('the worker pool is closed');
       for (const task of pending) task.reject(error);
       for (const slot of [...slots]) retire(slot);
+      for (const started of adoptable.splice(0)) stopping.push(started.worker.terminate());
       await Promise.all(stopping);
     },
   };
@@ -177,6 +235,8 @@ export interface ExecutorOptions {
   runs: number;
   /** See WorkerPoolOptions.script. */
   script?: URL | string;
+  /** Workers from startWorkers; those not needed are stopped. */
+  started?: StartedWorker[];
 }
 
 /**
@@ -186,6 +246,8 @@ export interface ExecutorOptions {
  */
 export function replicationExecutor(compiled: CompiledScenario, options: ExecutorOptions): ReplicationExecutor {
   const workers = Math.min(options.workers ?? defaultWorkers(), options.runs);
+  const started = options.started ?? [];
+  for (const unneeded of started.splice(Math.max(0, workers <= 1 ? 0 : workers))) void unneeded.worker.terminate();
   if (workers <= 1) return inlineExecutor(compiled);
-  return workerPool(compiled, { workers, script: options.script });
+  return workerPool(compiled, { workers, script: options.script, started });
 }

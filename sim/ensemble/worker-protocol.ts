@@ -1,16 +1,22 @@
 /**
  * What the worker pool (worker-pool.ts) and its workers
  * (replication-worker.ts) say to each other. A worker gets the resolved
- * scenario once, as workerData, compiles it, then takes one replication
- * index at a time and answers with its values (transferred, not copied) or
- * with the error it threw, flattened to data so that the pool can rethrow it
- * as the same class with the same message.
+ * scenario once, as workerData or, when it was started before the scenario
+ * was read (startWorkers), as its first message; it compiles it, then takes
+ * one replication index at a time and answers with its values (transferred,
+ * not copied) or with the error it threw, flattened to data so that the
+ * pool can rethrow it as the same class with the same message.
  */
 import { type Diagnostic, ModelError, ScenarioError, UsageError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export interface WorkerInput {
-  /** The resolved scenario (flags applied); the worker compiles it itself. */
+  /** The resolved scenario (flags applied); the worker compiles it itself. Absent: it comes as an Init message. */
+  scenario?: Scenario;
+}
+
+/** Pool → worker, first message to a worker started without a scenario. */
+export interface Init {
   scenario: Scenario;
 }
 

@@ -142,8 +142,13 @@ let parser: ((source: string) => MathNode) | undefined;
  * which every CLI call would pay. Only `parse` is used, never `evaluate`.
  */
 function parse(source: string): MathNode {
+  return loadExpressionParser()(source);
+}
+
+/** Loads mathjs's parser now, not at the first expression (a worker started early does this while it waits). */
+export function loadExpressionParser(): (source: string) => MathNode {
   parser ??= (createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance).parse;
-  return parser(source);
+  return parser;
 }
 
 /**

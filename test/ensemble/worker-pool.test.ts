@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { inlineExecutor, runEnsemble } from '../../sim/ensemble/ensemble.js';
-import { replicationExecutor, workerPool } from '../../sim/ensemble/worker-pool.js';
+import { replicationExecutor, startWorkers, type StartedWorker, workerPool } from '../../sim/ensemble/worker-pool.js';
 import { errorData, failedReplication, reviveError } from '../../sim/ensemble/worker-protocol.js';
 import { ModelError, ScenarioError, UsageError } from '../../sim/errors.js';
 import { compile } from '../../sim/model/compile.js';
@@ -136,6 +136,45 @@ describe('replicationExecutor', () => {
     const executor = replicationExecutor(compiled, { workers: 8, runs: 3, script });
     expect(executor.concurrency).toBe(3);
     await executor.close();
+  });
+});
+
+describe('workers started before the scenario (startWorkers)', () => {
+  /** Resolves with the exit code once the worker has stopped. */
+  const stopped = (s: StartedWorker) => new Promise<number>((resolve) => s.worker.once('exit', resolve));
+
+  test('are adopted by the pool and give the bytes of this thread', async () => {
+    const started = startWorkers(2, script);
+    const a = tempDir();
+    const b = tempDir();
+    await runEnsemble(compiled, { runs: 7, dir: a, executor: inlineExecutor(compiled) });
+    await runEnsemble(compiled, { runs: 7, dir: b, executor: replicationExecutor(compiled, { workers: 2, runs: 7, script, started }) });
+    expect(readFileSync(join(b, 'runs/values.f64'))).toEqual(readFileSync(join(a, 'runs/values.f64')));
+  });
+
+  test('those not needed are stopped: all of them for one run, the extra ones for fewer runs than workers', async () => {
+    const all = startWorkers(2, script);
+    const exits = all.map(stopped);
+    const single = replicationExecutor(compiled, { workers: 2, runs: 1, script, started: all });
+    expect(single.concurrency).toBe(1);
+    expect(await Promise.all(exits)).toHaveLength(2);
+    await single.close();
+
+    const three = startWorkers(3, script);
+    const extraExit = stopped(three[2]);
+    const two = replicationExecutor(compiled, { workers: 3, runs: 2, script, started: three });
+    expect(two.concurrency).toBe(2);
+    await extraExit;
+    expect(await two.run(1)).toEqual(runReplication(compiled, 1));
+    await two.close();
+  });
+
+  test('a started worker that failed while waiting fails the runs instead of hanging them', async () => {
+    const broken = startWorkers(2, pathToFileURL('/nonexistent/replication-worker.js'));
+    await Promise.all(broken.map(stopped));
+    const pool = replicationExecutor(compiled, { workers: 2, runs: 4, script, started: broken });
+    await expect(pool.run(0)).rejects.toThrow();
+    await pool.close();
   });
 });
 

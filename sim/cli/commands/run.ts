@@ -1,12 +1,12 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { compile } from '../../model/compile.js';
+import { compile, type CompiledScenario } from '../../model/compile.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
-import { defaultWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
+import { defaultWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
 
@@ -50,11 +50,19 @@ export function registerRun(program: Command): void {
       '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n',
     )
     .action(async (file: string, options: RunOptions) => {
-      const { scenario } = loadScenario(file);
-      const applied = applyFlags(scenario, options);
-      // A run too large for this machine is refused here, with the estimate, before anything is built.
-      assertResources(applied, { workers: Math.min(options.workers ?? defaultWorkers(), applied.runs), file });
-      const compiled = compile(applied);
+      // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts).
+      const wanted = options.workers ?? defaultWorkers();
+      const started = wanted > 1 ? startWorkers(wanted) : [];
+      let compiled: CompiledScenario;
+      try {
+        const applied = applyFlags(loadScenario(file).scenario, options);
+        // A run too large for this machine is refused here, with the estimate, before anything is built.
+        assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
+        compiled = compile(applied);
+      } catch (e) {
+        for (const s of started) void s.worker.terminate();
+        throw e;
+      }
       const out = options.out ?? defaultOut(file);
       const runs = compiled.scenario.runs;
       const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
@@ -69,7 +77,7 @@ export function registerRun(program: Command): void {
         signal: stop.signal,
         scenarioFile: file,
         onProgress: (done, total) => progress.update(done, total),
-        executor: replicationExecutor(compiled, { workers: options.workers, runs }),
+        executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
       })
         .catch(progress.fail)
         .finally(stop.dispose);
