@@ -214,7 +214,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     keptAtListing: new Int32Array(P),
     kernel: instantiateKernel(startups.memory),
     layout,
-    choiceTable: new Float64Array(C * P * 6),
+    choiceTable: new Float64Array(C * P * 6), // six terms per (class, provider): choice.ts, Term
   };
   return world;
 }
