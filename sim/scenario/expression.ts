@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import type { MathJsInstance, MathNode } from 'mathjs';
-import { closest, quote } from './messages.js';
+import { closest, printable, quote } from './messages.js';
 
 export const expressionVariables = ['t', 'price', 'quality', 'cost', 'share', 'tokenShare', 'lowestPrice', 'cash'] as const;
 export type ExpressionVariable = (typeof expressionVariables)[number];
@@ -189,7 +189,8 @@ function compileUncached(source: string): CompiledExpression {
   } catch (e) {
     if (e instanceof RangeError) throw new ExpressionError('the expression nests too deeply');
     const reason = e instanceof Error ? e.message : String(e);
-    throw new ExpressionError(`cannot parse: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);
+    // mathjs quotes the offending text, which may hold line breaks or controls.
+    throw new ExpressionError(`cannot parse: ${printable(reason.charAt(0).toLowerCase() + reason.slice(1))}`);
   }
   const variables = new Set<ExpressionVariable>();
   const evaluate = build(root, variables, 0);

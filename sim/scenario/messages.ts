@@ -14,8 +14,22 @@ import { MAX_CLASSES, MAX_EXTENDS_DEPTH, MAX_PROVIDERS, MAX_SCENARIO_BYTES, MAX_
  */
 export function quote(text: string, max = 60): string {
   const short = text.length > max ? text.slice(0, max - 3) + '...' : text;
-  return `"${short.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"\\]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu, escape)}"`;
+  return `"${short.replace(UNPRINTABLE_OR_QUOTE, escape)}"`;
 }
+
+/**
+ * Text with the characters that could break or disguise a message written
+ * as escapes, as quote() does but without the quotes: for another
+ * library's message that already quotes file text (mathjs's syntax errors).
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escape);
+}
+
+/** Controls, line separators, invisible formatting characters and lone surrogates. */
+const UNPRINTABLE_CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`;
+const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'gu');
+const UNPRINTABLE_OR_QUOTE = new RegExp(`["\\\\]|${UNPRINTABLE_CLASS}`, 'gu');
 
 function escape(c: string): string {
   if (c === '"' || c === '\\') return `\\${c}`;

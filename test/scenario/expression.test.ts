@@ -186,6 +186,8 @@ describe('compileExpression: refusals', () => {
     ['sqrt(1, 2)', 'sqrt takes 1 argument, got 2'],
     ['a; b', 'only one expression is allowed (no ";" or line breaks)'],
     ['price * ', 'cannot parse: unexpected end of expression (char 9)'],
+    // A fuzzed file found it: mathjs quotes the offending text, line break and all.
+    ['\u0000\n', 'cannot parse: syntax error in part "\\u0000\\n" (char 1)'],
   ])('says why %j is refused', (source, message) => {
     expect(() => compileExpression(source)).toThrow(new ExpressionError(message));
   });
