@@ -1,7 +1,8 @@
 import { compile, type CompiledScenario } from '../../sim/model/compile.js';
 import { type ScenarioInput, scenarioSchema } from '../../sim/scenario/schema.js';
 
-const smallClass = {
+/** A valid class of small startups, for worlds whose numbers do not matter. */
+export const smallClass = {
   share: 1,
   cash: { median: 150000, sigma: 0.8 },
   revenue: { median: 8000, sigma: 1 },

@@ -5,26 +5,12 @@
  */
 import fc from 'fast-check';
 import YAML from 'yaml';
+import { smallClass } from '../ensemble/fixtures.js';
 
 export type Doc = Record<string, unknown>;
 
-const lognormal = (median: number) => ({ median, sigma: 0.5 });
-export const smallClass = {
-  share: 1,
-  cash: lognormal(150000),
-  revenue: lognormal(8000),
-  opex: lognormal(20000),
-  tokens: lognormal(50),
-  growth: { mean: 0.02, sd: 0.05 },
-  switchCost: lognormal(20000),
-  hazard: 0.01,
-  disruption: { months: 2, loss: 0.3 },
-  reconsider: 0.05,
-  precision: 8,
-  network: 0.5,
-  qualityElasticity: 2,
-  funding: { probability: 0.6, months: 18 },
-};
+/** A valid class to start from: the ensemble suites' (one definition for every suite). */
+export { smallClass };
 
 /** A valid scenario small enough to run one replication in a few milliseconds. */
 export const validDoc: fc.Arbitrary<Doc> = fc
