@@ -16,8 +16,8 @@ const BENCH_1M = 'scenarios/bench/bench-1m.yaml';
 
 // Sizes: the full set takes about 3–6 minutes on 2 cores; --quick about one.
 const plan = quick
-  ? { singleReps: 3, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 } }
-  : { singleReps: 4, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 } };
+  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 } }
+  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
 const log = (line) => process.stderr.write(`${line}\n`);
