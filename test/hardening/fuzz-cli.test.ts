@@ -2,7 +2,7 @@
  * A sample of hostile scenario files through the real CLI (the built
  * `dist/`, as a child process): each ends with exit code 0 (a valid run or
  * validation) or 2 with one `file:…` line per problem, never a stack trace,
- * an internal error or a hang over 5 s. Special files too: a named pipe, a
+ * an internal error or a hang. Special files too: a named pipe, a
  * device behind a `.yaml` name, a folder, a file past the size limit.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,8 +52,14 @@ async function pool<T, R>(items: readonly T[], n: number, f: (item: T) => Promis
   return out;
 }
 
+/**
+ * A hang detector, not a speed target: a case takes well under a second on
+ * an idle machine, and this bound must hold on a loaded CI machine too.
+ */
+const HANG_MS = 30_000;
+
 function expectClean(r: Result, file: string): void {
-  expect(r.ms, r.stderr).toBeLessThan(5000);
+  expect(r.ms, r.stderr).toBeLessThan(HANG_MS);
   expect([0, 2], r.stderr).toContain(r.code);
   expect(r.stderr).not.toMatch(/\n\s+at |internal error|This is a bug/);
   if (r.code === 2) for (const line of r.stderr.trimEnd().split('\n')) expect(line.startsWith(file), line).toBe(true);
@@ -69,7 +75,7 @@ const base = (extra: Doc = {}): Doc => ({
 });
 
 describe('hostile scenario files through the CLI', () => {
-  it('a fuzzed sample ends in exit 0 or 2 with located lines, never a stack trace, each within 5 s', async () => {
+  it('a fuzzed sample ends in exit 0 or 2 with located lines, never a stack trace, never a hang', async () => {
     const docs = fc.sample(fc.tuple(validDoc, fc.array(edit, { minLength: 0, maxLength: 3 }), fc.boolean()), { numRuns: 16, seed: 20240709 });
     const files = docs.map(([generated, edits, asJson], k) => {
       const doc = structuredClone(generated);
