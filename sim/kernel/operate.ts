@@ -36,6 +36,8 @@ export function listed(): i32 {
 }
 
 // The murmur3 finaliser and the draws of sim/rng/keyed.ts (keyOf, uniform32 with k = 0).
+// A call covers startups of one birth group: `stream` is already narrowed to
+// the group (groupStream) and the key's index is the rank, i − rankBase.
 // @ts-ignore: decorator
 @inline
 function fmix32(h: u32): u32 {
@@ -49,14 +51,15 @@ function fmix32(h: u32): u32 {
 
 // @ts-ignore: decorator
 @inline
-function rescueUniform(stream: u32, i: i32): f64 {
-  const key = fmix32((stream ^ 0x5bd1e995) + <u32>i * 0x9e3779b1);
+function rescueUniform(stream: u32, rank: i32): f64 {
+  const key = fmix32((stream ^ 0x5bd1e995) + <u32>rank * 0x9e3779b1);
   return <f64>fmix32(key + 0x9e3779b9) * 2.3283064365386963e-10;
 }
 
 /**
- * Operates startups start … n − 1 in month t, and stops early, returning
- * the index to resume from, when `dying` or `listed` is full.
+ * Operates startups start … n − 1 in month t, all of one birth group whose
+ * first index is `rankBase`, and stops early, returning the index to resume
+ * from, when `dying` or `listed` is full.
  */
 export function operate(
   records: usize,
@@ -72,6 +75,7 @@ export function operate(
   list: usize,
   listCap: i32,
   rescueStream: u32,
+  rankBase: i32,
 ): i32 {
   const Q = 2 * P;
   const L = Q + C * P;
@@ -110,7 +114,7 @@ export function operate(
     // 6: survival
     if (w < 0) {
       const rescue = params + (<usize>(L + 3 * s) << 3);
-      if (rescueUniform(rescueStream, i) < load<f64>(rescue, 8)) {
+      if (rescueUniform(rescueStream, i - rankBase) < load<f64>(rescue, 8)) {
         // A rescue that does not cover the hole leaves the startup to be tested again next month.
         w += load<f64>(rescue, 16) * opex;
       } else {

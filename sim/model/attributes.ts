@@ -1,20 +1,21 @@
 /**
  * A startup's birth draws (MODEL.md section 6). They are keyed by
- * (attributes, birth index) alone, so any of them can be drawn again at any
+ * (attributes, startup key) alone, so any of them can be drawn again at any
  * time instead of being stored: the standard normals behind the switching
  * cost S_i and the growth rate g_i, which a `set` re-derives, cost no memory.
  */
-import { keyOf, uniform } from '../rng/keyed.js';
+import { uniform } from '../rng/keyed.js';
 import { standardNormal } from '../rng/distributions.js';
+import { startupKey } from './births.js';
 import { Stride, U8 } from './startups.js';
 import type { World } from './world.js';
 
 /** k of each draw under the attributes key. Never renumber: results depend on it. */
 export const Draw = { class: 0, cash: 1, revenue: 2, opex: 3, tokens: 4, growth: 5, switchCost: 6 } as const;
 
-/** Startup i's attributes key (the birth index is unique, so no month is needed): drawKey(key, attributes, 0, i). */
+/** Startup i's attributes key: its startup key (births.ts) in the stream of (attributes, month 0). */
 export function attributesKey(world: World, i: number): number {
-  return keyOf(world.attributesStream, i);
+  return startupKey(world.births, world.attributesStream, i);
 }
 
 /** The uniform that draws startup i's class. */

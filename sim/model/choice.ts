@@ -4,10 +4,11 @@
  * grant, switching cost, perceived exit risk and the network term; and what
  * a choice does (section 3, step 4: switch cost, disruption, grant).
  */
-import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
-import { permutation } from '../rng/permutation.js';
+import { Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { switchCost } from './attributes.js';
 import { anyBudgetRunning, applicableCampaign, grant, NO_CAMPAIGN } from './campaigns.js';
+import { startupKey } from './births.js';
+import { sortByPriority } from './priority.js';
 import { rescheduleReconsider } from './schedule.js';
 import { Cause, F64, I16, monthField, NO_PROVIDER, Stride, U8 } from './startups.js';
 import { die } from './survival.js';
@@ -68,7 +69,7 @@ export function prepareChoices(world: World): void {
  */
 export function choose(world: World, i: number, current: number, costly: boolean): number {
   const st = world.startups;
-  const u = uniform(keyOf(world.roundStreams[ROUND_CHOICE], i), 0);
+  const u = uniform(startupKey(world.births, world.roundStreams[ROUND_CHOICE], i), 0);
   const S = costly ? switchCost(world, i) : 0;
   const P = world.providerCount;
   const s = st.u8[i * Stride.u8 + U8.cls];
@@ -154,7 +155,7 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean)
  * its class must choose (forced); the others reconsider with probability
  * `reconsider_s` (voluntary: those whose scheduled month has come, see
  * schedule.ts); this month's entrants do not. Choosers go in
- * index order, or in a random permutation while a campaign budget is being
+ * index order, or in the order of their priority draws while a campaign budget is being
  * handed out (MODEL.md section 9, "Choosing one at a time"). The voluntary
  * choosers come from the list operate made last month when it is complete.
  */
@@ -170,11 +171,7 @@ export function chooseProviders(world: World): void {
   if (n === 0) return;
   prepareChoices(world);
   const buffer = world.choosers;
-  if (anyBudgetRunning(world)) {
-    const order = permutation(drawKey(key, Purpose.chooserOrder, t, 0), n, new Int32Array(n));
-    const copy = buffer.slice(0, n);
-    for (let k = 0; k < n; k++) buffer[k] = copy[order[k]];
-  }
+  if (anyBudgetRunning(world)) sortByPriority(world, buffer, n);
   world.roundStreams[ROUND_CHOICE] = streamOf(key, Purpose.choice, t);
   world.roundStreams[ROUND_RESCHEDULE] = streamOf(key, Purpose.reconsiderSchedule, t);
   for (let k = 0; k < n; k++) {

@@ -9,7 +9,8 @@ import { ModelError } from '../errors.js';
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { poisson } from '../rng/distributions.js';
 import { attributeNormal, attributesKey, classUniform, Draw, growthFactor } from './attributes.js';
-import { permutation } from '../rng/permutation.js';
+import { openBirthGroup } from './births.js';
+import { sortByPriority } from './priority.js';
 import { drawClass } from './classes.js';
 import { applyChoice, choose, prepareChoices } from './choice.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
@@ -60,6 +61,7 @@ export function createInitialPopulation(world: World): void {
   const n = world.compiled.scenario.startups.initial;
   const st = world.startups;
   for (let j = 0; j < world.providerCount; j++) seedStaticValues(world, j);
+  openBirthGroup(world.births, 0, 0);
   for (let i = 0; i < n; i++) bear(world, 0, INITIAL_COHORT);
   const byLogit = world.compiled.initialShares.some((shares) => shares === null);
   if (byLogit) {
@@ -105,7 +107,7 @@ function pickCumulative(cumulative: Float64Array, u: number): number {
 /**
  * Step 3: Poisson(E(t)) entrants, E(t) = rate · (Qmax / q_ref)^elasticity
  * with Qmax the class-share-weighted best quality on offer; each chooses a
- * provider, in a random order of the month's entrants (budgets).
+ * provider, in the order of their priority draws (budgets; priority.ts).
  */
 export function enterStartups(world: World): void {
   const p = world.providers;
@@ -126,14 +128,19 @@ export function enterStartups(world: World): void {
     throw new ModelError(
       `startups.entry: the expected number of entrants is ${mean} in ${monthLabel(world.compiled.start, world.t)} (t = ${world.t}), above ${MAX_ENTRY_MEAN}; check the providers' quality and entry.qualityElasticity`,
     );
+  // By inversion, so the count is monotone in the mean (poissonInverse).
   const n = poisson(drawKey(world.key, Purpose.entryCount, world.t, 0), mean);
   if (n === 0) return;
   const first = world.startups.count;
+  // Entrants are keyed by (month, rank), ranked in arrival order (births.ts).
+  openBirthGroup(world.births, world.t + 1, first);
   for (let k = 0; k < n; k++) bear(world, world.t, world.t);
-  const order = permutation(drawKey(world.key, Purpose.entryOrder, world.t, 0), n, choosersBuffer(world, n));
+  const order = choosersBuffer(world, n);
+  for (let k = 0; k < n; k++) order[k] = first + k;
+  sortByPriority(world, order, n);
   world.roundStreams[ROUND_CHOICE] = streamOf(world.key, Purpose.choice, world.t);
   prepareChoices(world);
   // No switch for an entrant, but the exit-risk term x_j · S_i applies: costly.
-  for (let k = 0; k < n; k++) applyChoice(world, first + order[k], choose(world, first + order[k], NO_PROVIDER, true), false);
+  for (let k = 0; k < n; k++) applyChoice(world, order[k], choose(world, order[k], NO_PROVIDER, true), false);
   world.month.entered = n;
 }

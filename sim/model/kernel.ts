@@ -52,7 +52,9 @@ export interface Kernel {
     dyingCapacity: number,
     list: number,
     listCapacity: number,
+    /** The rescue stream narrowed to the birth group of start … n − 1 (groupStream), and that group's first index. */
     rescueStream: number,
+    rankBase: number,
   ): number;
   /** Deaths and listed survivors of the last call. */
   dead(): number;

@@ -21,7 +21,7 @@
  * sim/kernel/operate.ts); this module prepares its month and books what it
  * reports: deaths, the listed survivors and the providers' sums.
  */
-import { Purpose, streamOf } from '../rng/keyed.js';
+import { groupStream, Purpose, streamOf } from '../rng/keyed.js';
 import { Cause } from './startups.js';
 import { die } from './survival.js';
 import { growReconsidering, type World } from './world.js';
@@ -58,16 +58,16 @@ export function operate(world: World): void {
   const reconsidering = world.reconsidering;
   reconsidering.count = 0;
   const kernel = world.kernel;
-  const n = st.count;
-  for (let i = 0; i < n; ) {
-    i = kernel.operate(st.base, i, n, t, P, C, layout.params, layout.sums, layout.dying, layout.dyingCapacity, layout.list, layout.listCapacity, rescueStream);
-    // Deaths are booked in the order the loop met them; runway deaths come as ~i, hazard deaths as i.
-    const dead = kernel.dead();
-    for (let d = 0; d < dead; d++) die(world, dying[d] < 0 ? ~dying[d] : dying[d], dying[d] < 0 ? Cause.runway : Cause.hazard);
-    const count = kernel.listed();
-    while (reconsidering.count + count > reconsidering.list.length) growReconsidering(world);
-    reconsidering.list.set(listed.subarray(0, count), reconsidering.count);
-    reconsidering.count += count;
+  const births = world.births;
+  // One call (or more, when a list fills) per birth group: rescue draws are keyed by (group, rank), births.ts.
+  for (let g = 0; g < births.count; g++) {
+    const stream = groupStream(rescueStream, births.group[g]);
+    const first = births.first[g];
+    const end = g + 1 < births.count ? births.first[g + 1] : st.count;
+    for (let i = first; i < end; ) {
+      i = kernel.operate(st.base, i, end, t, P, C, layout.params, layout.sums, layout.dying, layout.dyingCapacity, layout.list, layout.listCapacity, stream, first);
+      drain(world, dying, listed);
+    }
   }
   reconsidering.month = t + 1;
   world.keptAtListing.set(world.keeps);
@@ -78,4 +78,16 @@ export function operate(world: World): void {
     m.tokens[j] = sums[4 * j + 2];
     m.customers[j] = sums[4 * j + 3];
   }
+}
+
+/** Books what one kernel call reported: its deaths, in the order the loop met them (runway as ~i, hazard as i), and its listed survivors. */
+function drain(world: World, dying: Int32Array, listed: Int32Array): void {
+  const kernel = world.kernel;
+  const reconsidering = world.reconsidering;
+  const dead = kernel.dead();
+  for (let d = 0; d < dead; d++) die(world, dying[d] < 0 ? ~dying[d] : dying[d], dying[d] < 0 ? Cause.runway : Cause.hazard);
+  const count = kernel.listed();
+  while (reconsidering.count + count > reconsidering.list.length) growReconsidering(world);
+  reconsidering.list.set(listed.subarray(0, count), reconsidering.count);
+  reconsidering.count += count;
 }

@@ -9,9 +9,10 @@
  * analytic tests check the survival curve 1 − (1 − h)^(t+1) and the
  * reconsideration path (1 − ρ)^(t+1)); a `set` that changes ρ_s or h_s
  * redraws the schedules of the class from that month, which memorylessness
- * makes exact too. Draws stay keyed by (purpose, month, birth index).
+ * makes exact too. Draws stay keyed by (purpose, month, startup key).
  */
-import { keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
+import { Purpose, streamOf, uniform } from '../rng/keyed.js';
+import { startupKey } from './births.js';
 import { I16, monthField, NEVER, Stride, U8 } from './startups.js';
 import { ROUND_RESCHEDULE, type World } from './world.js';
 
@@ -37,9 +38,9 @@ function logStay(memo: Float64Array, s: number, p: number): number {
   return memo[2 * s + 1];
 }
 
-/** The first month ≥ `from` in which class s's monthly p-coin comes up, drawn from key (stream, i). */
-function nextMonth(stream: number, i: number, p: number, memo: Float64Array, s: number, from: number): number {
-  return monthField(from + geometric(p, uniform(keyOf(stream, i), 0), logStay(memo, s, p)));
+/** The first month ≥ `from` in which class s's monthly p-coin comes up, drawn from startup i's key in `stream`. */
+function nextMonth(world: World, stream: number, i: number, p: number, memo: Float64Array, s: number, from: number): number {
+  return monthField(from + geometric(p, uniform(startupKey(world.births, stream, i), 0), logStay(memo, s, p)));
 }
 
 /**
@@ -57,8 +58,8 @@ export function scheduleBirth(world: World, i: number, born: number, firstMonth:
     streams.reconsider = streamOf(world.key, Purpose.reconsiderSchedule, born);
     streams.hazard = streamOf(world.key, Purpose.hazardSchedule, born);
   }
-  st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(streams.reconsider, i, cl.reconsider[s], world.logStayReconsider, s, born < 0 ? 0 : born + 1);
-  st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(streams.hazard, i, cl.hazard[s], world.logStayHazard, s, firstMonth);
+  st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(world, streams.reconsider, i, cl.reconsider[s], world.logStayReconsider, s, born < 0 ? 0 : born + 1);
+  st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(world, streams.hazard, i, cl.hazard[s], world.logStayHazard, s, firstMonth);
 }
 
 /**
@@ -70,7 +71,7 @@ export function rescheduleReconsider(world: World, i: number): void {
   const st = world.startups;
   const s = st.u8[i * Stride.u8 + U8.cls];
   const p = world.classes.reconsider[s];
-  const gap = geometric(p, uniform(keyOf(world.roundStreams[ROUND_RESCHEDULE], i), 0), logStay(world.logStayReconsider, s, p));
+  const gap = geometric(p, uniform(startupKey(world.births, world.roundStreams[ROUND_RESCHEDULE], i), 0), logStay(world.logStayReconsider, s, p));
   st.i16[i * Stride.i16 + I16.nextReconsider] = monthField(world.t + 1 + gap);
 }
 
@@ -87,7 +88,7 @@ export function rescheduleClasses(world: World, reconsiderChanged: Uint8Array, h
   for (let i = 0; i < st.count; i++) {
     if (st.u8[i * Stride.u8 + U8.alive] === 0) continue;
     const s = st.u8[i * Stride.u8 + U8.cls];
-    if (reconsiderChanged[s]) st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(reconsiderStream, i, cl.reconsider[s], world.logStayReconsider, s, t);
-    if (hazardChanged[s]) st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(hazardStream, i, cl.hazard[s], world.logStayHazard, s, t);
+    if (reconsiderChanged[s]) st.i16[i * Stride.i16 + I16.nextReconsider] = nextMonth(world, reconsiderStream, i, cl.reconsider[s], world.logStayReconsider, s, t);
+    if (hazardChanged[s]) st.i16[i * Stride.i16 + I16.hazardMonth] = nextMonth(world, hazardStream, i, cl.hazard[s], world.logStayHazard, s, t);
   }
 }

@@ -5,6 +5,7 @@
  * metrics. `createWorld` also builds the t = 0 population (MODEL.md
  * section 6, "Initial startups").
  */
+import { type BirthGroups, createBirthGroups } from './births.js';
 import type { ExpressionScope } from '../scenario/expression.js';
 import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/keyed.js';
 import type { ClassTable } from './classes.js';
@@ -75,6 +76,8 @@ export interface World {
   readonly key: ReplicationKey;
   /** streamOf(key, attributes, 0), the stream of every birth draw (attributes.ts). */
   readonly attributesStream: number;
+  /** Where each birth group starts in the table: startups are keyed by (group, rank), births.ts. */
+  readonly births: BirthGroups;
   /** The schedule streams of births in month `month` (schedule.ts), kept while a month's births last. */
   readonly birthStreams: { month: number; reconsider: number; hazard: number };
   /** The streams of the current round of choices, at ROUND_CHOICE and ROUND_RESCHEDULE (a typed array: its values are never boxed). */
@@ -147,6 +150,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     replication,
     key,
     attributesStream: streamOf(key, Purpose.attributes, 0),
+    births: createBirthGroups(compiled.months),
     birthStreams: { month: NaN, reconsider: 0, hazard: 0 },
     roundStreams: new Float64Array(2),
     logStayReconsider: new Float64Array(2 * C).fill(NaN),

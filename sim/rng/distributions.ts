@@ -1,5 +1,5 @@
 /**
- * Distributions by inversion or exact rejection over keyed uniforms
+ * Distributions by inversion of keyed uniforms
  * (sim/rng/keyed.ts). Each takes the uniforms it needs from a draw key, so a
  * draw's randomness is fixed by its key alone.
  */
@@ -51,36 +51,59 @@ function logFactorial(k: number): number {
 }
 
 /**
- * Poisson(mean), exact: inversion for mean < 10, else Hörmann's PTRS
- * transformed rejection (1993). Uses uniforms k = 0, 1, … of the key.
+ * Poisson(mean) by inversion of the uniform u: the least n with
+ * P(X ≤ n) ≥ u. So the count is monotone in the mean for a fixed u (MODEL.md
+ * section 10): a what-if whose entry rate is a little higher gets the
+ * baseline's entrants and a few more, never a fresh draw. (Rejection
+ * samplers such as PTRS are not: for means 15 and 15.5 from one key their
+ * counts agreed only 45 % of the time.)
+ *
+ * P(X = mode) is computed in logs (no underflow of exp(−mean) for means
+ * above 745); the terms on each side of it are taken as far as they count
+ * (10^-18 of the mode's), so the work grows as √mean: about 80,000 terms
+ * at the largest entry mean the engine allows (10^7). Below the mode the
+ * cdf is summed from the left tail up, above it the right tail from the
+ * top down, so u near 0 or near 1 is resolved as finely as the doubles
+ * allow. Monotone in the mean up to rounding: a u within a relative 10^-14
+ * or so of a cdf value may fall either side.
  */
-export function poisson(key: number, mean: number): number {
+export function poissonInverse(u: number, mean: number): number {
   if (!(mean > 0)) return 0;
-  if (mean < 10) {
-    const u = uniform(key, 0);
-    let p = Math.exp(-mean);
-    let cdf = p;
-    let n = 0;
-    while (u > cdf && n < 1000) {
-      n++;
-      p *= mean / n;
-      cdf += p;
+  const mode = Math.floor(mean);
+  const pMode = Math.exp(mode * Math.log(mean) - mean - logFactorial(mode));
+  const negligible = pMode * 1e-18;
+  // P(X = k) down from the mode and up from it, as far as the terms count; below[d] is k = mode − d, above[d] is k = mode + 1 + d.
+  const below: number[] = [];
+  for (let k = mode, p = pMode; k >= 0 && p > negligible; p *= k / mean, k--) below.push(p);
+  const above: number[] = [];
+  for (let k = mode + 1, p = (pMode * mean) / (mode + 1); p > negligible; k++, p *= mean / k) above.push(p);
+  // Each side summed from its smallest term: the cdf near 0 and the tail near 1 keep their precision.
+  let lower = 0;
+  for (let d = below.length - 1; d >= 0; d--) lower += below[d];
+  let upper = 0;
+  for (let d = above.length - 1; d >= 0; d--) upper += above[d];
+  // The truncated terms' total stands for 1, so that rounding in P(X = mode) cancels.
+  const total = lower + upper;
+  if (u * total <= lower) {
+    let cdf = 0;
+    for (let d = below.length - 1; d >= 0; d--) {
+      cdf += below[d];
+      if (u * total <= cdf) return mode - d;
     }
-    return n;
+    return mode;
   }
-  const slam = Math.sqrt(mean);
-  const loglam = Math.log(mean);
-  const b = 0.931 + 2.53 * slam;
-  const a = -0.059 + 0.02483 * b;
-  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
-  const vr = 0.9277 - 3.6224 / (b - 2);
-  for (let k = 0; ; k += 2) {
-    const U = uniform(key, k) - 0.5;
-    const V = uniform(key, k + 1);
-    const us = 0.5 - Math.abs(U);
-    const n = Math.floor((2 * a / us + b) * U + mean + 0.43);
-    if (us >= 0.07 && V <= vr) return n;
-    if (n < 0 || (us < 0.013 && V > us)) continue;
-    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + n * loglam - logFactorial(n)) return n;
+  // The least n above the mode with P(X > n) ≤ 1 − u, the tail summed from the top.
+  const v = (1 - u) * total;
+  let n = mode + above.length;
+  let tail = 0;
+  while (n > mode + 1 && tail + above[n - mode - 1] <= v) {
+    tail += above[n - mode - 1];
+    n--;
   }
+  return n;
+}
+
+/** A Poisson(mean) count from the k-th uniform of a key, by inversion (poissonInverse). */
+export function poisson(key: number, mean: number, k = 0): number {
+  return poissonInverse(uniform(key, k), mean);
 }

@@ -2,7 +2,7 @@
  * Counter-based random numbers (MODEL.md section 10).
  *
  * Every draw is a pure function of its key
- * `(scenario seed, replication, purpose, month, birth index, k)`, so no
+ * `(scenario seed, replication, purpose, month, startup key, k)`, so no
  * stream is shared across startups or months: one extra draw somewhere never
  * shifts another, results do not depend on worker count or sharding, and two
  * scenarios run with the same seed share their random numbers wherever their
@@ -26,15 +26,17 @@ export const Purpose = {
   attributes: 1,
   initialProvider: 2,
   entryCount: 3,
-  entryOrder: 4,
+  entryOrder: 4, // retired: random orders are by each startup's `order` draw
   reconsider: 5, // retired: reconsiderations are scheduled (reconsiderSchedule)
   choice: 6,
-  chooserOrder: 7,
+  chooserOrder: 7, // retired, as entryOrder
   rescue: 8,
   hazard: 9, // retired: hazard deaths are scheduled (hazardSchedule)
   providerFunding: 10,
   reconsiderSchedule: 11,
   hazardSchedule: 12,
+  /** A startup's priority in the month's random orders (MODEL.md section 9). */
+  order: 13,
 } as const;
 export type PurposeCode = (typeof Purpose)[keyof typeof Purpose];
 
@@ -71,21 +73,32 @@ export function replicationKey(seed: string | number, replication: number): Repl
 
 /**
  * A stream: the hash of (replication, purpose, month), computed once per
- * month and purpose so the startup loops only absorb the birth index.
+ * month and purpose so the startup loops only absorb the startup's key.
  */
 export function streamOf(root: ReplicationKey, purpose: PurposeCode, month: number): number {
   return absorb(absorb(absorb(root[0], purpose), month), root[1]);
 }
 
 /**
- * The key of one (stream, birth index); its draws are `uniform(key, k)` for
+ * The key of one (stream, index); its draws are `uniform(key, k)` for
  * k = 0, 1, … One finaliser call: the hot loops take one key per startup.
  */
 export function keyOf(stream: number, index: number): number {
   return fmix32((stream ^ 0x5bd1e995) + Math.imul(index, 0x9e3779b1));
 }
 
-/** The key of one (purpose, month, birth index). */
+/**
+ * A stream narrowed to one birth group (MODEL.md section 10: a startup's key
+ * is its birth month and its rank among that month's births). Group 0 is the
+ * t = 0 population and keeps the stream itself; group t + 1 holds the
+ * entrants of month t. A startup's draws are then `keyOf(groupStream(stream,
+ * group), rank)`, so an extra entrant in one month changes no one else's key.
+ */
+export function groupStream(stream: number, group: number): number {
+  return group === 0 ? stream : absorb(stream, group);
+}
+
+/** The key of one (purpose, month, index), for draws keyed by something other than a startup (a month, a provider). */
 export function drawKey(root: ReplicationKey, purpose: PurposeCode, month: number, index: number): number {
   return keyOf(streamOf(root, purpose, month), index);
 }
@@ -114,7 +127,7 @@ export function uniform32(key: number, k: number): number {
   return fmix32(key + Math.imul(2 * k + 1, GOLDEN)) * TWO_POW_MINUS_32;
 }
 
-/** The k-th uniform of (purpose, month, index): for draws outside hot loops. */
+/** The k-th uniform of (purpose, month, index): for draws outside hot loops that are not a startup's. */
 export function uniformAt(root: ReplicationKey, purpose: PurposeCode, month: number, index: number, k = 0): number {
   return uniform(drawKey(root, purpose, month, index), k);
 }

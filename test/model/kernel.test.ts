@@ -16,12 +16,14 @@ interface Month {
   P: number;
   C: number;
   stream: number;
+  /** The first index of the birth group the call covers: rescue draws are keyed by rank i − rankBase. */
+  rankBase: number;
   params: number[];
 }
 
 /** Steps 5–7 for every alive startup, written out plainly; returns what the kernel reports. */
 function reference(table: StartupTable, m: Month) {
-  const { t, P, C, stream, params: k } = m;
+  const { t, P, C, stream, rankBase, params: k } = m;
   const Q = 2 * P;
   const L = Q + C * P;
   const sums = new Float64Array(4 * P + 1);
@@ -49,7 +51,7 @@ function reference(table: StartupTable, m: Month) {
     sums[4 * j + 1] += d * k[P + j];
     sums[4 * j + 2] += d;
     if (w < 0) {
-      if (uniform32(keyOf(stream, i), 0) < k[L + 3 * s + 1]) w += k[L + 3 * s + 2] * f64[a + F64.opex];
+      if (uniform32(keyOf(stream, i - rankBase), 0) < k[L + 3 * s + 1]) w += k[L + 3 * s + 2] * f64[a + F64.opex];
       else {
         f64[a + F64.cash] = w;
         dying.push(~i);
@@ -84,7 +86,7 @@ function kernel(table: StartupTable, m: Month, capacity: number) {
   const listed: number[] = [];
   let calls = 0;
   for (let i = 0; i < table.count; ) {
-    i = k.operate(table.base, i, table.count, m.t, P, C, layout.params, layout.sums, layout.dying, capacity, layout.list, capacity, m.stream);
+    i = k.operate(table.base, i, table.count, m.t, P, C, layout.params, layout.sums, layout.dying, capacity, layout.list, capacity, m.stream, m.rankBase);
     dying.push(...new Int32Array(buffer, layout.dying, k.dead()));
     listed.push(...new Int32Array(buffer, layout.list, k.listed()));
     calls++;
@@ -114,6 +116,7 @@ const C = 2;
 const month = fc.record({
   t: fc.nat(12),
   stream: fc.nat(0xffffffff),
+  rankBase: fc.nat(50),
   params: fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2 * P + C * P + 3 * C, maxLength: 2 * P + C * P + 3 * C }),
 });
 

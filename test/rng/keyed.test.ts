@@ -7,8 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { drawKey, keyOf, Purpose, replicationKey, streamOf, uniform, uniformAt } from '../../sim/rng/keyed.js';
-import { normalQuantile, poisson, standardNormal } from '../../sim/rng/distributions.js';
-import { permutation } from '../../sim/rng/permutation.js';
+import { normalQuantile, poisson, poissonInverse, standardNormal } from '../../sim/rng/distributions.js';
 
 const N = 100_000;
 
@@ -213,7 +212,7 @@ function poissonLogPmf(lambda: number, k: number): number {
 }
 
 describe('poisson', () => {
-  for (const lambda of [3, 250]) {
+  for (const lambda of [3, 250, 5000]) {
     it(`Poisson(${lambda}): mean and variance within 4 SE, P(X ≤ λ) within 4 SE`, () => {
       const xs = new Float64Array(N);
       let atMost = 0;
@@ -246,31 +245,46 @@ describe('poisson', () => {
     }
   });
 
+  it('is the inverse of the cdf: P(X ≤ n − 1) < u ≤ P(X ≤ n), the cdf summed independently', () => {
+    for (const lambda of [0.5, 3, 15, 250, 2000]) {
+      const cdf: number[] = [];
+      let sum = 0;
+      for (let k = 0; k <= lambda * 3 + 30; k++) cdf.push((sum += Math.exp(poissonLogPmf(lambda, k))));
+      for (let i = 0; i < 400; i++) {
+        const u = uniformAt(root, Purpose.entryCount, 1, i);
+        const n = poissonInverse(u, lambda);
+        // Away from the boundaries by more than rounding: the two sums differ in the last bits.
+        if (Math.abs(u - cdf[n]) < 1e-9 || (n > 0 && Math.abs(u - cdf[n - 1]) < 1e-9)) continue;
+        expect(u, `λ ${lambda}, u ${u}`).toBeLessThanOrEqual(cdf[n]);
+        if (n > 0) expect(u, `λ ${lambda}, u ${u}`).toBeGreaterThan(cdf[n - 1]);
+      }
+    }
+  });
+
+  it('is monotone in the mean for one uniform (MODEL.md section 10), by at most a few for a small step', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0.01, max: 1e6, noNaN: true }), fc.double({ min: 1e-9, max: 0.05, noNaN: true }), (u, mean, step) => {
+        const low = poissonInverse(u, mean);
+        const high = poissonInverse(u, mean * (1 + step));
+        expect(high).toBeGreaterThanOrEqual(low);
+      }),
+      { numRuns: 2000 },
+    );
+    // Means 15 and 15.5 from the same keys: the higher is the lower or one more, almost always.
+    let same = 0;
+    let oneMore = 0;
+    for (let i = 0; i < N; i++) {
+      const key = drawKey(root, Purpose.entryCount, i, 0);
+      const d = poisson(key, 15.5) - poisson(key, 15);
+      if (d === 0) same++;
+      if (d === 1) oneMore++;
+    }
+    expect(same + oneMore).toBeGreaterThan(0.99 * N);
+  });
+
   it('a mean of 0 (or less) gives 0', () => {
     const key = drawKey(root, Purpose.entryCount, 0, 0);
     expect(poisson(key, 0)).toBe(0);
     expect(poisson(key, -1)).toBe(0);
-  });
-});
-
-describe('permutation', () => {
-  it('is a permutation, and each of the 6 orders of 3 is equally likely within 4 SE', () => {
-    const counts = new Map<string, number>();
-    const n = 60_000;
-    const out = new Int32Array(3);
-    for (let i = 0; i < n; i++) {
-      const p = permutation(drawKey(root, Purpose.chooserOrder, i, 0), 3, out);
-      const id = Array.from(p).join('');
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    expect([...counts.keys()].sort()).toEqual(['012', '021', '102', '120', '201', '210']);
-    for (const [id, c] of counts) expect(Math.abs(c / n - 1 / 6), id).toBeLessThanOrEqual(4 * Math.sqrt((1 / 6) * (5 / 6) / n));
-    fc.assert(
-      fc.property(fc.nat(500), fc.nat(1000), (len, m) => {
-        const p = permutation(drawKey(root, Purpose.entryOrder, m, 0), len, new Int32Array(len));
-        expect(Array.from(p).sort((a, b) => a - b)).toEqual(Array.from({ length: len }, (_, i) => i));
-      }),
-      { numRuns: 100 },
-    );
   });
 });
