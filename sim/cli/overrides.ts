@@ -4,11 +4,40 @@
  */
 import { InvalidArgumentError } from 'commander';
 import type { Scenario } from '../scenario/schema.js';
+import { withValues } from '../scenario/value-paths.js';
 
 export interface ScenarioFlags {
   runs?: number;
   seed?: string | number;
   months?: number;
+  /** `--set <path>=<value>` changes, in the order given. */
+  set?: ValueChange[];
+}
+
+export interface ValueChange {
+  path: string;
+  /** A number, or text (an expression), as the scenario file would hold it. */
+  value: number | string;
+  /** The flag as typed, for messages. */
+  label: string;
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Commander's parser of a repeatable `--set <path>=<value>`: collects the changes in order. */
+export function parseSet(text: string, previous: ValueChange[] = []): ValueChange[] {
+  const at = text.indexOf('=');
+  const path = at < 0 ? '' : text.slice(0, at).trim();
+  const raw = at < 0 ? '' : text.slice(at + 1).trim();
+  if (!path || !raw) throw new InvalidArgumentError(`--set takes <path>=<value>, e.g. --set providers.zhipu.price=0.5, got "${printable(text)}"`);
+  const value = NUMBER.test(raw) && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return [...previous, { path, value, label: `--set ${printable(text)}` }];
+}
+
+/** At most 80 characters of a flag's text, with controls and line breaks escaped (it is echoed in messages). */
+function printable(text: string): string {
+  const short = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return JSON.stringify(short).slice(1, -1);
 }
 
 export function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -25,7 +54,13 @@ export function parseSeed(text: string): string | number {
   return /^\d{1,15}$/.test(text) ? Number(text) : text;
 }
 
-export function applyFlags(scenario: Scenario, flags: ScenarioFlags): Scenario {
+/**
+ * The scenario with the flags applied: `--set` changes first (validated as
+ * a whole), then --runs, --seed and --months.
+ * @throws UsageError when a `--set` path or value does not fit the scenario
+ */
+export function applyFlags(file: Scenario, flags: ScenarioFlags): Scenario {
+  const scenario = flags.set?.length ? withValues(file, flags.set) : file;
   return {
     ...scenario,
     ...(flags.runs !== undefined && { runs: flags.runs }),

@@ -176,6 +176,15 @@ function unknownName(kind: string, id: string, names: readonly string[]): string
   return known.length ? `unknown ${kind} ${quote(id)}; the ${kind === 'class' ? 'classes' : kind + 's'} are ${listed}` : `unknown ${kind} ${quote(id)}`;
 }
 
+/** A path that names no numeric value of the scenario (value-paths.ts); `label`: the change as typed; `close`: valid paths near it. */
+export function unknownValuePath(label: string, path: string, close: readonly string[]): string {
+  const hint = close.length === 1 ? ` (did you mean ${close[0]}?)` : close.length ? `; paths near it: ${close.join(', ')}` : '; paths look like providers.<id>.price, classes.<class>.hazard, startups.entry.rate, events.<event id>.campaign.grant';
+  return `${label}: ${quote(path, 80)} is not a numeric value of this scenario${hint}`;
+}
+
+/** A --set (or sweep) change that makes the scenario invalid. */
+export const badValueChange = (label: string, path: string, message: string) => `${label}: ${path ? `${path}: ` : ''}${message}`;
+
 export const eventDoesNothing = 'an event needs one of exit, enter, campaign or set';
 export const eventDoesMany = (keys: readonly string[]) =>
   `an event does one thing, but this one has ${keys.join(' and ')}; split it into ${keys.length} events`;

@@ -90,6 +90,34 @@ describe('shakeout run', () => {
   });
 });
 
+describe('shakeout run --set', () => {
+  it('gives the bytes of a file that makes the same change', () => {
+    const file = join(scratch, 'faster-entry.yaml');
+    writeFileSync(file, `extends: ${JSON.stringify(join(root, 'scenarios', 'minimal.yaml'))}\nstartups: { entry: { rate: 31 } }\nproviders:\n  - { id: rival, cash: 1234567 }\n`);
+    const byFile = join(scratch, 'set-by-file');
+    const byFlag = join(scratch, 'set-by-flag');
+    expect(shakeout('run', file, '--runs', '3', '--out', byFile, '--no-charts', '--quiet').code).toBe(0);
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--set', 'startups.entry.rate=31', '--set', 'providers.rival.cash=1234567', '--runs', '3', '--out', byFlag, '--no-charts', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const f of ['runs/values.f64', 'timeseries.csv']) expect(files(byFlag).get(f)!.equals(files(byFile).get(f)!), f).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(byFlag, 'manifest.json'), 'utf8'));
+    expect(manifest.scenario.startups.entry.rate).toBe(31);
+  });
+
+  it('refuses a path or a value that does not fit, in one line, exit 2', () => {
+    for (const [flag, message] of [
+      ['startups.entry.rat=3', /^--set startups\.entry\.rat=3: "startups\.entry\.rat" is not a numeric value of this scenario \(did you mean startups\.entry\.rate\?\)\n$/],
+      ['classes.small.hazard=-1', /^--set classes\.small\.hazard=-1: classes\.small\.hazard: expected a probability in 0–1, got -1\n$/],
+      ['nothing', /--set takes <path>=<value>/],
+    ] as const) {
+      const r = shakeout('run', 'scenarios/minimal.yaml', '--set', flag, '--runs', '2', '--out', join(scratch, 'never'), '--no-charts');
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(2);
+    }
+  });
+});
+
 describe('shakeout validate', () => {
   it('accepts every shipped scenario', () => {
     const r = shakeout('validate', 'scenarios/');

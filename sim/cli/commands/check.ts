@@ -10,7 +10,7 @@ import { MANIFEST_FILE } from '../../output/manifest.js';
 import { SUMMARY_JSON_FILE, type Summary } from '../../output/summary.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
-import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, parseSeed, parseSet, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
 import { replicationExecutor } from '../../ensemble/worker-pool.js';
 
@@ -68,6 +68,7 @@ export function registerCheck(program: Command): void {
     .option('--runs <n>', "replications (default: the scenario's `runs`)", positiveInteger('--runs'))
     .option('--seed <seed>', "random seed (default: the scenario's `seed`)", parseSeed)
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
+    .option('--set <path=value>', 'change one numeric value of the scenario (repeatable), e.g. --set providers.zhipu.price=0.5 or --set "classes.small.hazard=0.02"', parseSet)
     .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
     .option('--quiet', 'print only failures, no progress')
     .option('--json', 'print the verdicts as JSON on stdout')

@@ -4,7 +4,7 @@ import { compile, type CompiledScenario } from '../../model/compile.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
-import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, parseSeed, parseSet, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
 import { defaultWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
@@ -38,6 +38,7 @@ export function registerRun(program: Command): void {
     .option('--runs <n>', 'replications (default: the scenario\'s `runs`, else 100)', positiveInteger('--runs'))
     .option('--seed <seed>', "random seed, any text (default: the scenario's `seed`, else 1)", parseSeed)
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
+    .option('--set <path=value>', 'change one numeric value of the scenario (repeatable), e.g. --set providers.zhipu.price=0.5 or --set "classes.small.hazard=0.02"', parseSet)
     .option('--out <dir>', 'result folder (default: results/<scenario file name>)')
     .option('--force', 'replace an existing result folder (only once the new one is complete)')
     .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
