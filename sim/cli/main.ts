@@ -9,6 +9,7 @@ import { InterruptedError, ModelError, ScenarioError, UsageError } from '../erro
 import { shakeoutVersion } from '../output/manifest.js';
 import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
+import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
@@ -30,6 +31,7 @@ function program(): Command {
   registerValidate(p);
   registerChart(p);
   registerReport(p);
+  registerMetrics(p);
   p.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }

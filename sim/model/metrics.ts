@@ -9,98 +9,144 @@ import type { World } from './world.js';
 
 export type MetricKind = 'stock' | 'month' | 'cumulative';
 
+/** A scenario's providers (every one, from t = 0) and classes, which the placeholders range over. */
+export interface MetricScope {
+  readonly providers: readonly string[];
+  readonly classes: readonly string[];
+}
+
+/** What a month's row needs beyond the world, computed once per month. */
+export interface MonthSummary {
+  readonly tokens: Concentration;
+  readonly revenue: Concentration;
+  readonly customers: Concentration;
+}
+
 export interface MetricFamily {
   /** The name, with `<id>`, `<class>`, `<from>`, `<to>` placeholders. */
   readonly pattern: string;
   readonly kind: MetricKind;
   readonly unit: string;
+  /** One line: what the number is (docs/model.md section 8 is generated from it). */
   readonly description: string;
+  /** Its metric names for one scenario, in column order. */
+  names(scope: MetricScope): string[];
+  /** Writes this month's values of the family into out[at …], in the order of `names`. */
+  record(world: World, month: MonthSummary, out: Float64Array, at: number): void;
 }
 
+type Record1 = (world: World, month: MonthSummary) => number;
+
+/** A family of one metric. */
+function scalar(pattern: string, kind: MetricKind, unit: string, description: string, value: Record1): MetricFamily {
+  return { pattern, kind, unit, description, names: () => [pattern], record: (w, m, out, at) => void (out[at] = value(w, m)) };
+}
+
+/** A family of one metric per provider (`<id>`), in provider order. */
+function perProvider(pattern: string, kind: MetricKind, unit: string, description: string, value: (world: World, j: number) => number): MetricFamily {
+  return {
+    pattern,
+    kind,
+    unit,
+    description,
+    names: ({ providers }) => providers.map((id) => pattern.replace('<id>', id)),
+    record: (w, _m, out, at) => {
+      for (let j = 0; j < w.providerCount; j++) out[at + j] = value(w, j);
+    },
+  };
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+const sum = (xs: Float64Array) => xs.reduce((a, x) => a + x, 0);
+
+/** The registry (MODEL.md section 8), in column order. Adding a metric is adding an entry here. */
 export const metricFamilies: readonly MetricFamily[] = [
-  { pattern: 'hhi.customers', kind: 'stock', unit: '0–10 000', description: "HHI over active providers' shares of alive startups" },
-  { pattern: 'hhi.tokens', kind: 'month', unit: '0–10 000', description: 'HHI over shares of tokens served, free ones included' },
-  { pattern: 'hhi.revenue', kind: 'month', unit: '0–10 000', description: 'HHI over shares of billed revenue' },
-  { pattern: 'cr1.tokens', kind: 'month', unit: 'fraction', description: 'largest provider share of tokens' },
-  { pattern: 'cr4.tokens', kind: 'month', unit: 'fraction', description: 'four largest providers share of tokens' },
-  { pattern: 'providers.active', kind: 'stock', unit: 'count', description: 'providers serving the market' },
-  { pattern: 'share.customers.<id>', kind: 'stock', unit: 'fraction', description: "provider's share of alive startups" },
-  { pattern: 'share.tokens.<id>', kind: 'month', unit: 'fraction', description: "provider's share of tokens served" },
-  { pattern: 'startups.alive', kind: 'stock', unit: 'count', description: 'alive startups' },
-  { pattern: 'startups.entered', kind: 'month', unit: 'count', description: 'new startups' },
-  { pattern: 'deaths', kind: 'month', unit: 'count', description: 'startups that died this month' },
-  { pattern: 'deaths.runway', kind: 'month', unit: 'count', description: 'deaths from running out of cash' },
-  { pattern: 'deaths.hazard', kind: 'month', unit: 'count', description: 'deaths from the exogenous hazard' },
-  { pattern: 'deaths.stranded', kind: 'month', unit: 'count', description: 'deaths for want of any provider' },
-  { pattern: 'deaths.cumulative', kind: 'cumulative', unit: 'count', description: 'deaths since t = 0' },
-  { pattern: 'cohort.dead.fraction', kind: 'cumulative', unit: 'fraction', description: 'fraction of the t = 0 cohort dead' },
-  { pattern: 'cohort.dead.<class>.fraction', kind: 'cumulative', unit: 'fraction', description: 'the same, within a class' },
+  scalar('hhi.customers', 'stock', '0–10 000', "HHI over active providers' shares of alive startups", (_w, m) => m.customers.hhi),
+  scalar('hhi.tokens', 'month', '0–10 000', 'HHI over shares of tokens served, free ones included', (_w, m) => m.tokens.hhi),
+  scalar('hhi.revenue', 'month', '0–10 000', 'HHI over shares of billed revenue', (_w, m) => m.revenue.hhi),
+  scalar('cr1.tokens', 'month', 'fraction', 'share of tokens of the largest provider, 0–1', (_w, m) => m.tokens.cr1),
+  scalar('cr4.tokens', 'month', 'fraction', 'share of tokens of the four largest providers, 0–1', (_w, m) => m.tokens.cr4),
+  scalar('providers.active', 'stock', 'count', 'providers serving the market', (w) => w.providers.active.reduce((a, x) => a + x, 0)),
+  perProvider('share.customers.<id>', 'stock', 'fraction', "provider's share of alive startups, 0–1; every provider of the scenario from t = 0", (w, j) => w.providers.customerShare[j]),
+  perProvider('share.tokens.<id>', 'month', 'fraction', "provider's share of tokens served, 0–1; every provider from t = 0", (w, j) => w.providers.tokenShare[j]),
+  scalar('startups.alive', 'stock', 'count', 'alive startups', (w) => w.alive),
+  scalar('startups.entered', 'month', 'count', 'new startups', (w) => w.month.entered),
+  scalar('deaths', 'month', 'count', 'startups that died this month', (w) => w.month.deathsRunway + w.month.deathsHazard + w.month.deathsStranded),
+  scalar('deaths.runway', 'month', 'count', 'deaths from running out of cash', (w) => w.month.deathsRunway),
+  scalar('deaths.hazard', 'month', 'count', 'deaths from the exogenous hazard', (w) => w.month.deathsHazard),
+  scalar('deaths.stranded', 'month', 'count', 'deaths for want of any provider', (w) => w.month.deathsStranded),
+  scalar('deaths.cumulative', 'cumulative', 'count', 'deaths since t = 0', (w) => w.totals.deaths),
+  scalar('cohort.dead.fraction', 'cumulative', 'fraction', 'fraction of the t = 0 cohort dead by the end of the month: the bloodbath measure', (w) => ratio(w.cohort.deadTotal, w.cohort.size)),
+  {
+    pattern: 'cohort.dead.<class>.fraction',
+    kind: 'cumulative',
+    unit: 'fraction',
+    description: 'the same, within a class',
+    names: ({ classes }) => classes.map((c) => `cohort.dead.${c}.fraction`),
+    record: (w, _m, out, at) => {
+      const c = w.cohort;
+      for (let s = 0; s < c.sizeByClass.length; s++) out[at + s] = ratio(c.deadByClass[s], c.sizeByClass[s]);
+    },
+  },
   {
     pattern: 'cohort.dead.<class>.on.<id>.fraction',
     kind: 'cumulative',
     unit: 'fraction',
-    description: 'the same, among those of the class whose provider at t = 0 was <id>; 0 where there were none',
+    description: 'the same, among the cohort\'s startups of the class whose provider at t = 0 was <id> (e.g. the small startups that depended on OpenAI); 0 where there were none',
+    names: ({ classes, providers }) => classes.flatMap((c) => providers.map((p) => `cohort.dead.${c}.on.${p}.fraction`)),
+    record: (w, _m, out, at) => {
+      const c = w.cohort;
+      for (let k = 0; k < c.sizeByClassOn.length; k++) out[at + k] = ratio(c.deadByClassOn[k], c.sizeByClassOn[k]);
+    },
   },
-  { pattern: 'switches.voluntary', kind: 'month', unit: 'count', description: 'switches by reconsidering startups' },
-  { pattern: 'switches.forced', kind: 'month', unit: 'count', description: "switches forced by a provider's exit" },
-  { pattern: 'flows.<from>.<to>', kind: 'cumulative', unit: 'count', description: 'switches from one provider to another' },
-  { pattern: 'providers.exited.bankrupt', kind: 'cumulative', unit: 'count', description: 'providers that ran out of cash' },
-  { pattern: 'providers.exited.event', kind: 'cumulative', unit: 'count', description: 'providers withdrawn by an exit event' },
-  { pattern: 'tokens.free', kind: 'month', unit: 'million tokens', description: 'tokens used from grants' },
-  { pattern: 'price.paid', kind: 'month', unit: 'USD per million tokens', description: 'billed USD over all tokens used' },
-  { pattern: 'provider.cash.<id>', kind: 'stock', unit: 'USD', description: "provider's cash" },
-  { pattern: 'provider.profit.<id>', kind: 'month', unit: 'USD', description: 'revenue − costs booked this month' },
+  scalar('switches.voluntary', 'month', 'count', 'switches by reconsidering startups', (w) => w.month.switchesVoluntary),
+  scalar('switches.forced', 'month', 'count', "switches forced by a provider's exit", (w) => w.month.switchesForced),
+  {
+    pattern: 'flows.<from>.<to>',
+    kind: 'cumulative',
+    unit: 'count',
+    description: 'switches from one provider to another, forced and voluntary (entrants\' first choices are not switches), every ordered pair of distinct providers from t = 0',
+    names: ({ providers }) => providers.flatMap((a) => providers.filter((b) => b !== a).map((b) => `flows.${a}.${b}`)),
+    record: (w, _m, out, at) => {
+      const P = w.providerCount;
+      let f = at;
+      for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) if (a !== b) out[f++] = w.totals.flows[a * P + b];
+    },
+  },
+  scalar('providers.exited.bankrupt', 'cumulative', 'count', 'providers that ran out of cash', (w) => w.totals.exitedBankrupt),
+  scalar('providers.exited.event', 'cumulative', 'count', 'providers withdrawn by an exit event', (w) => w.totals.exitedEvent),
+  scalar('tokens.free', 'month', 'million tokens', 'tokens used from grants', (w) => w.month.freeTokens),
+  scalar('price.paid', 'month', 'USD per million tokens', 'billed USD over all tokens used, free ones included: the effective price', (w) => ratio(sum(w.month.revenue), sum(w.month.tokens))),
+  perProvider('provider.cash.<id>', 'stock', 'USD', "provider's cash; frozen once it is inactive", (w, j) => w.providers.cash[j]),
+  perProvider('provider.profit.<id>', 'month', 'USD', 'revenue − costs booked this month; 0 once inactive', (w, j) => w.providers.profit[j]),
 ];
 
-/** Column offsets of one scenario's metrics. Per-provider blocks have one column per provider, in provider order. */
+/** Where each family's block starts in one scenario's row, and every metric name in column order. */
 export interface MetricLayout {
   readonly names: readonly string[];
-  readonly shareCustomers: number;
-  readonly shareTokens: number;
-  readonly cohortClass: number;
-  /** cohortClassOn + s * providers + j */
-  readonly cohortClassOn: number;
-  /** flows + from * (providers - 1) + (to < from ? to : to - 1) */
-  readonly flows: number;
-  readonly providerCash: number;
-  readonly providerProfit: number;
-  readonly scalar: Readonly<Record<string, number>>;
+  /** offsets[f]: the first column of metricFamilies[f]. */
+  readonly offsets: readonly number[];
 }
 
 export function metricLayout(providerIds: readonly string[], classIds: readonly string[]): MetricLayout {
+  const scope: MetricScope = { providers: providerIds, classes: classIds };
   const names: string[] = [];
-  const scalar: Record<string, number> = {};
-  const blocks: Record<string, number> = {};
+  const offsets: number[] = [];
   for (const f of metricFamilies) {
-    blocks[f.pattern] = names.length;
-    if (!f.pattern.includes('<')) {
-      scalar[f.pattern] = names.length;
-      names.push(f.pattern);
-    } else if (f.pattern === 'cohort.dead.<class>.on.<id>.fraction') {
-      for (const c of classIds) for (const p of providerIds) names.push(`cohort.dead.${c}.on.${p}.fraction`);
-    } else if (f.pattern === 'flows.<from>.<to>') {
-      for (const a of providerIds) for (const b of providerIds) if (a !== b) names.push(`flows.${a}.${b}`);
-    } else if (f.pattern.includes('<class>')) {
-      for (const c of classIds) names.push(f.pattern.replace('<class>', c));
-    } else {
-      for (const p of providerIds) names.push(f.pattern.replace('<id>', p));
-    }
+    offsets.push(names.length);
+    names.push(...f.names(scope));
   }
-  return {
-    names,
-    shareCustomers: blocks['share.customers.<id>'],
-    shareTokens: blocks['share.tokens.<id>'],
-    cohortClass: blocks['cohort.dead.<class>.fraction'],
-    cohortClassOn: blocks['cohort.dead.<class>.on.<id>.fraction'],
-    flows: blocks['flows.<from>.<to>'],
-    providerCash: blocks['provider.cash.<id>'],
-    providerProfit: blocks['provider.profit.<id>'],
-    scalar,
-  };
+  return { names, offsets };
+}
+
+export interface Concentration {
+  readonly hhi: number;
+  readonly cr1: number;
+  readonly cr4: number;
 }
 
 /** HHI (0–10 000) and CR1, CR4 (fractions) of nonnegative amounts over active providers; all 0 when the total is 0. */
-function concentration(amounts: Float64Array, active: Uint8Array, sorted: Float64Array): { hhi: number; cr1: number; cr4: number } {
+function concentration(amounts: Float64Array, active: Uint8Array, sorted: Float64Array): Concentration {
   let total = 0;
   let n = 0;
   for (let j = 0; j < amounts.length; j++) if (active[j]) total += amounts[j];
@@ -116,61 +162,16 @@ function concentration(amounts: Float64Array, active: Uint8Array, sorted: Float6
   return { hhi: 10000 * hhi, cr1: top[0] ?? 0, cr4: (top[0] ?? 0) + (top[1] ?? 0) + (top[2] ?? 0) + (top[3] ?? 0) };
 }
 
-/** Writes month `t`'s metrics of `world` into `out` from column 0 (MODEL.md section 8, step 9). */
+/** Writes month `t`'s metrics of `world` into `out` from column 0 (MODEL.md section 8, step 9), family by family. */
 export function recordMetrics(world: World, out: Float64Array): void {
-  const L = world.compiled.layout;
-  const P = world.providerCount;
-  const pr = world.providers;
   const m = world.month;
-  const S = L.scalar;
+  const active = world.providers.active;
   // Providers only leave in step 1, so those active now are those that served this month.
-  const tokenConc = concentration(m.tokens, pr.active, world.scratch);
-  const revenueConc = concentration(m.revenue, pr.active, world.scratch);
-  const customerConc = concentration(m.customers, pr.active, world.scratch);
-  out[S['hhi.customers']] = customerConc.hhi;
-  out[S['hhi.tokens']] = tokenConc.hhi;
-  out[S['hhi.revenue']] = revenueConc.hhi;
-  out[S['cr1.tokens']] = tokenConc.cr1;
-  out[S['cr4.tokens']] = tokenConc.cr4;
-  let active = 0;
-  for (let j = 0; j < P; j++) active += pr.active[j];
-  out[S['providers.active']] = active;
-  for (let j = 0; j < P; j++) {
-    out[L.shareCustomers + j] = pr.customerShare[j];
-    out[L.shareTokens + j] = pr.tokenShare[j];
-    out[L.providerCash + j] = pr.cash[j];
-    out[L.providerProfit + j] = pr.profit[j];
-  }
-  out[S['startups.alive']] = world.alive;
-  out[S['startups.entered']] = m.entered;
-  out[S['deaths']] = m.deathsRunway + m.deathsHazard + m.deathsStranded;
-  out[S['deaths.runway']] = m.deathsRunway;
-  out[S['deaths.hazard']] = m.deathsHazard;
-  out[S['deaths.stranded']] = m.deathsStranded;
-  out[S['deaths.cumulative']] = world.totals.deaths;
-
-  const c = world.cohort;
-  out[S['cohort.dead.fraction']] = c.size > 0 ? c.deadTotal / c.size : 0;
-  const classes = c.sizeByClass.length;
-  for (let s = 0; s < classes; s++) {
-    out[L.cohortClass + s] = c.sizeByClass[s] > 0 ? c.deadByClass[s] / c.sizeByClass[s] : 0;
-    for (let j = 0; j < P; j++) {
-      const k = s * P + j;
-      out[L.cohortClassOn + k] = c.sizeByClassOn[k] > 0 ? c.deadByClassOn[k] / c.sizeByClassOn[k] : 0;
-    }
-  }
-  out[S['switches.voluntary']] = m.switchesVoluntary;
-  out[S['switches.forced']] = m.switchesForced;
-  let f = L.flows;
-  for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) if (a !== b) out[f++] = world.totals.flows[a * P + b];
-  out[S['providers.exited.bankrupt']] = world.totals.exitedBankrupt;
-  out[S['providers.exited.event']] = world.totals.exitedEvent;
-  out[S['tokens.free']] = m.freeTokens;
-  let tokens = 0;
-  let billed = 0;
-  for (let j = 0; j < P; j++) {
-    tokens += m.tokens[j];
-    billed += m.revenue[j];
-  }
-  out[S['price.paid']] = tokens > 0 ? billed / tokens : 0;
+  const month: MonthSummary = {
+    tokens: concentration(m.tokens, active, world.scratch),
+    revenue: concentration(m.revenue, active, world.scratch),
+    customers: concentration(m.customers, active, world.scratch),
+  };
+  const offsets = world.compiled.layout.offsets;
+  for (let f = 0; f < metricFamilies.length; f++) metricFamilies[f].record(world, month, out, offsets[f]);
 }
