@@ -16,6 +16,7 @@ import { metricFamilies } from '../model/metrics.js';
 import { MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
 import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
 import type { Scenario } from '../scenario/schema.js';
+import { resolveSetPath } from '../scenario/set-paths.js';
 import { tooBigForMemory, tooManyStartups } from './messages.js';
 
 /** What one replication's startup table may grow to, and what a run needs in all. */
@@ -43,7 +44,11 @@ export function bytesPerStartup(): number {
   return RECORD_BYTES;
 }
 
-/** Metric columns for `providers` provider ids and `classes` class ids, from the metric registry. */
+/**
+ * Metric columns for `providers` provider ids and `classes` class ids, from
+ * the registry's patterns (counted, not listed: a scenario may have a
+ * million flow columns, and this runs before it is refused or built).
+ */
 export function metricCount(providers: number, classes: number): number {
   let n = 0;
   for (const { pattern } of metricFamilies) {
@@ -72,11 +77,14 @@ function entrantsPerMonth(s: Scenario): number {
   for (const e of s.events) {
     if (e.enter) quality(e.enter.quality);
     for (const [path, value] of Object.entries(e.set ?? {})) {
-      if (typeof value !== 'number' && !/\.quality$/.test(path)) continue;
-      if (path === 'startups.entry.rate') rates.push(value as number);
-      else if (path === 'startups.entry.qualityElasticity') elasticities.push(value as number);
-      else if (path === 'qualityReference') references.push(value as number);
-      else if (/^providers\.[^.]+\.quality$/.test(path)) quality(value);
+      const target = resolveSetPath(s, path);
+      if (typeof target === 'string') continue;
+      if (target.kind === 'provider' && target.field === 'quality') quality(value);
+      if (target.kind !== 'scenario' || typeof value !== 'number') continue;
+      const global = target.keys.join('.');
+      if (global === 'startups.entry.rate') rates.push(value);
+      else if (global === 'startups.entry.qualityElasticity') elasticities.push(value);
+      else if (global === 'qualityReference') references.push(value);
     }
   }
   const rate = Math.max(0, ...rates);

@@ -10,6 +10,7 @@
 import { monthIndex } from '../calendar.js';
 import { ModelError } from '../errors.js';
 import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
+import { resolveSetPath, type SetTarget } from '../scenario/set-paths.js';
 import { classTable, type ClassTable } from './classes.js';
 import { compileField, compileNumberOrExpression, type DynamicField, type FieldRule, type NumberRule } from './fields.js';
 import { metricLayout, type MetricLayout } from './metrics.js';
@@ -133,7 +134,10 @@ export function compile(scenario: Scenario): CompiledScenario {
       here.push({ kind: 'campaign', campaign: campaigns.length - 1 });
     }
     for (const [path, value] of Object.entries(e.set ?? {})) {
-      const action = compileSet(path, value, indexOf, servesMask, classes, funding);
+      const target = resolveSetPath(scenario, path);
+      // The loader has checked every set path; one that does not resolve here is a bug.
+      if (typeof target === 'string') throw new ModelError(`cannot set "${path}": ${target}`);
+      const action = compileSet(target, value, indexOf, servesMask, classes, funding);
       if (action.kind === 'setClasses') classes = action.next;
       here.push(action.kind === 'setClasses' ? action.action : action);
     }
@@ -189,52 +193,61 @@ type CompiledSet =
   | Exclude<Action, { kind: 'setClasses' }>
   | { kind: 'setClasses'; action: Action; next: Record<string, ClassSpec> };
 
-/** A `set` path (MODEL.md section 9, "Paths" and "set") as an action. */
+/** Names of the world's settable globals by scenario path. */
+const GLOBALS: Readonly<Record<string, 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'>> = {
+  horizon: 'horizon',
+  qualityReference: 'qualityReference',
+  'startups.entry.rate': 'entryRate',
+  'startups.entry.qualityElasticity': 'entryElasticity',
+};
+
+/** A resolved `set` path (MODEL.md section 9, "Paths" and "set"; set-paths.ts) as an action. */
 function compileSet(
-  path: string,
+  target: SetTarget,
   value: unknown,
   indexOf: (id: string) => number,
   servesMask: (s: readonly string[] | undefined) => number,
   classes: Record<string, ClassSpec>,
   funding: (ProviderSpec['funding'] | null)[],
 ): CompiledSet {
-  const parts = path.split('.');
-  const num = () => value as number;
-  if (path === 'horizon' || path === 'qualityReference') return { kind: 'setGlobal', name: path, value: num() };
-  if (path === 'startups.entry.rate') return { kind: 'setGlobal', name: 'entryRate', value: num() };
-  if (path === 'startups.entry.qualityElasticity') return { kind: 'setGlobal', name: 'entryElasticity', value: num() };
-  if (parts[0] === 'providers' && parts.length >= 3) {
-    const provider = indexOf(parts[1]);
-    const field = parts[2];
-    if (parts.length === 3 && (field === 'price' || field === 'quality' || field === 'unitCost' || field === 'fixedCost' || field === 'exitRisk'))
-      return { kind: 'setField', provider, field, rule: compileField(value as never) };
-    if (parts.length === 3 && field === 'serves') return { kind: 'setServes', provider, serves: servesMask(value as string[]) };
-    if (field === 'funding' && (parts.length === 3 || parts.length === 4)) {
+  switch (target.kind) {
+    case 'scenario':
+      return { kind: 'setGlobal', name: GLOBALS[target.keys.join('.')], value: value as number };
+    case 'provider': {
+      const provider = indexOf(target.id);
+      if (target.field === 'serves') return { kind: 'setServes', provider, serves: servesMask(value as string[]) };
+      if (target.field === 'funding') {
+        funding[provider] = (value as ProviderSpec['funding'] | null) ?? null;
+        return { kind: 'setFunding', provider, funding: compileFunding(funding[provider] ?? undefined) };
+      }
+      return { kind: 'setField', provider, field: target.field, rule: compileField(value as never) };
+    }
+    case 'providerFunding': {
+      const provider = indexOf(target.id);
       const current = funding[provider];
-      const next = parts.length === 3 ? (value as ProviderSpec['funding'] | null) : current && { ...current, [parts[3]]: value };
+      const next = current && { ...current, [target.field]: value };
       funding[provider] = next ?? null;
       return { kind: 'setFunding', provider, funding: compileFunding(next ?? undefined) };
     }
-  }
-  if (parts[0] === 'classes' && parts.length >= 3 && parts[1] in classes) {
-    const next = structuredClone(classes);
-    setIn(next[parts[1]] as unknown as Record<string, unknown>, parts.slice(2), value);
-    const field = parts[2];
-    return {
-      kind: 'setClasses',
-      next,
-      action: {
+    case 'class': {
+      const next = structuredClone(classes);
+      setIn(next[target.id] as unknown as Record<string, unknown>, target.keys, value);
+      const field = target.keys[0];
+      return {
         kind: 'setClasses',
-        classes: classTable(next),
-        rederiveSwitchCost: field === 'switchCost',
-        rederiveGrowth: field === 'growth',
-      },
-    };
+        next,
+        action: {
+          kind: 'setClasses',
+          classes: classTable(next),
+          rederiveSwitchCost: field === 'switchCost',
+          rederiveGrowth: field === 'growth',
+        },
+      };
+    }
   }
-  throw new ModelError(`cannot set "${path}"`);
 }
 
-function setIn(target: Record<string, unknown>, parts: string[], value: unknown): void {
+function setIn(target: Record<string, unknown>, parts: readonly string[], value: unknown): void {
   let node = target;
   for (const key of parts.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[parts[parts.length - 1]] = value;

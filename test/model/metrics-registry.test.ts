@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOC_TABLE_BEGIN, DOC_TABLE_END, familiesMarkdown, scenarioMetrics } from '../../sim/cli/metric-tables.js';
 import { compile } from '../../sim/model/compile.js';
-import { metricFamilies } from '../../sim/model/metrics.js';
+import { metricCount } from '../../sim/ensemble/limits.js';
+import { metricFamilies, metricLayout } from '../../sim/model/metrics.js';
 import { loadScenario } from '../../sim/scenario/load.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -31,6 +32,12 @@ describe('the metric registry', () => {
     // Names are unique, and every family of the registry has at least one name here.
     expect(new Set(compiled.metricNames).size).toBe(compiled.metricNames.length);
     expect(new Set(listed.map((m) => m.family)).size).toBe(metricFamilies.length);
+  });
+
+  it('is counted by the memory check as it is expanded', () => {
+    const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
+    for (const [providers, classes] of [[1, 1], [2, 3], [10, 4], [0, 2]])
+      expect(metricCount(providers, classes), `${providers} providers, ${classes} classes`).toBe(metricLayout(ids(providers, 'p'), ids(classes, 'c')).names.length);
   });
 });
 
