@@ -24,7 +24,3 @@ export function badScale(text: string): string {
 export function missingMetric(dir: string, metric: string): string {
   return `${dir}: timeseries.csv has no ${metric}; was the folder written by another version of shakeout?`;
 }
-
-export function noSummary(dir: string): string {
-  return `${dir}: no summary.json; is this a finished result folder? (run \`shakeout run\` to make one)`;
-}

@@ -2,21 +2,23 @@
  * `<results>/report.html`: one self-contained page with the run's charts,
  * its summary, the expectation verdicts and the manifest. vega, vega-lite
  * and vega-embed are inlined and a Content-Security-Policy forbids every
- * request, so the page works offline and from an e-mail attachment.
+ * request, so the page works offline and from an e-mail attachment. The
+ * folder may come from anyone: every value from it is escaped (html.ts),
+ * and only the page's own scripts can run (contentSecurityPolicy).
  * Pipeline: result folder → chart specs (charts/) + summary.json → HTML.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ExpectationResult } from '../sim/ensemble/expectations.js';
-import { UsageError } from '../sim/errors.js';
 import { writeFileAtomic } from '../sim/output/atomic-write.js';
 import type { Manifest } from '../sim/output/manifest.js';
-import { readResultFolder } from '../sim/output/result-folder.js';
-import { type Band, SUMMARY_JSON_FILE, type Summary } from '../sim/output/summary.js';
+import { readResultFolder, readSummary } from '../sim/output/read-folder.js';
+import type { Band, Summary } from '../sim/output/summary.js';
 import { readableNumber } from '../sim/output/summary-md.js';
 import { type Chart, type ChartSelection, standardCharts } from './charts/index.js';
-import { noSummary } from './messages.js';
+import { type Html, html, joinHtml, raw, scriptJson } from './html.js';
 import { resultTable } from './table.js';
 
 export const REPORT_FILE = 'report.html';
@@ -46,19 +48,9 @@ function packageVersion(pkg: string): string {
   return (JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** Text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /** Script text that cannot end its <script> element early. */
 function scriptText(code: string): string {
   return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
-}
-
-/** JSON inside a <script type="application/json">: `<` escaped, so no `</script>` can appear. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 /** summary.json writes NaN as null. */
@@ -70,82 +62,86 @@ function range(b: Band): string {
   return `${num(b.p05)} – ${num(b.p95)}`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[] = []): string {
-  const cell = (tag: string, text: string, i: number) => `<${tag}${numeric[i] ? ' class="num"' : ''}>${text}</${tag}>`;
-  return [
-    '<table>',
-    `<thead><tr>${header.map((h, i) => cell('th', escapeHtml(h), i)).join('')}</tr></thead>`,
-    '<tbody>',
-    ...rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>`),
-    '</tbody>',
-    '</table>',
-  ].join('\n');
+/** Cells are Html (escaped where they were built). */
+function table(header: readonly string[], rows: readonly (readonly Html[])[], numeric: readonly boolean[] = []): Html {
+  const cell = (tag: 'th' | 'td', content: Html | string, i: number) =>
+    numeric[i] ? html`<${raw(tag)} class="num">${content}</${raw(tag)}>` : html`<${raw(tag)}>${content}</${raw(tag)}>`;
+  return html`<table>
+<thead><tr>${header.map((h, i) => cell('th', h, i))}</tr></thead>
+<tbody>
+${rows.map((r) => html`<tr>${r.map((c, i) => cell('td', c, i))}</tr>\n`)}</tbody>
+</table>`;
 }
 
 const OP_TEXT: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '==': '=' };
 
-function summaryHtml(s: Summary): string {
-  const out: string[] = ['<p class="note">Ranges are the 90 % range across runs (5th to 95th percentile).</p>'];
+function summaryHtml(s: Summary): Html {
+  const out: Html[] = [html`<p class="note">Ranges are the 90 % range across runs (5th to 95th percentile).</p>`];
   if (s.hhiTokens.length) {
-    out.push('<h3>Market concentration</h3>', '<p>HHI of tokens served (0–10,000).</p>');
-    out.push(table(['month', 'date', 'mean', '90 % range'], s.hhiTokens.map((b) => [`t = ${b.month}`, b.date, num(b.mean), range(b)]), [false, false, true, true]));
+    out.push(html`<h3>Market concentration</h3>`, html`<p>HHI of tokens served (0–10,000).</p>`);
+    const rows = s.hhiTokens.map((b) => [html`t = ${b.month}`, html`${b.date}`, html`${num(b.mean)}`, html`${range(b)}`]);
+    out.push(table(['month', 'date', 'mean', '90 % range'], rows, [false, false, true, true]));
   }
   if (s.cohortDead || s.cohortDeadByClass.length) {
     const at = s.cohortDead ?? s.cohortDeadByClass[0];
-    out.push('<h3>Deaths in the starting cohort</h3>', `<p>Fraction of the t = 0 startups dead by t = ${at.month} (${at.date}).</p>`);
-    const rows = s.cohortDeadByClass.map((b) => [escapeHtml(b.class), num(b.mean), range(b)]);
-    if (s.cohortDead) rows.unshift(['all', num(s.cohortDead.mean), range(s.cohortDead)]);
+    out.push(html`<h3>Deaths in the starting cohort</h3>`, html`<p>Fraction of the t = 0 startups dead by t = ${at.month} (${at.date}).</p>`);
+    const rows = s.cohortDeadByClass.map((b) => [html`${b.class}`, html`${num(b.mean)}`, html`${range(b)}`]);
+    if (s.cohortDead) rows.unshift([html`all`, html`${num(s.cohortDead.mean)}`, html`${range(s.cohortDead)}`]);
     out.push(table(['class', 'mean', '90 % range'], rows, [false, true, true]));
   }
   if (s.providersActive) {
     const b = s.providersActive;
     out.push(
-      '<h3>Providers at the end</h3>',
-      `<p>Active providers at t = ${b.month} (${b.date}): mean ${num(b.mean)}, median ${num(b.p50)}, 90 % range ${range(b)}.</p>`,
+      html`<h3>Providers at the end</h3>`,
+      html`<p>Active providers at t = ${b.month} (${b.date}): mean ${num(b.mean)}, median ${num(b.p50)}, 90 % range ${range(b)}.</p>`,
     );
   }
-  return out.join('\n');
+  return joinHtml(out);
 }
 
-function expectationsHtml(expectations: readonly ExpectationResult[]): string {
-  if (expectations.length === 0) return '<p>The scenario states no expectations.</p>';
+function expectationsHtml(expectations: readonly ExpectationResult[]): Html {
+  if (expectations.length === 0) return html`<p>The scenario states no expectations.</p>`;
   const rows = expectations.map((e) => [
-    escapeHtml(e.name),
-    `<code>${escapeHtml(e.metric)}</code> ${OP_TEXT[e.op] ?? escapeHtml(e.op)} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : escapeHtml(e.at)}`,
-    `${num(e.fraction)} (${e.holds}/${e.runs})`,
-    `${num(e.low)} – ${num(e.high)}`,
-    `≥ ${e.probability}`,
-    e.pass ? '<span class="verdict pass">PASS</span>' : '<span class="verdict fail">FAIL</span>',
+    html`${e.name}`,
+    html`<code>${e.metric}</code> ${OP_TEXT[e.op] ?? e.op} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : e.at}`,
+    html`${num(e.fraction)} (${e.holds}/${e.runs})`,
+    html`${num(e.low)} – ${num(e.high)}`,
+    html`≥ ${e.probability}`,
+    e.pass ? html`<span class="verdict pass">PASS</span>` : html`<span class="verdict fail">FAIL</span>`,
   ]);
   const failed = expectations.filter((e) => !e.pass).length;
   const n = expectations.length;
   const noun = n === 1 ? 'expectation' : 'expectations';
   const closing = failed ? `${failed} of ${n} ${noun} failed.` : `${n === 1 ? 'The' : `All ${n}`} ${noun} passed.`;
-  return [
-    table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows, [false, false, true, true, true, false]),
-    `<p>${closing}</p>`,
-  ].join('\n');
+  return html`${table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows, [false, false, true, true, true, false])}
+<p>${closing}</p>`;
 }
 
-function headerHtml(m: Manifest, summary: Summary): string {
+function headerHtml(m: Manifest, summary: Summary): Html {
   const name = m.scenarioName ?? 'Unnamed scenario';
-  const description = m.scenario.description ? `<p class="description">${escapeHtml(m.scenario.description)}</p>` : '';
+  const description = m.scenario.description ? html`<p class="description">${m.scenario.description}</p>` : '';
   const facts = [
     `${m.runs} run${m.runs === 1 ? '' : 's'} of ${m.months} months, ${summary.start} to ${summary.end}`,
-    `seed ${escapeHtml(String(m.seed))}`,
-    `shakeout ${escapeHtml(m.shakeoutVersion)}`,
-    `written ${escapeHtml(m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))} in ${m.wallTimeSeconds} s`,
+    `seed ${m.seed}`,
+    `shakeout ${m.shakeoutVersion}`,
+    `written ${m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} in ${m.wallTimeSeconds} s`,
   ];
-  return `<header>\n<h1>${escapeHtml(name)}</h1>\n${description}\n<p class="meta">${facts.join(' · ')}</p>\n</header>`;
+  return html`<header>
+<h1>${name}</h1>
+${description}
+<p class="meta">${facts.join(' · ')}</p>
+</header>`;
 }
 
-function chartsHtml(charts: readonly Chart[]): string {
-  return charts
-    .map((c, i) => {
-      const title = c.title;
-      return `<figure id="figure-${escapeHtml(c.name)}">\n<div class="chart" id="chart-${i}" role="img" aria-label="${escapeHtml(title)}"></div>\n<figcaption>${escapeHtml(c.caption)} <span class="file">charts/${escapeHtml(c.name)}</span></figcaption>\n</figure>`;
-    })
-    .join('\n');
+function chartsHtml(charts: readonly Chart[]): Html {
+  return joinHtml(
+    charts.map(
+      (c, i) => html`<figure id="figure-${c.name}">
+<div class="chart" id="chart-${i}" role="img" aria-label="${c.title}"></div>
+<figcaption>${c.caption} <span class="file">charts/${c.name}</span></figcaption>
+</figure>`,
+    ),
+  );
 }
 
 const STYLE = `
@@ -188,7 +184,8 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 const INIT = `
 (function () {
   var specs = JSON.parse(document.getElementById('chart-specs').textContent);
-  var options = { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } };
+  // ast + vega-embed's bundled interpreter: vega's expressions run without Function, so the CSP needs no 'unsafe-eval'.
+  var options = { renderer: 'svg', ast: true, actions: { export: true, source: false, compiled: false, editor: false } };
   Promise.all(specs.map(function (s, i) {
     return vegaEmbed('#chart-' + i, s.spec, Object.assign({ downloadFileName: s.name }, options)).then(function () {
       document.getElementById('chart-' + i).setAttribute('data-rendered', 'true');
@@ -202,59 +199,85 @@ const INIT = `
 })();
 `;
 
-/** The report's HTML for the result folder `dir`. */
+/** The CSP source that lets exactly this inline script run. */
+function scriptHash(code: string): string {
+  return `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The page's Content-Security-Policy: nothing is fetched (every script and
+ * style is inline, images are data: or blob: URLs the charts make), and only
+ * the inline scripts written here run, each named by its SHA-256, so no
+ * markup that came in from the folder can run script, an event handler
+ * attribute (`onerror=`) included. vega runs its expressions through its
+ * interpreter (`ast: true` in INIT), so no 'unsafe-eval'.
+ */
+function contentSecurityPolicy(scripts: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.map(scriptHash).join(' ')}`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * The report's HTML for the result folder `dir`. Every value read from the
+ * folder is checked when read (sim/output/read-folder.ts) and escaped here.
+ */
 export function reportHtml(dir: string, selection: ChartSelection = {}): string {
   const folder = readResultFolder(dir);
-  const summaryPath = join(dir, SUMMARY_JSON_FILE);
-  if (!existsSync(summaryPath)) throw new UsageError(noSummary(dir));
-  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
-  const charts = standardCharts(resultTable(folder), selection);
   const m = folder.manifest;
+  const summary = readSummary(dir, m);
+  const charts = standardCharts(resultTable(folder), selection);
   const name = m.scenarioName ?? 'Unnamed scenario';
   const versions = BROWSER_BUILDS.map((b) => `${b.pkg} ${packageVersion(b.pkg)}`).join(', ');
-  const scripts = BROWSER_BUILDS.map((b) => `<script>${scriptText(readFileSync(join(packageDir(b.pkg), b.file), 'utf8'))}</script>`);
+  const code = [...BROWSER_BUILDS.map((b) => scriptText(readFileSync(join(packageDir(b.pkg), b.file), 'utf8'))), INIT];
   const specs = charts.map((c) => ({ name: c.name, spec: c.spec }));
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // Nothing is fetched: every script and style is inline. vega compiles its expressions with Function, hence unsafe-eval.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:">`,
-    '<link rel="icon" href="data:,">',
-    `<title>${escapeHtml(name)}: shakeout report</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    headerHtml(m, summary),
-    '<nav><a href="#charts">Charts</a><a href="#summary">Summary</a><a href="#expectations">Expectations</a><a href="#manifest">Manifest</a></nav>',
-    '<section id="charts">',
-    '<h2>Charts</h2>',
-    `<p class="note">Drawn from timeseries.csv; <code>shakeout chart ${escapeHtml(dir)}</code> writes them as SVG, PNG and PDF for print.</p>`,
-    `<div class="grid">\n${chartsHtml(charts)}\n</div>`,
-    '</section>',
-    '<section id="summary">',
-    '<h2>Summary</h2>',
-    summaryHtml(summary),
-    '</section>',
-    '<section id="expectations">',
-    '<h2>Expectations</h2>',
-    expectationsHtml(summary.expectations),
-    '</section>',
-    '<section id="manifest">',
-    '<h2>Manifest</h2>',
-    '<p class="note">What was run, with what: the resolved scenario, its SHA-256, the seed, the command line and the versions.</p>',
-    `<details>\n<summary>manifest.json</summary>\n<pre>${escapeHtml(JSON.stringify(m, null, 2))}</pre>\n</details>`,
-    '</section>',
-    `<footer>Written by <code>shakeout report</code>. Charts by ${escapeHtml(versions)}, inlined.</footer>`,
-    `<script type="application/json" id="chart-specs">${scriptJson(specs)}</script>`,
-    ...scripts,
-    `<script>${INIT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${raw(contentSecurityPolicy(code))}">
+<link rel="icon" href="data:,">
+<title>${name}: shakeout report</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+${headerHtml(m, summary)}
+<nav><a href="#charts">Charts</a><a href="#summary">Summary</a><a href="#expectations">Expectations</a><a href="#manifest">Manifest</a></nav>
+<section id="charts">
+<h2>Charts</h2>
+<p class="note">Drawn from timeseries.csv; <code>shakeout chart ${dir}</code> writes them as SVG, PNG and PDF for print.</p>
+<div class="grid">
+${chartsHtml(charts)}
+</div>
+</section>
+<section id="summary">
+<h2>Summary</h2>
+${summaryHtml(summary)}
+</section>
+<section id="expectations">
+<h2>Expectations</h2>
+${expectationsHtml(summary.expectations)}
+</section>
+<section id="manifest">
+<h2>Manifest</h2>
+<p class="note">What was run, with what: the resolved scenario, its SHA-256, the seed, the command line and the versions.</p>
+<details>
+<summary>manifest.json</summary>
+<pre>${JSON.stringify(m, null, 2)}</pre>
+</details>
+</section>
+<footer>Written by <code>shakeout report</code>. Charts by ${versions}, inlined.</footer>
+<script type="application/json" id="chart-specs">${raw(scriptJson(specs))}</script>
+${code.map((c) => html`<script>${raw(c)}</script>\n`)}</body>
+</html>
+`;
+  return page.text;
 }
 
 /** Writes the report of result folder `dir` to `out` (default `<dir>/report.html`), atomically; returns its path. */

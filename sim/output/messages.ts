@@ -107,3 +107,40 @@ export function notEnoughDisk(out: string, needed: string, free: string): string
 export function appeared(out: string, partial: string): string {
   return `${out} appeared while the run was going on, so the finished result was left in ${partial}; move it into place yourself, or run again with --resume --force to replace ${out} with it`;
 }
+
+// ---- reading a result folder (read-folder.ts): its files are untrusted ----
+
+export function missingResultFile(dir: string, file: string): string {
+  return `${dir}: no ${file}; is this a finished result folder? (run \`shakeout run\` to make one)`;
+}
+
+/** A file of the folder that cannot be read, or is not a regular file of a sensible size. */
+export function unreadableResultFile(path: string, why: string): string {
+  return `${path}: ${why}; was the result folder damaged or edited?`;
+}
+
+export const notRegular = 'not a regular file (a device, a named pipe or a socket), so it is not read';
+export const isFolder = 'a folder, not a file';
+export const tooLarge = (limit: string) => `larger than ${limit}, more than shakeout writes for this run`;
+
+export function badJson(path: string, line: number): string {
+  return `${line > 0 ? `${path}:${line}` : path}: not valid JSON; was the result folder damaged or edited?`;
+}
+
+/** A field of manifest.json or summary.json that is not what shakeout writes; `more`: other problems found. */
+export function badResultField(path: string, field: string, why: string, more: number): string {
+  const rest = more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : '';
+  return `${path}: ${field ? `${field}: ` : ''}${why}${rest}; was the result folder damaged or edited?`;
+}
+
+export function mismatch(value: string, other: string, otherValue: string): string {
+  return `${value}, but ${other} says ${otherValue}`;
+}
+
+export function badTimeseriesRow(path: string, line: number, why: string): string {
+  return `${path}:${line}: ${why}; was the result folder damaged or edited?`;
+}
+
+export function truncatedTimeseries(path: string, metric: string, got: number, months: number): string {
+  return `${path}: ends in the rows of ${metric}, with ${got} of its ${months} months; was the result folder damaged or edited?`;
+}

@@ -18,10 +18,10 @@
  * keeps `<out>.partial` for `--resume`; any other failure removes it. An
  * existing `<out>` is never touched until the new folder replaces it.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { CompiledScenario } from '../model/compile.js';
-import { aggregate, type TimeseriesRow } from '../ensemble/aggregate.js';
+import { aggregate } from '../ensemble/aggregate.js';
 import { inlineExecutor, type ReplicationExecutor, runEnsemble } from '../ensemble/ensemble.js';
 import { evaluateExpectations, resolveExpectations } from '../ensemble/expectations.js';
 import { assertResources } from '../ensemble/limits.js';
@@ -59,11 +59,12 @@ import {
   partialExists,
   partialMarkerText,
 } from './messages.js';
+import { readManifest, readSummary } from './read-folder.js';
 import { recordBytes, RUNS_DIR, VALUES_FILE } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
-import { readTimeseriesCsv, TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
+import { TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
 
 export interface WriteResultFolderOptions {
   /** The result folder to create. */
@@ -144,7 +145,7 @@ type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'mon
 
 function recordOfManifest(dir: string): (RunIdentity & { force: boolean }) | null {
   try {
-    const m = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    const m = readManifest(dir);
     return {
       scenarioSha256: m.scenarioSha256,
       runs: m.runs,
@@ -152,7 +153,7 @@ function recordOfManifest(dir: string): (RunIdentity & { force: boolean }) | nul
       months: m.months,
       shakeoutVersion: m.shakeoutVersion,
       nodeVersion: m.nodeVersion,
-      force: Array.isArray(m.command) && m.command.includes('--force'),
+      force: m.command.includes('--force'),
     };
   } catch {
     return null;
@@ -180,9 +181,9 @@ function completeResult(out: string, record: PartialRecord): { manifest: Manifes
   const theirs = recordOfManifest(out);
   if (!theirs || difference(theirs, record)) return null;
   try {
-    const manifest = JSON.parse(readFileSync(join(out, MANIFEST_FILE), 'utf8')) as Manifest;
+    const manifest = readManifest(out);
     if (!manifest.files.every((f) => existsSync(join(out, f)))) return null;
-    return { manifest, summary: JSON.parse(readFileSync(join(out, SUMMARY_JSON_FILE), 'utf8')) as Summary };
+    return { manifest, summary: readSummary(out, manifest) };
   } catch {
     return null;
   }
@@ -359,19 +360,4 @@ function fileSystemError(e: unknown, out: string): unknown {
 /** Files of `<out>.partial` that are not part of the result (folder-swap.ts), left out of the manifest. */
 const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);
 
-export interface ResultFolder {
-  dir: string;
-  manifest: Manifest;
-  timeseries: TimeseriesRow[];
-}
-
-/** Reads a result folder's manifest and timeseries rows (empty statistics as NaN). */
-export function readResultFolder(dir: string): ResultFolder {
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-  } catch {
-    throw new UsageError(notAResultFolder(dir));
-  }
-  return { dir, manifest, timeseries: readTimeseriesCsv(join(dir, TIMESERIES_FILE)) };
-}
+export { readResultFolder, type ResultFolder } from './read-folder.js';

@@ -1,14 +1,12 @@
 /**
  * timeseries.csv: one tidy row per metric and month (ARCHITECTURE.md,
  * "Result folder"), ordered by metric (metricNames order) then month.
- * Values are as of the end of the month, in the metric's units.
+ * Values are as of the end of the month, in the metric's units. Read back
+ * by read-timeseries.ts.
  */
-import { readFileSync } from 'node:fs';
 import type { TimeseriesRow } from '../ensemble/aggregate.js';
-import { UsageError } from '../errors.js';
 import { createAtomicWriter } from './atomic-write.js';
-import { csvLine, formatNumber, parseCsvLine, parseNumber } from './format.js';
-import { badTimeseriesHeader } from './messages.js';
+import { csvLine, formatNumber } from './format.js';
 
 export const TIMESERIES_FILE = 'timeseries.csv';
 export const TIMESERIES_COLUMNS = ['metric', 'month', 'date', 'mean', 'sd', 'p05', 'p50', 'p95', 'ci_low', 'ci_high'] as const;
@@ -40,27 +38,4 @@ export function writeTimeseriesCsv(path: string, rows: Iterable<TimeseriesRow>):
     out.abort();
     throw e;
   }
-}
-
-/** Reads a timeseries.csv back; empty fields become NaN. */
-export function readTimeseriesCsv(path: string): TimeseriesRow[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const header = lines.shift() ?? '';
-  if (header !== TIMESERIES_COLUMNS.join(',')) throw new UsageError(badTimeseriesHeader(path, header));
-  return lines.map((line) => {
-    const f = parseCsvLine(line);
-    return {
-      metric: f[0],
-      month: Number(f[1]),
-      date: f[2],
-      mean: parseNumber(f[3]),
-      sd: parseNumber(f[4]),
-      p05: parseNumber(f[5]),
-      p50: parseNumber(f[6]),
-      p95: parseNumber(f[7]),
-      ciLow: parseNumber(f[8]),
-      ciHigh: parseNumber(f[9]),
-    };
-  });
 }

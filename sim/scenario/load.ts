@@ -6,9 +6,9 @@
  * Each stage reports every problem it finds, located by file, line and
  * path; a stage runs only when the one before it found none.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { ScenarioError, type Diagnostic } from '../errors.js';
+import { readRegularFile } from '../files.js';
 import { issuesToDiagnostics, type Locate } from './issues.js';
 import { MAX_DIAGNOSTICS, MAX_EXTENDS_DEPTH, MAX_SCENARIO_BYTES, SCENARIO_EXTENSIONS } from './limits.js';
 import { mergeDocuments } from './merge.js';
@@ -148,36 +148,19 @@ function inFileOrder(diagnostics: readonly Diagnostic[], files: readonly string[
 }
 
 /**
- * Reads a scenario file as UTF-8, at most MAX_SCENARIO_BYTES of it. Only
- * regular files: a device (`/dev/zero`, `/dev/stdin`) or a named pipe is
- * refused without reading, and opening does not block on a pipe.
+ * Reads a scenario file as UTF-8, at most MAX_SCENARIO_BYTES of it, and
+ * only a regular file (sim/files.ts).
  */
 function readDisk(path: string): string {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (!stat.isFile()) throw Object.assign(new Error(msg.notRegularFile), { code: 'ENOTREGULAR' });
-    if (stat.size > MAX_SCENARIO_BYTES) throw Object.assign(new Error(msg.fileTooLarge), { code: 'ETOOLARGE' });
-    // The size can be stale (a growing file, /proc): read up to one byte past the limit to be sure.
-    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    if (length > MAX_SCENARIO_BYTES) throw Object.assign(new Error(msg.fileTooLarge), { code: 'ETOOLARGE' });
-    return buffer.toString('utf8', 0, length);
-  } finally {
-    closeSync(fd);
-  }
+  return readRegularFile(path, MAX_SCENARIO_BYTES).toString('utf8');
 }
 
 function reason(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOTREGULAR') return msg.notRegularFile;
+  if (code === 'ETOOLARGE') return msg.fileTooLarge;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOTDIR') return 'a part of the path is not a folder';
   if (code === 'ENAMETOOLONG') return 'the name is too long';

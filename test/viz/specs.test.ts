@@ -146,6 +146,17 @@ describe('events', () => {
       { date: '2024-07', label: 'Leader exits, 1 other event' },
     ]);
   });
+
+  test('a label too long for any row still gets one (a long provider name used to hang every chart)', () => {
+    const { manifest } = table;
+    const name = 'a b c d e f g h i j k l m n o p q r s t u v w x y z';
+    const providers = manifest.scenario.providers.map((p) => (p.id === 'leader' ? { ...p, name } : p));
+    const t = { ...table, manifest: { ...manifest, scenario: { ...manifest.scenario, providers } } } as ResultTable;
+    const hhi = standardCharts(t, { only: ['hhi'] })[0];
+    const labels = [...objects(hhi.spec)].flatMap((o) => (Array.isArray(o.values) ? o.values : [])).map((v) => (v as { label?: string }).label);
+    expect(labels).toContain(`${name} exits`);
+    expect(labels).toContain('Rival campaign');
+  });
 });
 
 describe('provider colours', () => {

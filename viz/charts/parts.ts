@@ -184,7 +184,9 @@ interface PlacedLabel {
  * rule runs from its own label down to the plot, through the rows below it.
  */
 function rowFor(placed: readonly PlacedLabel[], x: number, from: number, to: number): number {
-  for (let row = 0; ; row++) {
+  // A rule inside a label placed before it crosses that label in every row above: past the rows
+  // placed, no row is free, so the label goes on top (a long name would otherwise loop for ever).
+  for (let row = 0; row <= placed.length; row++) {
     const clash = placed.some(
       (p) =>
         (p.row === row && p.from < to + 2 && from < p.to + 2) || // overlap within the row
@@ -193,6 +195,7 @@ function rowFor(placed: readonly PlacedLabel[], x: number, from: number, to: num
     );
     if (!clash) return row;
   }
+  return placed.length;
 }
 
 /**

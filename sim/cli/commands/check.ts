@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
@@ -7,7 +7,7 @@ import { evaluateExpectations, resolveExpectations, type ExpectationResult } fro
 import { UsageError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
-import { SUMMARY_JSON_FILE, type Summary } from '../../output/summary.js';
+import { readSummary } from '../../output/read-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, parseSeed, parseSet, positiveInteger, type ScenarioFlags } from '../overrides.js';
@@ -50,9 +50,7 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
 }
 
 function readVerdicts(dir: string): ExpectationResult[] {
-  const path = join(dir, SUMMARY_JSON_FILE);
-  if (!existsSync(path)) throw new UsageError(`${dir}: no ${SUMMARY_JSON_FILE}; is this a finished result folder?`);
-  return (JSON.parse(readFileSync(path, 'utf8')) as Summary).expectations;
+  return readSummary(dir).expectations;
 }
 
 export function registerCheck(program: Command): void {

@@ -1,0 +1,52 @@
+/**
+ * Reading a file someone else may have made: only a regular file, and at
+ * most a given number of bytes of it. A device (`/dev/zero`, `/dev/stdin`),
+ * a named pipe or a folder, also behind a symbolic link, is refused without
+ * being read, and opening does not block on a pipe. Used for scenario files
+ * and for the files of a result folder (docs/security.md).
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/** Why a file was refused: `ENOTREGULAR` (a device, a pipe, a socket) or `ETOOLARGE`; fs codes (ENOENT, EISDIR, …) pass through. */
+export class FileRefused extends Error {
+  constructor(
+    readonly code: 'ENOTREGULAR' | 'ETOOLARGE' | 'EISDIR',
+    readonly path: string,
+    /** The limit, bytes (ETOOLARGE). */
+    readonly limit = 0,
+  ) {
+    super(code === 'ETOOLARGE' ? `larger than ${limit} bytes` : code === 'EISDIR' ? 'is a folder' : 'not a regular file');
+    this.name = 'FileRefused';
+  }
+}
+
+/**
+ * The bytes of `path`, at most `maxBytes` of them. Throws FileRefused when
+ * it is not a regular file or holds more, and Node's error (with its `code`)
+ * when it cannot be opened.
+ */
+export function readRegularFile(path: string, maxBytes: number): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new FileRefused('EISDIR', path);
+    if (!stat.isFile()) throw new FileRefused('ENOTREGULAR', path);
+    if (stat.size > maxBytes) throw new FileRefused('ETOOLARGE', path, maxBytes);
+    // The size can be stale (a growing file, /proc): read until the end, and one byte past the limit at most.
+    let buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) throw new FileRefused('ETOOLARGE', path, maxBytes);
+        const bigger = Buffer.alloc(Math.min(maxBytes + 1, buffer.length * 2));
+        buffer.copy(bigger);
+        buffer = bigger;
+      }
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) return buffer.subarray(0, length);
+      length += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

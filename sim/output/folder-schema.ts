@@ -1,0 +1,124 @@
+/**
+ * The shapes of manifest.json and summary.json as shakeout writes them,
+ * for reading folders it may not have written (docs/security.md, "Result
+ * folders you receive are untrusted"): every field has its type and range,
+ * the resolved scenario passes the scenario schema, and the two files agree
+ * with each other. Unknown fields are dropped, so they never reach a page.
+ */
+import { z } from 'zod';
+import { monthLabel } from '../calendar.js';
+import { MAX_CLASSES } from '../scenario/limits.js';
+import { comparisonOps, idSchema, monthSchema, scenarioSchema } from '../scenario/schema.js';
+import { RESULT_FORMAT } from './manifest.js';
+import { mismatch } from './messages.js';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+const fraction = z.number().min(0).max(1);
+const seed = z.union([z.number(), z.string().max(1000)]);
+/** Months of a run, as the scenario schema bounds them. */
+const months = int(1, 1200);
+
+/** Agreement between fields is checked only once each field is valid (a bad field is one problem, not two). */
+const onlyWhenValid = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
+/** A path inside the folder: relative, `/`-separated, not going up. */
+const folderFile = z
+  .string()
+  .max(1000)
+  .refine((f) => f !== '' && !f.startsWith('/') && !f.includes('\\') && !f.split('/').includes('..'), {
+    error: 'expected a path inside the result folder',
+  });
+
+export const manifestSchema = z
+  .object({
+    format: z.literal(RESULT_FORMAT),
+    shakeoutVersion: z.string().max(100),
+    scenarioName: z.string().nullable(),
+    scenario: scenarioSchema,
+    scenarioSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 hexadecimal digits' }),
+    seed,
+    runs: int(1),
+    months,
+    start: monthSchema,
+    command: z.array(z.string()),
+    nodeVersion: z.string().regex(/^v\d+\.\d+\.\d+[\w.+-]*$/, { error: 'expected a Node.js version such as v20.20.2' }),
+    createdAt: z.iso.datetime(),
+    wallTimeSeconds: z.number().min(0),
+    files: z.array(folderFile),
+  })
+  .superRefine((m, ctx) => {
+    const differs = (field: string, value: unknown, theirs: unknown, where: string) => {
+      if (value !== theirs)
+        ctx.addIssue({ code: 'custom', path: [field], message: mismatch(JSON.stringify(value), where, JSON.stringify(theirs)) });
+    };
+    differs('scenarioName', m.scenarioName, m.scenario.name ?? null, 'scenario.name');
+    differs('months', m.months, m.scenario.months, 'scenario.months');
+    differs('start', m.start, m.scenario.start, 'scenario.start');
+    differs('seed', m.seed, m.scenario.seed, 'scenario.seed');
+  }, onlyWhenValid);
+
+/** summary.json writes an empty statistic (NaN) as null; read back as NaN. */
+const statistic = z
+  .number()
+  .nullable()
+  .transform((x) => x ?? NaN);
+
+const bandSchema = z.object({ month: int(0, 1199), date: monthSchema, mean: statistic, p05: statistic, p50: statistic, p95: statistic });
+
+const expectationResultSchema = z.object({
+  name: z.string().min(1),
+  metric: z.string().min(1),
+  at: z.union([monthSchema, z.literal('end')]),
+  month: int(0, 1199),
+  op: z.enum(comparisonOps),
+  value: z.number(),
+  probability: fraction,
+  holds: int(0),
+  runs: int(1),
+  fraction,
+  low: fraction,
+  high: fraction,
+  pass: z.boolean(),
+});
+
+const summaryShape = z.object({
+  scenario: z.string().nullable(),
+  seed,
+  runs: int(1),
+  months,
+  start: monthSchema,
+  end: monthSchema,
+  hhiTokens: z.array(bandSchema).max(3),
+  cohortDead: bandSchema.nullable(),
+  cohortDeadByClass: z.array(bandSchema.extend({ class: idSchema })).max(MAX_CLASSES),
+  providersActive: bandSchema.nullable(),
+  expectations: z.array(expectationResultSchema),
+});
+
+/** summary.json's schema, checked against the folder's manifest. */
+export function summarySchema(manifest: { scenarioName: string | null; seed: number | string; runs: number; months: number; start: string }) {
+  return summaryShape.superRefine((s, ctx) => {
+    const differs = (path: (string | number)[], value: unknown, theirs: unknown, where: string) => {
+      if (value !== theirs) ctx.addIssue({ code: 'custom', path, message: mismatch(JSON.stringify(value), where, JSON.stringify(theirs)) });
+    };
+    differs(['scenario'], s.scenario, manifest.scenarioName, 'manifest.json');
+    differs(['seed'], s.seed, manifest.seed, 'manifest.json');
+    differs(['runs'], s.runs, manifest.runs, 'manifest.json');
+    differs(['months'], s.months, manifest.months, 'manifest.json');
+    differs(['start'], s.start, manifest.start, 'manifest.json');
+    differs(['end'], s.end, monthLabel(manifest.start, manifest.months - 1), 'manifest.json (start and months)');
+    const inRun = (path: (string | number)[], month: number) => {
+      if (month >= manifest.months)
+        ctx.addIssue({ code: 'custom', path, message: `month ${month} is outside the run (t = 0 to ${manifest.months - 1})` });
+    };
+    s.hhiTokens.forEach((b, i) => inRun(['hhiTokens', i, 'month'], b.month));
+    if (s.cohortDead) inRun(['cohortDead', 'month'], s.cohortDead.month);
+    s.cohortDeadByClass.forEach((b, i) => inRun(['cohortDeadByClass', i, 'month'], b.month));
+    if (s.providersActive) inRun(['providersActive', 'month'], s.providersActive.month);
+    s.expectations.forEach((e, i) => {
+      inRun(['expectations', i, 'month'], e.month);
+      differs(['expectations', i, 'runs'], e.runs, manifest.runs, 'manifest.json');
+      if (e.holds > e.runs) ctx.addIssue({ code: 'custom', path: ['expectations', i, 'holds'], message: `${e.holds} is more than the ${e.runs} runs` });
+    });
+  }, onlyWhenValid);
+}

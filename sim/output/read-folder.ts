@@ -1,0 +1,134 @@
+/**
+ * Reading a result folder, which may come from someone else
+ * (docs/security.md, "Result folders you receive are untrusted"):
+ *
+ *   manifest.json → its schema (folder-schema.ts) → timeseries.csv, every
+ *   row checked against the manifest (read-timeseries.ts) → summary.json,
+ *   its schema and the manifest's numbers
+ *
+ * Each file is read only when it is a regular file within a size bound
+ * (sim/files.ts). Whatever is wrong ends in a UsageError of one line naming
+ * the file, and the line or field where there is one.
+ */
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import { UsageError } from '../errors.js';
+import { FileRefused, readRegularFile } from '../files.js';
+import { issueMessage, printable } from '../scenario/messages.js';
+import { manifestSchema, summarySchema } from './folder-schema.js';
+import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import {
+  badJson,
+  badResultField,
+  fileSystemReason,
+  isFolder,
+  missingResultFile,
+  notAResultFolder,
+  notRegular,
+  tooLarge,
+  unreadableResultFile,
+} from './messages.js';
+import { maxTimeseriesBytes, parseTimeseriesCsv } from './read-timeseries.js';
+import { SUMMARY_JSON_FILE, type Summary } from './summary.js';
+import { TIMESERIES_FILE } from './timeseries-csv.js';
+
+/**
+ * manifest.json holds the resolved scenario (a scenario file is at most
+ * 512 KiB, and its values at most 100,000) and the command line: a few MiB
+ * at the very most.
+ */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+/** summary.json: a few bands and one entry per expectation of that scenario. */
+export const MAX_SUMMARY_BYTES = 16 * 1024 * 1024;
+
+export interface ResultFolder {
+  dir: string;
+  manifest: Manifest;
+  timeseries: TimeseriesRow[];
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/**
+ * The text of `dir/file`, at most `maxBytes`, as UTF-8. `missing` words the
+ * error when there is no such file.
+ */
+function readText(dir: string, file: string, maxBytes: number, missing: () => string): string {
+  const path = join(dir, file);
+  try {
+    return readRegularFile(path, maxBytes).toString('utf8');
+  } catch (e) {
+    if (e instanceof FileRefused) {
+      const why = e.code === 'ETOOLARGE' ? tooLarge(mib(maxBytes)) : e.code === 'EISDIR' ? isFolder : notRegular;
+      throw new UsageError(unreadableResultFile(path, why));
+    }
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'ENOENT') throw new UsageError(missing());
+    if (typeof code === 'string') throw new UsageError(unreadableResultFile(path, `cannot be read: ${fileSystemReason(code) ?? code}`));
+    throw e;
+  }
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8 says where: "… in JSON at position 12", and in newer versions "(line 2 column 3)".
+    const message = e instanceof Error ? e.message : '';
+    const line = /\(line (\d+) column \d+\)/.exec(message)?.[1];
+    const position = /at position (\d+)/.exec(message)?.[1];
+    const at = line ? Number(line) : position ? text.slice(0, Number(position)).split('\n').length : 0;
+    throw new UsageError(badJson(path, at));
+  }
+}
+
+/** `expectations[0].value`: a zod issue path as written in messages. */
+function fieldText(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += `${text ? '.' : ''}${printable(String(key)).slice(0, 80)}`;
+  }
+  return text;
+}
+
+/** `data` checked against `schema`, or a UsageError naming the file and the first field that is wrong. */
+function validated<S extends z.ZodType>(schema: S, data: unknown, path: string): z.output<S> {
+  const parsed = schema.safeParse(data, { error: issueMessage });
+  if (parsed.success) return parsed.data;
+  const [first, ...rest] = parsed.error.issues;
+  const field = fieldText(first.path);
+  // A field that is missing or not a map at the top: say so plainly.
+  const why = data === null || typeof data !== 'object' || Array.isArray(data) ? 'expected a JSON object' : first.message;
+  throw new UsageError(badResultField(path, data === null || typeof data !== 'object' ? '' : field, printable(why), rest.length));
+}
+
+/** manifest.json of result folder `dir`, checked (folder-schema.ts). @throws UsageError */
+export function readManifest(dir: string): Manifest {
+  const text = readText(dir, MANIFEST_FILE, MAX_MANIFEST_BYTES, () => notAResultFolder(dir));
+  const path = join(dir, MANIFEST_FILE);
+  return validated(manifestSchema, parseJson(text, path), path);
+}
+
+/** summary.json of result folder `dir`, checked against its manifest. @throws UsageError */
+export function readSummary(dir: string, manifest: Manifest = readManifest(dir)): Summary {
+  const text = readText(dir, SUMMARY_JSON_FILE, MAX_SUMMARY_BYTES, () => missingResultFile(dir, SUMMARY_JSON_FILE));
+  const path = join(dir, SUMMARY_JSON_FILE);
+  return validated(summarySchema(manifest), parseJson(text, path), path) as Summary;
+}
+
+/** timeseries.csv of result folder `dir`, every row checked against its manifest; empty statistics as NaN. @throws UsageError */
+export function readTimeseries(dir: string, manifest: Manifest): TimeseriesRow[] {
+  const text = readText(dir, TIMESERIES_FILE, maxTimeseriesBytes(manifest), () => missingResultFile(dir, TIMESERIES_FILE));
+  return parseTimeseriesCsv(text, join(dir, TIMESERIES_FILE), manifest);
+}
+
+/** Reads a result folder's manifest and timeseries rows (empty statistics as NaN). @throws UsageError */
+export function readResultFolder(dir: string): ResultFolder {
+  const manifest = readManifest(dir);
+  return { dir, manifest, timeseries: readTimeseries(dir, manifest) };
+}

@@ -1,0 +1,147 @@
+/**
+ * timeseries.csv read back from a folder shakeout may not have written:
+ * every row is checked against what its manifest says was run. The file is
+ * what timeseries-csv.ts writes: the header, then for each metric (once,
+ * and a metric of this scenario) one row per month t = 0 … months − 1, in
+ * order, with that month's date and seven numbers (empty for NaN). So its
+ * rows are at most metrics × months, and its bytes are bounded before it is
+ * read.
+ */
+import { monthLabel } from '../calendar.js';
+import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import { UsageError } from '../errors.js';
+import { metricFamilies } from '../model/metrics.js';
+import { quote } from '../scenario/messages.js';
+import type { Scenario } from '../scenario/schema.js';
+import { parseCsvLine, parseNumber } from './format.js';
+import { badTimeseriesHeader, badTimeseriesRow, truncatedTimeseries } from './messages.js';
+import { TIMESERIES_COLUMNS } from './timeseries-csv.js';
+
+/** What a result's manifest says about the run. */
+export interface TimeseriesShape {
+  scenario: Scenario;
+  months: number;
+  /** `YYYY-MM` of t = 0. */
+  start: string;
+}
+
+/** Whatever the manifest says, a timeseries.csv larger than this is not read (a run that large does not fit in memory as rows). */
+export const MAX_TIMESERIES_BYTES = 256 * 1024 * 1024;
+
+/** Bytes of a row besides its metric name: month (4 digits), date (up to 5-digit years), 7 numbers of up to 25 characters (`-0.0000012345678901234567`), commas, line end. */
+const ROW_BYTES = 4 + 8 + 7 * 25 + 9 + 1;
+
+/** The provider ids (at start, then entrants) and class ids that name a scenario's metrics (as compile.ts lists them). */
+function ids(scenario: Scenario): { providers: Set<string>; classes: Set<string> } {
+  const providers = new Set(scenario.providers.map((p) => p.id));
+  for (const e of scenario.events) if (e.enter) providers.add(e.enter.id);
+  return { providers, classes: new Set(Object.keys(scenario.classes)) };
+}
+
+const patterns = metricFamilies.map((f) => f.pattern.split('.'));
+
+/** Whether `name` is a metric of a run with these providers and classes (MODEL.md section 8; ids hold no dots). */
+function isMetric(name: string, providers: ReadonlySet<string>, classes: ReadonlySet<string>): boolean {
+  const parts = name.split('.');
+  return patterns.some((pattern) => {
+    if (pattern.length !== parts.length) return false;
+    for (let i = 0; i < pattern.length; i++) {
+      const p = pattern[i];
+      const ok = p === '<id>' || p === '<from>' || p === '<to>' ? providers.has(parts[i]) : p === '<class>' ? classes.has(parts[i]) : p === parts[i];
+      if (!ok) return false;
+    }
+    return !(pattern.includes('<from>') && parts[pattern.indexOf('<from>')] === parts[pattern.indexOf('<to>')]);
+  });
+}
+
+/** The most bytes timeseries.csv can have for this run: every metric of the scenario, every month, every field at its longest. */
+export function maxTimeseriesBytes(shape: TimeseriesShape): number {
+  const { providers, classes } = ids(shape.scenario);
+  const P = providers.size;
+  const C = classes.size;
+  let metrics = 0;
+  for (const p of patterns) {
+    const perProvider = p.filter((s) => s === '<id>').length;
+    if (p.includes('<from>')) metrics += P * Math.max(0, P - 1);
+    else metrics += Math.pow(P, perProvider) * (p.includes('<class>') ? C : 1);
+  }
+  const longestId = Math.max(0, ...[...providers, ...classes].map((id) => id.length));
+  const longestName = Math.max(...metricFamilies.map((f) => f.pattern.length)) + 2 * longestId;
+  const header = TIMESERIES_COLUMNS.join(',').length + 1;
+  return Math.min(MAX_TIMESERIES_BYTES, header + metrics * shape.months * (longestName + ROW_BYTES));
+}
+
+/** A number as formatNumber writes it (the shortest round-trip text), or empty for NaN. */
+const NUMBER = /^(-?\d+(\.\d+)?(e[+-]\d+)?)?$/;
+
+/**
+ * Parses timeseries.csv `text` (read from `path`, named in messages) for the
+ * run `shape`; empty statistics become NaN. Throws UsageError naming the
+ * file and line of the first row that is not what shakeout writes.
+ */
+export function parseTimeseriesCsv(text: string, path: string, shape: TimeseriesShape): TimeseriesRow[] {
+  const { providers, classes } = ids(shape.scenario);
+  const { months, start } = shape;
+  const rows: TimeseriesRow[] = [];
+  const seen = new Set<string>();
+  let metric = '';
+  let line = 0;
+  const fail = (why: string): never => {
+    throw new UsageError(badTimeseriesRow(path, line, why));
+  };
+  for (let from = 0; from < text.length; ) {
+    const end = text.indexOf('\n', from);
+    if (end < 0) {
+      line++;
+      fail('the last line has no line end (the file was cut short?)');
+    }
+    const record = text.slice(from, end);
+    from = end + 1;
+    line++;
+    if (line === 1) {
+      if (record !== TIMESERIES_COLUMNS.join(',')) throw new UsageError(badTimeseriesHeader(path, quote(record, 120).slice(1, -1)));
+      continue;
+    }
+    let f: string[];
+    try {
+      f = parseCsvLine(record);
+    } catch {
+      return fail('a quoted field is not closed');
+    }
+    if (f.length !== TIMESERIES_COLUMNS.length) fail(`${f.length} fields, expected ${TIMESERIES_COLUMNS.length} (${TIMESERIES_COLUMNS.join(',')})`);
+    const t = rows.length % months;
+    if (t === 0) {
+      metric = f[0];
+      if (!isMetric(metric, providers, classes)) fail(`${quote(metric, 80)} is not a metric of this run's scenario`);
+      if (seen.has(metric)) fail(`the rows of ${quote(metric, 80)} appear twice`);
+      seen.add(metric);
+    } else if (f[0] !== metric) {
+      fail(`expected the row of ${quote(metric, 80)} at t = ${t}, got ${quote(f[0], 80)}: its ${months} months are not all there`);
+    }
+    if (f[1] !== String(t)) fail(`month: expected ${t}, got ${quote(f[1], 20)}`);
+    const date = monthLabel(start, t);
+    if (f[2] !== date) fail(`date: expected ${date} (t = ${t} from ${start}), got ${quote(f[2], 20)}`);
+    const numbers = new Array<number>(7);
+    for (let i = 3; i < 10; i++) {
+      const x = parseNumber(f[i]);
+      if (!NUMBER.test(f[i]) || x === Infinity || x === -Infinity) fail(`${TIMESERIES_COLUMNS[i]}: expected a number, got ${quote(f[i], 30)}`);
+      numbers[i - 3] = x;
+    }
+    rows.push({
+      metric,
+      month: t,
+      date,
+      mean: numbers[0],
+      sd: numbers[1],
+      p05: numbers[2],
+      p50: numbers[3],
+      p95: numbers[4],
+      ciLow: numbers[5],
+      ciHigh: numbers[6],
+    });
+  }
+  if (line === 0) throw new UsageError(badTimeseriesHeader(path, ''));
+  const last = rows.length % months;
+  if (last !== 0) throw new UsageError(truncatedTimeseries(path, quote(metric, 80), last, months));
+  return rows;
+}
