@@ -4,9 +4,9 @@ import { compile, type CompiledScenario } from '../../model/compile.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
-import { applyFlags, parseSeed, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
-import { defaultWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
+import { defaultWorkers, earlyWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
 
@@ -41,7 +41,7 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'result folder (default: results/<scenario file name>)')
     .option('--force', 'replace an existing result folder (only once the new one is complete)')
     .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
-    .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
+    .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
     .option('--no-charts', 'do not draw the charts (charts/: vega-lite specs, SVG, PNG, PDF); `shakeout chart` draws them later')
     .option('--quiet', 'no progress bar, summary line or expectations on stderr')
     .option('--json', 'print summary.json on stdout')
@@ -50,9 +50,10 @@ export function registerRun(program: Command): void {
       '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n',
     )
     .action(async (file: string, options: RunOptions) => {
-      // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts).
+      // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts);
+      // no more than the cores (the rest would only wait) nor than --runs, when given.
       const wanted = options.workers ?? defaultWorkers();
-      const started = wanted > 1 ? startWorkers(wanted) : [];
+      const started = startWorkers(earlyWorkers(wanted, options.runs));
       let compiled: CompiledScenario;
       try {
         const applied = applyFlags(loadScenario(file).scenario, options);
@@ -65,6 +66,7 @@ export function registerRun(program: Command): void {
       }
       const out = options.out ?? defaultOut(file);
       const runs = compiled.scenario.runs;
+      noteOversubscription(Math.min(wanted, runs), options.quiet);
       const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
       const began = performance.now();
       // Ctrl-C, SIGTERM: stop between runs and keep them for --resume (signals.ts).
