@@ -44,7 +44,8 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
       executor: replicationExecutor(compiled, { workers: options.workers, runs }),
     }).catch(progress.fail);
     progress.finish(`${file}: ${compiled.scenario.runs} runs`);
-    return evaluateExpectations(resolved, store.cells);
+    const columns = await store.cells(resolved.map((r) => r.cell));
+    return evaluateExpectations(resolved, () => columns);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
