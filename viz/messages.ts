@@ -28,3 +28,13 @@ export function missingMetric(dir: string, metric: string): string {
 export function noSummary(dir: string): string {
   return `${dir}: no summary.json; is this a finished result folder? (run \`shakeout run\` to make one)`;
 }
+
+/**
+ * A signal stopped the drawing after `drawn` of `total` charts; `complete`
+ * when the result folder itself is finished (`shakeout run`), so only the
+ * charts are missing. `command` draws them.
+ */
+export function chartsInterrupted(signal: string, drawn: number, total: number, folder: string, command: string, complete: boolean): string {
+  const what = complete ? `the results in ${folder} are complete, but the charts were not drawn (${drawn} of ${total})` : `${drawn} of ${total} charts drawn in ${folder}`;
+  return `interrupted by ${signal}: ${what}; to draw them, run: ${command}`;
+}

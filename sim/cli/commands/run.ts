@@ -9,6 +9,9 @@ import { createProgress } from '../progress.js';
 import { defaultWorkers, earlyWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
+import { InterruptedError } from '../../errors.js';
+import { commandLine } from '../../output/messages.js';
+import { chartsInterrupted } from '../../../viz/messages.js';
 
 interface RunOptions extends ScenarioFlags {
   out?: string;
@@ -69,35 +72,48 @@ export function registerRun(program: Command): void {
       noteOversubscription(Math.min(wanted, runs), options.quiet);
       const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
       const began = performance.now();
-      // Ctrl-C, SIGTERM: stop between runs and keep them for --resume (signals.ts).
+      // Ctrl-C, SIGTERM: stop between runs or in the aggregation and keep the runs for --resume; once the
+      // folder is sealed, skip the charts. A second signal exits at once (signals.ts): every phase yields
+      // to the event loop, so the handlers run.
       const stop = stopOnSignals();
-      const written = await writeResultFolder(compiled, {
-        out,
-        runs,
-        force: !!options.force,
-        resume: !!options.resume,
-        signal: stop.signal,
-        scenarioFile: file,
-        onProgress: (done, total) => progress.update(done, total),
-        executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
-      })
-        .catch(progress.fail)
-        .finally(stop.dispose);
-      const seconds = ((performance.now() - began) / 1000).toFixed(1);
-      const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
-      progress.finish(
-        written.alreadyComplete
-          ? `${out} is already complete: nothing to resume`
-          : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
-      );
-      if (options.charts) {
-        // Loaded only here, so that --no-charts never loads vega.
-        const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
-        const drawn = await drawCharts(out);
-        if (!options.quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
+      try {
+        const written = await writeResultFolder(compiled, {
+          out,
+          runs,
+          force: !!options.force,
+          resume: !!options.resume,
+          signal: stop.signal,
+          scenarioFile: file,
+          onProgress: (done, total) => progress.update(done, total),
+          executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
+        }).catch(progress.fail);
+        const seconds = ((performance.now() - began) / 1000).toFixed(1);
+        const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
+        progress.finish(
+          written.alreadyComplete
+            ? `${out} is already complete: nothing to resume`
+            : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
+        );
+        if (options.charts) await drawAfterRun(out, stop.signal, !!options.quiet);
+        if (!options.quiet && written.summary.expectations.length > 0)
+          process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
+        if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
+      } finally {
+        stop.dispose();
       }
-      if (!options.quiet && written.summary.expectations.length > 0)
-        process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
-      if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
     });
+}
+
+/** Draws the charts of the finished folder `out`; a signal skips the rest, saying how to draw them later. */
+async function drawAfterRun(out: string, signal: AbortSignal, quiet: boolean): Promise<void> {
+  // Loaded only here, so that --no-charts never loads vega.
+  const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
+  try {
+    const drawn = await drawCharts(out, { signal });
+    if (!quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    const again = commandLine(['shakeout', 'chart', out]);
+    throw new InterruptedError(chartsInterrupted(e.signal, e.done, e.runs, out, again, true), e.signal, e.done, e.runs);
+  }
 }
