@@ -35,6 +35,6 @@ export function noSummary(dir: string): string {
  * charts are missing. `command` draws them.
  */
 export function chartsInterrupted(signal: string, drawn: number, total: number, folder: string, command: string, complete: boolean): string {
-  const what = complete ? `the results in ${folder} are complete, but the charts were not drawn (${drawn} of ${total})` : `${drawn} of ${total} charts drawn in ${folder}`;
+  const what = complete ? `the results in ${folder} are complete, but not all charts were drawn` : `${drawn} of ${total} charts drawn in ${folder}`;
   return `interrupted by ${signal}: ${what}; to draw them, run: ${command}`;
 }

@@ -109,6 +109,7 @@ async function drawAfterRun(out: string, signal: AbortSignal, quiet: boolean): P
   // Loaded only here, so that --no-charts never loads vega.
   const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
   try {
+    if (signal.aborted) throw new InterruptedError('interrupted', String(signal.reason), 0, 0);
     const drawn = await drawCharts(out, { signal });
     if (!quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
   } catch (e) {
