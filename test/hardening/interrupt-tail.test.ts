@@ -103,6 +103,14 @@ describe('signals after the last replication', () => {
     expect(existsSync(`${complete}.partial`)).toBe(false);
   }, 120_000);
 
+  it('shakeout chart stops between charts on SIGINT, exit 130, saying how to draw them', async () => {
+    const charts = join(scratch, 'charts-again');
+    const ended = await shakeout(['chart', complete, '--out', charts], { path: charts, signals: ['SIGINT'] });
+    expect(ended.signalled).toBe(true);
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toMatch(new RegExp(`^interrupted by SIGINT: \\d of 6 charts drawn in ${charts}; to draw them, run: shakeout chart `));
+  }, 120_000);
+
   it('a SIGINT in the aggregation stops before the seal, keeps the runs for --resume (exit 130), and the resume gives the same bytes', async () => {
     const out = join(scratch, 'aggregating');
     const args = ['run', scenario, '--out', out, '--workers', '2', '--no-charts'];
