@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { InterruptedError } from '../sim/errors.js';
 import { writeFileAtomic } from '../sim/output/atomic-write.js';
 import { type Chart, chartsOf } from './charts/index.js';
 import type { ChartSelection } from './charts/index.js';
@@ -24,6 +25,21 @@ export interface RenderOptions {
   formats?: readonly ChartFormat[];
   /** PNG pixels per point; default 4 (288 dpi at print size). */
   scale?: number;
+  /**
+   * Checked before each chart and each format, after the event loop has had
+   * its turn: once aborted, drawing stops with InterruptedError (`done`: the
+   * charts drawn in full, `runs`: the charts asked for). Every file written is whole.
+   */
+  signal?: AbortSignal;
+}
+
+/** Lets the event loop run (signal handlers); then stops if `signal` was aborted. */
+async function breathe(signal: AbortSignal | undefined, drawn: number, total: number): Promise<void> {
+  if (!signal) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!signal.aborted) return;
+  const name = typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
+  throw new InterruptedError(`interrupted by ${name}`, name, drawn, total);
 }
 
 export interface DrawOptions extends ChartSelection, RenderOptions {
@@ -45,14 +61,17 @@ export async function renderCharts(charts: readonly Chart[], out: string, option
   mkdirSync(out, { recursive: true });
   const drawn: DrawnChart[] = [];
   for (const chart of charts) {
+    await breathe(options.signal, drawn.length, charts.length);
     const base = join(out, chart.name);
     const files = [`${base}.vl.json`];
     writeFileAtomic(files[0], JSON.stringify(chart.spec, null, 2) + '\n');
     const warnings: string[] = [];
     if (formats.length) {
+      await breathe(options.signal, drawn.length, charts.length);
       const svg = await renderSvg(chart.spec);
       warnings.push(...svg.warnings);
       for (const format of formats) {
+        await breathe(options.signal, drawn.length, charts.length);
         const file = `${base}.${format}`;
         if (format === 'svg') writeFileAtomic(file, svg.svg);
         else if (format === 'png') writeFileAtomic(file, renderPng(svg.svg, svg.width, options.scale ?? DEFAULT_SCALE));

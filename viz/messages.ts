@@ -24,3 +24,13 @@ export function badScale(text: string): string {
 export function missingMetric(dir: string, metric: string): string {
   return `${dir}: timeseries.csv has no ${metric}; was the folder written by another version of shakeout?`;
 }
+
+/**
+ * A signal stopped the drawing after `drawn` of `total` charts; `complete`
+ * when the result folder itself is finished (`shakeout run`), so only the
+ * charts are missing. `command` draws them.
+ */
+export function chartsInterrupted(signal: string, drawn: number, total: number, folder: string, command: string, complete: boolean): string {
+  const what = complete ? `the results in ${folder} are complete, but not all charts were drawn` : `${drawn} of ${total} charts drawn in ${folder}`;
+  return `interrupted by ${signal}: ${what}; to draw them, run: ${command}`;
+}

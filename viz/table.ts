@@ -82,6 +82,60 @@ export function providersOf(table: ResultTable): ProviderInfo[] {
   return providers;
 }
 
+/**
+ * Providers a chart draws one by one: twelve, the palette's size and about
+ * as many as a legend under a 3.5 in column holds readably. Past that the
+ * largest eleven are drawn and the rest are one "Other" series, so a
+ * chart's size (and the memory to draw it) does not grow with the number
+ * of providers: 600 providers made the flows chart 359,400 cells, and
+ * drawing it ran out of memory.
+ */
+export const MAX_PROVIDERS_SHOWN = 12;
+
+/** The colour of the "Other" series: a light grey, not in the palette. */
+export const OTHER_COLOUR = '#c7c7c7';
+
+export interface ProviderGroups {
+  /** Providers drawn one by one, in metric order; coloured by their place in this list when some are grouped. */
+  shown: ProviderInfo[];
+  /** Providers drawn together as "Other" (none when all are shown), in metric order. */
+  other: ProviderInfo[];
+  /** The label of the "Other" series, e.g. `Other (589)`; empty when none. */
+  otherLabel: string;
+}
+
+/**
+ * The providers a chart draws: all of them up to MAX_PROVIDERS_SHOWN, else
+ * the MAX_PROVIDERS_SHOWN − 1 with the largest mean share of tokens at the
+ * last month (ties: metric order) and the rest grouped as "Other".
+ */
+export function providerGroups(table: ResultTable): ProviderGroups {
+  const all = providersOf(table);
+  if (all.length <= MAX_PROVIDERS_SHOWN) return { shown: all, other: [], otherLabel: '' };
+  const final = (p: ProviderInfo) => {
+    const rows = table.series.get(`share.tokens.${p.id}`);
+    const mean = rows?.length ? rows[rows.length - 1].mean : NaN;
+    return Number.isFinite(mean) ? mean : -Infinity;
+  };
+  const ranked = all.map((p, i) => ({ p, i, share: final(p) })).sort((a, b) => b.share - a.share || a.i - b.i);
+  const top = new Set(ranked.slice(0, MAX_PROVIDERS_SHOWN - 1).map((r) => r.i));
+  const shown = all.filter((_, i) => top.has(i)).map((p, k) => ({ ...p, colour: paletteColour(k) }));
+  const other = all.filter((_, i) => !top.has(i));
+  return { shown, other, otherLabel: `Other (${other.length})` };
+}
+
+/** The subtitle line of a chart whose providers are grouped, e.g. `11 largest of 600 providers; 589 as Other`; none when all are shown. */
+export function groupedLine(groups: ProviderGroups): string[] {
+  if (groups.other.length === 0) return [];
+  return [`${groups.shown.length} largest of ${groups.shown.length + groups.other.length} providers by final share of tokens; ${groups.other.length} as Other`];
+}
+
+/** The sentence a caption gets when some providers are grouped, else ''. */
+export function groupingNote(groups: ProviderGroups): string {
+  if (groups.other.length === 0) return '';
+  return `Only the ${groups.shown.length} providers with the largest final share of tokens are drawn; the other ${groups.other.length} are grouped as "Other".`;
+}
+
 /** Startup class ids in metric order. */
 export function classesOf(table: ResultTable): string[] {
   return metricsMatching(table, /^cohort\.dead\.([^.]+)\.fraction$/).map((m) => m.key);

@@ -3,6 +3,9 @@
  * scenario file < flags), parsed with one-line errors.
  */
 import { InvalidArgumentError } from 'commander';
+import { availableParallelism } from 'node:os';
+import { moreWorkersThanCores, tooManyWorkers } from '../ensemble/messages.js';
+import { maxWorkers } from '../ensemble/worker-pool.js';
 import type { Scenario } from '../scenario/schema.js';
 import { withValues } from '../scenario/value-paths.js';
 
@@ -47,6 +50,19 @@ export function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
       throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
     return n;
   };
+}
+
+/** The `--workers` flag: 1 to maxWorkers() (worker-pool.ts), refused above with the reason. */
+export function parseWorkers(text: string): number {
+  const max = maxWorkers();
+  if (/^\s*\d+\s*$/.test(text) && Number(text) > max) throw new InvalidArgumentError(tooManyWorkers(text, max, availableParallelism()));
+  return positiveInteger('--workers', max)(text);
+}
+
+/** Tells stderr when `workers` threads will share fewer cores (not an error: oversubscribing can be meant). */
+export function noteOversubscription(workers: number, quiet = false): void {
+  const cores = availableParallelism();
+  if (!quiet && workers > cores) process.stderr.write(moreWorkersThanCores(workers, cores) + '\n');
 }
 
 /** A seed is any text; digits alone are a number, as they would be in the file. */

@@ -1,11 +1,14 @@
 /**
- * Signals during a run (docs/security.md, "Interrupted runs"). The first
- * SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run between replications:
- * the runs already finished stay in `<out>.partial`, the CLI says how to
- * `--resume`, and exits 128 + the signal's number (130, 143, 129). A second
- * signal exits at once; what was stored is still safe, since a run counts as
- * stored only once its record and then its digest are written
- * (sim/output/run-store.ts).
+ * Signals during a run (docs/security.md, "Bounded resources and
+ * interruptions"). The first SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the
+ * run where it is: between replications, or in the aggregation and the
+ * writing of the CSV files (which yield to the event loop between blocks
+ * of the values file), the runs finished stay in `<out>.partial` and the
+ * CLI says how to `--resume`; once the folder is sealed, the charts are
+ * skipped and the CLI says how to draw them. It exits 128 + the signal's
+ * number (130, 143, 129). A second signal exits at once; what was stored is
+ * still safe, since a run counts as stored only once its record and then
+ * its digest are written (sim/output/run-store.ts).
  */
 import { constants } from 'node:os';
 

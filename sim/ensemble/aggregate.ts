@@ -19,12 +19,14 @@ export interface TimeseriesRow extends CellSummary {
 export interface AggregateOptions {
   /** Bytes of per-run values held at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
+  /** Once aborted, the rows stop with InterruptedError. */
+  signal?: AbortSignal;
 }
 
 /** Yields a TimeseriesRow for every metric (in store order) and month (ascending). */
-export function* aggregate(store: RunStoreReader, options: AggregateOptions = {}): Generator<TimeseriesRow> {
+export async function* aggregate(store: RunStoreReader, options: AggregateOptions = {}): AsyncGenerator<TimeseriesRow> {
   const { metrics, start } = store.shape;
-  for (const slab of store.slabs(options.budgetBytes)) {
+  for await (const slab of store.slabs(options.budgetBytes, { signal: options.signal })) {
     const name = metrics[slab.metric];
     for (let k = 0; k < slab.months; k++) {
       // Sorting in place is safe: the slab is ours and dropped after this loop.

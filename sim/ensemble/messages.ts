@@ -85,3 +85,14 @@ export function shellWord(word: string): string {
 export function reproduceCommand(file: string | undefined, seed: number | string, runs: number, months: number): string {
   return ['shakeout', 'run', file === undefined ? '<scenario>' : shellWord(file), '--seed', shellWord(String(seed)), '--runs', String(runs), '--months', String(months)].join(' ');
 }
+
+export function tooManyWorkers(asked: string, max: number, cores: number): string {
+  return (
+    `--workers must be a whole number from 1 to ${max} on this machine (4 × its ${cores} core${cores === 1 ? '' : 's'}), got "${asked}": ` +
+    'each worker holds its own copy of the engine and a replication, so threads beyond the cores add memory, not speed'
+  );
+}
+
+export function moreWorkersThanCores(workers: number, cores: number): string {
+  return `note: ${workers} workers on ${cores} core${cores === 1 ? '' : 's'}: the threads share the cores, so this is no faster than --workers ${cores}`;
+}

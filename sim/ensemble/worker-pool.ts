@@ -80,6 +80,30 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * Workers worth starting before the scenario is read (startWorkers): no
+ * more than the cores, whose start-up they overlap, nor than the runs
+ * when they are already known (`--runs`); the pool spawns any others on
+ * demand, once the runs are known.
+ */
+export function earlyWorkers(wanted: number, runs?: number, cores = availableParallelism()): number {
+  const n = Math.min(wanted, cores, runs ?? wanted);
+  return n > 1 ? n : 0;
+}
+
+/**
+ * The most worker threads a command accepts: 4 × the cores, and at least 8.
+ * Each worker costs about 64 MB before it runs anything (limits.ts) and a
+ * replication in flight; past the cores they only take turns, so a
+ * thousand of them were 21 s of start-up and 5.3 GB for nothing. The
+ * factor leaves room to oversubscribe on purpose (I/O-bound neighbours,
+ * a machine whose core count is under-reported); the floor keeps a small
+ * machine able to test a few workers.
+ */
+export function maxWorkers(cores = availableParallelism()): number {
+  return Math.max(8, 4 * cores);
+}
+
 interface Task {
   replication: number;
   resolve: (values: Float64Array) => void;

@@ -60,7 +60,7 @@ import {
   partialMarkerText,
 } from './messages.js';
 import { readManifest, readSummary } from './read-folder.js';
-import { recordBytes, RUNS_DIR, VALUES_FILE } from './run-store.js';
+import { DEFAULT_SLAB_BYTES, recordBytes, RUNS_DIR, VALUES_FILE } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
@@ -104,8 +104,8 @@ export interface WrittenResult {
 }
 
 /** Passes rows through, showing each to `see` on the way. */
-function* tap<T>(rows: Iterable<T>, see: (row: T) => void): Generator<T> {
-  for (const row of rows) {
+async function* tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncGenerator<T> {
+  for await (const row of rows) {
     see(row);
     yield row;
   }
@@ -194,8 +194,10 @@ function assertDiskSpace(out: string, compiled: CompiledScenario, runs: number, 
   const metrics = compiled.metricNames.length;
   const values = recordBytes({ metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start }) * runs;
   const written = resuming ? (statSync(join(partialPath(out), RUNS_DIR, VALUES_FILE), { throwIfNoEntry: false })?.size ?? 0) : 0;
-  // The text files: ~120 bytes per timeseries row, ~16 per runs.csv cell.
-  const needed = values - written + metrics * compiled.months * 120 + runs * metrics * 16;
+  // The text files: ~120 bytes per timeseries row, ~16 per runs.csv cell; and the aggregation's
+  // scratch copy of the values while they are read slab by slab (run-store.ts, SCRATCH_FILE).
+  const scratch = values > DEFAULT_SLAB_BYTES ? values : 0;
+  const needed = values - written + scratch + metrics * compiled.months * 120 + runs * metrics * 16;
   let dir = dirname(out);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   let free: number;
@@ -305,10 +307,13 @@ export async function writeResultFolder(
         months: compiled.months,
         start: compiled.start,
       });
-      const rows = aggregate(store, { budgetBytes: options.budgetBytes });
-      writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
-      writeRunsCsv(join(partial, RUNS_FILE), store);
-      const summary = collector.build(evaluateExpectations(expectations, store.cells));
+      // From here to the seal, `signal` is checked between blocks of the values file (run-store.ts).
+      const { signal } = options;
+      const rows = aggregate(store, { budgetBytes: options.budgetBytes, signal });
+      await writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
+      await writeRunsCsv(join(partial, RUNS_FILE), store, { signal });
+      const columns = await store.cells(expectations.map((e) => e.cell), { signal });
+      const summary = collector.build(evaluateExpectations(expectations, () => columns));
       writeFileAtomic(join(partial, SUMMARY_JSON_FILE), summaryJson(summary));
       writeFileAtomic(join(partial, SUMMARY_MD_FILE), summaryMarkdown(summary));
       const manifest = buildManifest({
@@ -321,6 +326,8 @@ export async function writeResultFolder(
         files: listFiles(partial).filter((f) => !BOOKKEEPING.has(f)),
       });
       writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+      // The last moment a signal keeps the folder unsealed, for --resume.
+      if (signal?.aborted) throw new InterruptedError('interrupted', signalName(signal), runs, runs);
       sealPartial(partial);
       sealed = true;
       try {
@@ -348,6 +355,8 @@ export async function writeResultFolder(
     }
   }
 }
+
+const signalName = (signal: AbortSignal) => (typeof signal.reason === 'string' ? signal.reason : 'SIGINT');
 
 /** A file-system error as one line (UsageError), other errors as they are. */
 function fileSystemError(e: unknown, out: string): unknown {

@@ -45,7 +45,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { incompleteRunStore, notARunStore } from './messages.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 
 export const RUN_STORE_FORMAT = 'shakeout-runs/1';
 export const RUNS_DIR = 'runs';
@@ -309,33 +309,81 @@ export interface MetricSlab {
   values: Float64Array;
 }
 
+export interface ReadOptions {
+  /**
+   * Checked between blocks of the values file, after the event loop has
+   * had its turn: once aborted, the read stops with InterruptedError (its
+   * reason, a signal's name, is the error's `signal`).
+   */
+  signal?: AbortSignal;
+}
+
 export interface RunStoreReader {
   readonly dir: string;
   readonly shape: RunStoreShape;
+  /** Bytes read from runs/values.f64 so far, by every pass of this reader. */
+  readonly bytesRead: number;
   /** Calls `visit` with every run's record in run order; `record` is reused between calls. */
-  forEachRun(visit: (run: number, record: Float64Array) => void): void;
-  /** Each cell's value in every run (index = run), in one pass over the file. */
-  cells(cells: readonly { metric: number; month: number }[]): Float64Array[];
+  forEachRun(visit: (run: number, record: Float64Array) => void, options?: ReadOptions): Promise<void>;
+  /** Each cell's value in every run (index = run), in one pass over the file (none for no cells). */
+  cells(cells: readonly { metric: number; month: number }[], options?: ReadOptions): Promise<Float64Array[]>;
   /**
    * Every metric's runs × months matrix, in metric order then month order,
    * holding at most about `budgetBytes` of values at a time (default DEFAULT_SLAB_BYTES;
    * one month of one metric, 8 bytes per run, is the smallest piece). One
    * buffer is reused for every slab, so a slab's `values` are valid only
    * until the next slab is asked for: copy them to keep them.
+   *
+   * The values file is read once whatever the budget: when the matrix
+   * does not fit in one piece, that one pass scatters each piece's values
+   * into its own range of a scratch file beside it (SCRATCH_FILE, removed
+   * when the slabs end), and each piece then reads its range alone.
    */
-  slabs(budgetBytes?: number): Generator<MetricSlab>;
+  slabs(budgetBytes?: number, options?: ReadOptions): AsyncGenerator<MetricSlab>;
 }
 
 /**
  * The slab budget: bytes of per-run values the aggregator holds at once.
  * Small enough that a run's peak memory hardly depends on its number of
- * runs; each slab is one more pass over the values file, cheap once the
- * file is in the page cache.
+ * runs.
  */
 export const DEFAULT_SLAB_BYTES = 16 << 20;
 
+/** The aggregation's scratch copy of the values, one range per slab (runs/, while the slabs are read). */
+export const SCRATCH_FILE = 'slabs.tmp';
+
 /** Bytes read from the values file at a time. */
 const READ_BLOCK_BYTES = 4 << 20;
+
+/** Lets the event loop run (signal handlers, timers); then stops if `signal` was aborted. */
+async function breathe(signal: AbortSignal | undefined, runs: number): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!signal?.aborted) return;
+  const name = typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
+  throw new InterruptedError(`interrupted by ${name}`, name, runs, runs);
+}
+
+/** One piece of the slabs: metrics m0 … m1 − 1 over months t0 … t1 − 1, every run. */
+interface Piece {
+  m0: number;
+  m1: number;
+  t0: number;
+  t1: number;
+}
+
+/** Whole metrics per piece when one fits in the budget, else month ranges of one metric. */
+function pieces(shape: RunStoreShape, budgetBytes: number): { list: Piece[]; largest: number } {
+  const M = shape.metrics.length;
+  const T = shape.months;
+  const R = shape.runs;
+  const metricBytes = R * T * 8;
+  const metricsPer = Math.max(1, Math.floor(budgetBytes / Math.max(1, metricBytes)));
+  const monthsPer = metricBytes <= budgetBytes ? T : Math.max(1, Math.floor(budgetBytes / (R * 8)));
+  const list: Piece[] = [];
+  for (let m0 = 0; m0 < M; m0 += metricsPer)
+    for (let t0 = 0; t0 < T; t0 += monthsPer) list.push({ m0, m1: Math.min(M, m0 + metricsPer), t0, t1: Math.min(T, t0 + monthsPer) });
+  return { list, largest: Math.min(M, metricsPer) * Math.min(T, monthsPer) * R };
+}
 
 /** Opens the store in `<dir>/runs/`; UsageError when there is none or it is incomplete. */
 export function openRunStore(dir: string): RunStoreReader {
@@ -354,26 +402,32 @@ export function openRunStore(dir: string): RunStoreReader {
   const actual = statSync(valuesPath, { throwIfNoEntry: false })?.size ?? -1;
   if (actual !== expected) throw new UsageError(incompleteRunStore(dir, actual, expected));
   const length = size / 8;
+  const perBlock = Math.max(1, Math.min(shape.runs, Math.floor(READ_BLOCK_BYTES / Math.max(1, size))));
+  let bytesRead = 0;
 
-  let block: Float64Array | undefined;
-  /** Streams records in blocks of whole runs; `visit(r, block, offset)` sees run r at block[offset …]. Passes do not nest. */
-  function scan(visit: (run: number, block: Float64Array, offset: number) => void): void {
+  /**
+   * Streams records in blocks of whole runs, in run order: `visit(first, count, block)`
+   * sees runs first … first + count − 1 at block[k · length …]. Each pass has its own
+   * buffer, so passes may overlap.
+   */
+  async function scan(visit: (first: number, count: number, block: Float64Array) => void, signal?: AbortSignal): Promise<void> {
     if (shape.runs === 0 || length === 0) return;
-    const perBlock = Math.max(1, Math.min(shape.runs, Math.floor(READ_BLOCK_BYTES / size)));
-    block ??= new Float64Array(perBlock * length); // one read buffer for every pass
+    const block = new Float64Array(perBlock * length);
     const bytes = bytesOf(block);
     const fd = openSync(valuesPath, 'r');
     try {
       for (let first = 0; first < shape.runs; first += perBlock) {
+        await breathe(signal, shape.runs);
         const count = Math.min(perBlock, shape.runs - first);
         const want = count * size;
         for (let done = 0; done < want; ) {
           const n = readSync(fd, bytes, done, want - done, first * size + done);
           if (n === 0) throw new UsageError(incompleteRunStore(dir, first * size + done, expected));
           done += n;
+          bytesRead += n;
         }
         if (BIG_ENDIAN) swapBytes(bytes.subarray(0, want));
-        for (let k = 0; k < count; k++) visit(first + k, block, k * length);
+        visit(first, count, block);
       }
     } finally {
       closeSync(fd);
@@ -383,49 +437,90 @@ export function openRunStore(dir: string): RunStoreReader {
   return {
     dir,
     shape,
-    forEachRun(visit) {
-      scan((run, block, offset) => visit(run, block.subarray(offset, offset + length)));
+    get bytesRead() {
+      return bytesRead;
     },
-    cells(cells) {
+    async forEachRun(visit, options = {}) {
+      await scan((first, count, block) => {
+        for (let k = 0; k < count; k++) visit(first + k, block.subarray(k * length, (k + 1) * length));
+      }, options.signal);
+    },
+    async cells(cells, options = {}) {
       const out = cells.map(() => new Float64Array(shape.runs));
+      if (cells.length === 0) return out;
       const at = cells.map((c) => c.month * shape.metrics.length + c.metric);
-      scan((run, block, offset) => {
-        for (let i = 0; i < at.length; i++) out[i][run] = block[offset + at[i]];
-      });
+      await scan((first, count, block) => {
+        for (let k = 0; k < count; k++) for (let i = 0; i < at.length; i++) out[i][first + k] = block[k * length + at[i]];
+      }, options.signal);
       return out;
     },
-    *slabs(budgetBytes = DEFAULT_SLAB_BYTES) {
+    async *slabs(budgetBytes = DEFAULT_SLAB_BYTES, options = {}) {
+      const { signal } = options;
       const M = shape.metrics.length;
-      const T = shape.months;
       const R = shape.runs;
-      const metricBytes = R * T * 8;
-      // Whole metrics per chunk when one fits, else month ranges of one metric.
-      const metricsPer = Math.max(1, Math.floor(budgetBytes / Math.max(1, metricBytes)));
-      const monthsPer = metricBytes <= budgetBytes ? T : Math.max(1, Math.floor(budgetBytes / (R * 8)));
-      let buffer: Float64Array | undefined;
-      for (let m0 = 0; m0 < M; m0 += metricsPer) {
-        const m1 = Math.min(M, m0 + metricsPer);
-        for (let t0 = 0; t0 < T; t0 += monthsPer) {
-          const t1 = Math.min(T, t0 + monthsPer);
-          const span = (t1 - t0) * R;
-          // One buffer for every chunk: a new one each time left the old ones for the collector and took RSS to about three budgets.
-          buffer ??= new Float64Array(Math.min(M, metricsPer) * Math.min(T, monthsPer) * R);
-          const chunk = buffer.subarray(0, (m1 - m0) * span);
-          scan((run, block, offset) => {
-            for (let m = m0; m < m1; m++) {
-              const base = (m - m0) * span + run;
-              for (let t = t0; t < t1; t++) chunk[base + (t - t0) * R] = block[offset + t * M + m];
-            }
-          });
-          for (let m = m0; m < m1; m++)
-            yield {
-              metric: m,
-              firstMonth: t0,
-              months: t1 - t0,
-              runs: R,
-              values: chunk.subarray((m - m0) * span, (m - m0 + 1) * span),
-            };
+      const { list, largest } = pieces(shape, budgetBytes);
+      const scratchPath = join(folder, SCRATCH_FILE);
+      rmSync(scratchPath, { force: true }); // left by a process killed while aggregating
+      // One buffer for every piece: a new one each time left the old ones for the collector and took RSS to about three budgets.
+      const buffer = new Float64Array(largest);
+      /** The slabs of piece `p`, whose values `buffer` holds. */
+      function* slabsOf(p: Piece): Generator<MetricSlab> {
+        const span = (p.t1 - p.t0) * R;
+        for (let m = p.m0; m < p.m1; m++)
+          yield { metric: m, firstMonth: p.t0, months: p.t1 - p.t0, runs: R, values: buffer.subarray((m - p.m0) * span, (m - p.m0 + 1) * span) };
+      }
+      /** Copies run r's values of piece p, `from[at …]` in record order (t, then m), to their places in `buffer`. */
+      const place = (p: Piece, r: number, from: Float64Array, at: number, stride: number) => {
+        const span = (p.t1 - p.t0) * R;
+        for (let m = p.m0; m < p.m1; m++) {
+          const base = (m - p.m0) * span + r;
+          for (let t = p.t0; t < p.t1; t++) buffer[base + (t - p.t0) * R] = from[at + (t - p.t0) * stride + (m - p.m0)];
         }
+      };
+      if (list.length <= 1) {
+        for (const p of list) {
+          await scan((first, count, block) => {
+            for (let k = 0; k < count; k++) place(p, first + k, block, k * length + p.t0 * M + p.m0, M);
+          }, signal);
+          yield* slabsOf(p);
+        }
+        return;
+      }
+      // Several pieces. Before, each piece was one more pass over the whole values file, so the
+      // bytes read grew as runs² (100,000 runs of a tiny world: 18 s; 300,000: 82 s). Now one pass
+      // scatters every block's runs into each piece's range of a scratch file, in run order
+      // (record order inside a run), and each piece reads back only its range.
+      const widths = list.map((p) => (p.m1 - p.m0) * (p.t1 - p.t0));
+      const offsets: number[] = [];
+      widths.reduce((at, w) => (offsets.push(at), at + w * R * 8), 0);
+      const sfd = openSync(scratchPath, 'w+');
+      try {
+        const staging = new Float64Array(perBlock * Math.max(...widths));
+        await scan((first, count, block) => {
+          list.forEach((p, i) => {
+            const w = widths[i];
+            const mw = p.m1 - p.m0;
+            let j = 0;
+            for (let k = 0; k < count; k++)
+              for (let t = p.t0; t < p.t1; t++) for (let from = k * length + t * M + p.m0, end = from + mw; from < end; ) staging[j++] = block[from++];
+            writeAllAt(sfd, bytesOf(staging.subarray(0, count * w)), offsets[i] + first * w * 8);
+          });
+        }, signal);
+        const piece = new Float64Array(staging.length);
+        for (const [i, p] of list.entries()) {
+          const w = widths[i];
+          const perRead = Math.max(1, Math.floor(piece.length / w));
+          for (let first = 0; first < R; first += perRead) {
+            await breathe(signal, R);
+            const count = Math.min(perRead, R - first);
+            if (!readAllAt(sfd, bytesOf(piece.subarray(0, count * w)), offsets[i] + first * w * 8)) throw new Error(`run store: ${SCRATCH_FILE} is shorter than written`);
+            for (let k = 0; k < count; k++) place(p, first + k, piece, k * w, p.m1 - p.m0);
+          }
+          yield* slabsOf(p);
+        }
+      } finally {
+        closeSync(sfd);
+        rmSync(scratchPath, { force: true });
       }
     },
   };

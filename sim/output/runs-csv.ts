@@ -14,7 +14,7 @@
  */
 import { createAtomicWriter } from './atomic-write.js';
 import { csvLine, formatNumber } from './format.js';
-import type { RunStoreReader } from './run-store.js';
+import type { ReadOptions, RunStoreReader } from './run-store.js';
 
 export const RUNS_FILE = 'runs.csv';
 
@@ -54,19 +54,19 @@ export function runsCsvColumns(metrics: readonly string[], months: number): Runs
   return columns;
 }
 
-/** Writes runs.csv for every run in the store, atomically, streaming one run at a time. */
-export function writeRunsCsv(path: string, store: RunStoreReader): void {
+/** Writes runs.csv for every run in the store, atomically, streaming one run at a time; `signal` stops it between blocks. */
+export async function writeRunsCsv(path: string, store: RunStoreReader, options: ReadOptions = {}): Promise<void> {
   const { metrics, months } = store.shape;
   const columns = runsCsvColumns(metrics, months);
   const at = columns.map((c) => c.month * metrics.length + c.metric);
   const out = createAtomicWriter(path);
   try {
     out.write(csvLine(['run', ...columns.map((c) => c.name)]));
-    store.forEachRun((run, record) => {
+    await store.forEachRun((run, record) => {
       const fields = [String(run)];
       for (const i of at) fields.push(formatNumber(record[i]));
       out.write(csvLine(fields));
-    });
+    }, options);
     out.commit();
   } catch (e) {
     out.abort();

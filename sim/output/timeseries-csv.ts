@@ -28,11 +28,11 @@ export function timeseriesLine(row: TimeseriesRow): string {
 }
 
 /** Writes `rows` to `path` atomically, streaming: memory does not grow with the rows. */
-export function writeTimeseriesCsv(path: string, rows: Iterable<TimeseriesRow>): void {
+export async function writeTimeseriesCsv(path: string, rows: AsyncIterable<TimeseriesRow> | Iterable<TimeseriesRow>): Promise<void> {
   const out = createAtomicWriter(path);
   try {
     out.write(csvLine(TIMESERIES_COLUMNS));
-    for (const row of rows) out.write(timeseriesLine(row));
+    for await (const row of rows) out.write(timeseriesLine(row));
     out.commit();
   } catch (e) {
     out.abort();

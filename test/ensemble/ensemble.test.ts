@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { toArray } from '../async.js';
 import { aggregate, inlineExecutor, type ReplicationExecutor, runEnsemble } from '../../sim/ensemble/ensemble.js';
 import { compile } from '../../sim/model/compile.js';
 import { runReplication } from '../../sim/model/replication.js';
@@ -21,7 +22,7 @@ function shuffledExecutor(concurrency: number): ReplicationExecutor {
 }
 
 type Store = Awaited<ReturnType<typeof runEnsemble>>;
-const csv = (store: Store, budgetBytes?: number) => [...aggregate(store, { budgetBytes })].map(timeseriesLine).join('');
+const csv = async (store: Store, budgetBytes?: number) => (await toArray(aggregate(store, { budgetBytes }))).map(timeseriesLine).join('');
 
 describe('runEnsemble', () => {
   test('stores every run and reports progress', async () => {
@@ -29,7 +30,7 @@ describe('runEnsemble', () => {
     const progress: number[][] = [];
     const store = await runEnsemble(compiled, { runs: 6, dir, onProgress: (d, n) => progress.push([d, n]) });
     expect(progress).toEqual([1, 2, 3, 4, 5, 6].map((d) => [d, 6]));
-    store.forEachRun((r, rec) => expect(rec).toEqual(runReplication(compiled, r)));
+    await store.forEachRun((r, rec) => expect(rec).toEqual(runReplication(compiled, r)));
   });
 
   test('worker count and finishing order change no byte, store or aggregate', async () => {
@@ -38,14 +39,14 @@ describe('runEnsemble', () => {
     const one = await runEnsemble(compiled, { runs: 9, dir: a, executor: inlineExecutor(compiled) });
     const four = await runEnsemble(compiled, { runs: 9, dir: b, executor: shuffledExecutor(4) });
     expect(readFileSync(join(b, 'runs/values.f64'))).toEqual(readFileSync(join(a, 'runs/values.f64')));
-    expect(csv(four)).toBe(csv(one));
-    expect(csv(four, 8)).toBe(csv(one)); // a budget of one value at a time changes nothing either
+    expect(await csv(four)).toBe(await csv(one));
+    expect(await csv(four, 8)).toBe(await csv(one)); // a budget of one value at a time changes nothing either
   });
 
   test('aggregate yields metric by metric, month by month', async () => {
     const dir = tempDir();
     const store = await runEnsemble(compiled, { runs: 3, dir });
-    const rows = [...aggregate(store)];
+    const rows = await toArray(aggregate(store));
     expect(rows.map((r) => `${r.metric}@${r.month}`)).toEqual(
       compiled.metricNames.flatMap((m) => [0, 1, 2, 3, 4].map((t) => `${m}@${t}`)),
     );

@@ -4,9 +4,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { earlyWorkers, maxWorkers } from '../../sim/ensemble/worker-pool.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -110,8 +111,10 @@ describe('shakeout run --workers', () => {
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/^providers\.a\.price: "share - 0\.45" gave -/);
     expect(one.stderr).not.toMatch(/\(replication 0,/); // the fixture's first runs succeed, so the order matters
-    expect(two.stderr).toBe(one.stderr);
-    expect(three.stderr).toBe(one.stderr);
+    // Less the note a machine with fewer than 3 cores adds (oversubscription is no error).
+    const error = (stderr: string) => stderr.replace(/^note: .*\n/m, '');
+    expect(error(two.stderr)).toBe(one.stderr);
+    expect(error(three.stderr)).toBe(one.stderr);
   });
 
   it('check takes --workers and gives the same verdicts', () => {
@@ -137,5 +140,58 @@ describe('shakeout run --workers', () => {
     expect(signal === 'SIGINT' || code === 130).toBe(true);
     expect(performance.now() - sent).toBeLessThan(10_000);
     expect(existsSync(join(scratch, 'interrupted'))).toBe(false);
+  });
+});
+
+describe('--workers is bounded', () => {
+  const max = maxWorkers();
+  const cores = availableParallelism();
+
+  it.each([
+    ['run', String(max + 1)],
+    ['run', '4294967296'],
+    ['check', String(max + 1)],
+    ['check', '1000'],
+  ])('%s --workers %s is refused in one line, exit 2, before anything runs', (command, workers) => {
+    const out = join(scratch, `too-many-${command}-${workers}`);
+    const args = command === 'run' ? ['--out', out, '--no-charts'] : [];
+    const r = shakeout(command, 'scenarios/minimal.yaml', '--runs', '1', '--workers', workers, ...args);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toContain(`--workers must be a whole number from 1 to ${max} on this machine`);
+    expect(lines[0]).toContain(`got "${workers}"`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it.each(['run', 'check'])('%s notes on stderr, without failing, when more workers than cores are asked', (command) => {
+    const out = join(scratch, `oversubscribed-${command}`);
+    const args = command === 'run' ? ['--out', out, '--no-charts'] : [];
+    const workers = String(cores + 1);
+    const r = shakeout(command, 'scenarios/minimal.yaml', '--runs', workers, '--months', '13', '--workers', workers, ...args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`note: ${cores + 1} workers on ${cores} core`);
+  });
+
+  it('does not note (nor start) more workers than there are runs', () => {
+    const out = join(scratch, 'one-run-many-workers');
+    const r = shakeout('run', 'scenarios/minimal.yaml', '--runs', '1', '--months', '13', '--workers', String(max), '--out', out, '--no-charts');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('note:');
+  });
+
+  it('starts early (before the scenario is read) no more workers than the cores, nor than --runs', () => {
+    expect(earlyWorkers(8, undefined, 2)).toBe(2);
+    expect(earlyWorkers(8, 1, 2)).toBe(0);
+    expect(earlyWorkers(3, 2, 16)).toBe(2);
+    expect(earlyWorkers(1, undefined, 16)).toBe(0);
+    expect(earlyWorkers(6, 100, 16)).toBe(6);
+  });
+
+  it('caps at 4 × the cores, and at least 8', () => {
+    expect(maxWorkers(1)).toBe(8);
+    expect(maxWorkers(2)).toBe(8);
+    expect(maxWorkers(16)).toBe(64);
   });
 });

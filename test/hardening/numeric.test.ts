@@ -92,7 +92,7 @@ describe('numeric safety', () => {
         const dir = tempDir();
         try {
           const store = await runEnsemble(compiled, { runs: 2, dir, scenarioFile: 'x.yaml' });
-          store.forEachRun((_, record) => expect(firstNonFinite(record)).toBe(-1));
+          await store.forEachRun((_, record) => expect(firstNonFinite(record)).toBe(-1));
           finished++;
         } catch (e) {
           // Refused up front: entry that no machine could hold (limits.ts), e.g. quality 0 with a negative elasticity.

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { toArray } from '../async.js';
 import { aggregate } from '../../sim/ensemble/aggregate.js';
 import { UsageError } from '../../sim/errors.js';
 import { canonicalJson, sha256Hex } from '../../sim/output/canonical-json.js';
@@ -113,7 +114,7 @@ describe('readResultFolder', () => {
     const { manifest } = await write(out);
     const folder = readResultFolder(out);
     expect(folder.manifest).toEqual(manifest);
-    const rows = [...aggregate(openRunStore(out))];
+    const rows = await toArray(aggregate(openRunStore(out)));
     // Compared as text: the file keeps no −0, the aggregator may yield one.
     expect(folder.timeseries.map(timeseriesLine)).toEqual(rows.map(timeseriesLine));
     expect(folder.timeseries[1]).toEqual(rows[1]);

@@ -1,8 +1,11 @@
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { createRunStore, openRunStore, type RunStoreShape } from '../../sim/output/run-store.js';
-import { UsageError } from '../../sim/errors.js';
+import { toArray } from '../async.js';
+import { createRunStore, openRunStore, type RunStoreShape, SCRATCH_FILE } from '../../sim/output/run-store.js';
+import { InterruptedError, UsageError } from '../../sim/errors.js';
+import { aggregate } from '../../sim/ensemble/aggregate.js';
+import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
 import { tempDir } from './tmp.js';
 
 const shape: RunStoreShape = { metrics: ['a', 'b', 'c'], months: 4, runs: 5, start: '2024-06' };
@@ -20,39 +23,43 @@ function written(dir: string, order: number[]) {
 }
 
 describe('run store', () => {
-  test('round trip: records, cells and slabs', () => {
+  test('round trip: records, cells and slabs', async () => {
     const store = written(tempDir(), [0, 1, 2, 3, 4]);
     expect(store.shape).toEqual(shape);
     const seen: number[][] = [];
-    store.forEachRun((r, rec) => seen.push([r, ...rec]));
+    await store.forEachRun((r, rec) => seen.push([r, ...rec]));
     expect(seen).toEqual([0, 1, 2, 3, 4].map((r) => [r, ...record(r)]));
-    expect(store.cells([{ metric: 2, month: 3 }, { metric: 0, month: 1 }])).toEqual([
+    expect(await store.cells([{ metric: 2, month: 3 }, { metric: 0, month: 1 }])).toEqual([
       Float64Array.from([0, 1, 2, 3, 4], (r) => value(r, 3, 2)),
       Float64Array.from([0, 1, 2, 3, 4], (r) => value(r, 1, 0)),
     ]);
-    for (const slab of store.slabs())
+    for await (const slab of store.slabs())
       for (let k = 0; k < slab.months; k++)
         for (let r = 0; r < slab.runs; r++) expect(slab.values[k * slab.runs + r]).toBe(value(r, slab.firstMonth + k, slab.metric));
   });
 
-  test('a tiny budget gives the same values in month pieces', () => {
+  test('a tiny budget gives the same values in month pieces', async () => {
     const store = written(tempDir(), [0, 1, 2, 3, 4]);
     // Less than one month of one metric: the smallest piece. Values are copied: the next slab reuses the buffer.
-    const kept = (budget?: number) => Array.from(store.slabs(budget), (s) => ({ ...s, values: s.values.slice() }));
-    const pieces = kept(16);
+    const keep = async (budget?: number) => {
+      const out = [];
+      for await (const s of store.slabs(budget)) out.push({ ...s, values: s.values.slice() });
+      return out;
+    };
+    const pieces = await keep(16);
     expect(pieces.every((s) => s.months === 1)).toBe(true);
     expect(pieces.map((s) => [s.metric, s.firstMonth])).toEqual(
       [0, 1, 2].flatMap((m) => [0, 1, 2, 3].map((t) => [m, t])),
     );
     expect(new Set(pieces.map((s) => s.values.length))).toEqual(new Set([5]));
-    const whole = kept();
+    const whole = await keep();
     expect(whole).toHaveLength(3);
     expect(pieces.flatMap((s) => [...s.values])).toEqual(whole.flatMap((s) => [...s.values]));
   });
 
-  test('slabs share one buffer, so aggregation memory does not grow with the slabs', () => {
+  test('slabs share one buffer, so aggregation memory does not grow with the slabs', async () => {
     const store = written(tempDir(), [0, 1, 2, 3, 4]);
-    const buffers = new Set(Array.from(store.slabs(16), (s) => s.values.buffer));
+    const buffers = new Set((await toArray(store.slabs(16))).map((s) => s.values.buffer));
     expect(buffers.size).toBe(1);
     expect([...buffers][0].byteLength).toBe(5 * 8); // one month of one metric for 5 runs: the budget's smallest piece
   });
@@ -93,5 +100,37 @@ describe('run store', () => {
     expect(() => w.write(5, record(0))).toThrow(RangeError);
     expect(() => w.write(0, new Float64Array(3))).toThrow(RangeError);
     w.abort();
+  });
+});
+
+describe('aggregation reads the values file a bounded number of times', () => {
+  /** A store of `runs` runs × 6 months × 4 metrics with distinct values. */
+  function bigStore(runs: number) {
+    const s: RunStoreShape = { metrics: ['a', 'b', 'c', 'd'], months: 6, runs, start: '2024-06' };
+    const dir = tempDir();
+    const w = createRunStore(dir, s);
+    for (let r = 0; r < runs; r++) w.write(r, Float64Array.from({ length: 24 }, (_, i) => r * 1000 + i + 0.25));
+    return { store: w.finish(), fileBytes: runs * 24 * 8 };
+  }
+
+  test.each([16, 8 * 300, 8 * 1000 * 3, 1 << 20])('each byte once, whatever the budget (%i bytes)', async (budget) => {
+    const { store, fileBytes } = bigStore(1000);
+    const whole = (await toArray(aggregate(store))).map(timeseriesLine).join('');
+    expect(store.bytesRead).toBe(fileBytes);
+    const before = store.bytesRead;
+    // Before: one pass over the whole file per piece, 24 pieces at 16 bytes (one month of one metric).
+    const pieces = (await toArray(aggregate(store, { budgetBytes: budget }))).map(timeseriesLine).join('');
+    expect(store.bytesRead - before).toBe(fileBytes);
+    expect(pieces).toBe(whole);
+    expect(existsSync(join(store.dir, 'runs', SCRATCH_FILE))).toBe(false); // the scratch copy is gone
+  });
+
+  test('an aborted signal stops the slabs with InterruptedError and removes the scratch copy', async () => {
+    const { store } = bigStore(200);
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    const rows = aggregate(store, { budgetBytes: 16, signal: controller.signal });
+    await expect(toArray(rows)).rejects.toBeInstanceOf(InterruptedError);
+    expect(existsSync(join(store.dir, 'runs', SCRATCH_FILE))).toBe(false);
   });
 });

@@ -1,29 +1,48 @@
 /**
  * Switching flows: a from → to matrix of the mean cumulative number of
  * startups that moved from one provider to another by the last month.
+ * Past MAX_PROVIDERS_SHOWN providers, the largest are rows and columns of
+ * their own and the others one "Other" row and column (table.ts,
+ * providerGroups): the matrix, and the memory to draw it, stay bounded.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { monthLabel } from '../../sim/calendar.js';
-import { chartNumber, providersOf, runLine, seriesOf, type ResultTable } from '../table.js';
+import { chartNumber, groupedLine, providerGroups, runLine, seriesOf, type ResultTable } from '../table.js';
 import { FONT_SIZE, INK } from '../theme.js';
 import { frame, labelWidth, spec, type ChartOptions, type Json } from './parts.js';
 
 export function flowsSpec(table: ResultTable, options: ChartOptions = {}): TopLevelSpec {
-  const providers = providersOf(table);
+  const groups = providerGroups(table);
+  // Each row and column: a label and the provider ids it stands for.
+  const providers = [
+    ...groups.shown.map((p) => ({ short: p.short, ids: [p.id] })),
+    ...(groups.other.length ? [{ short: groups.otherLabel, ids: groups.other.map((p) => p.id) }] : []),
+  ];
   const { manifest } = table;
   const last = manifest.months - 1;
+  /** Mean switches by the last month from any of `from` to any other of `to` (means add up). */
+  const flows = (from: readonly string[], to: readonly string[]) => {
+    let sum = 0;
+    for (const a of from)
+      for (const b of to) {
+        if (a === b) continue;
+        const rows = seriesOf(table, `flows.${a}.${b}`);
+        sum += rows[rows.length - 1].mean;
+      }
+    return sum;
+  };
   const values: Json[] = [];
   let max = 0;
   for (const a of providers)
     for (const b of providers) {
-      if (a === b) continue;
-      const rows = seriesOf(table, `flows.${a.id}.${b.id}`);
-      const mean = rows[rows.length - 1].mean;
+      // A provider's flows to itself are none; Other to Other are the moves between grouped providers.
+      if (a === b && a.ids.length === 1) continue;
+      const mean = flows(a.ids, b.ids);
       max = Math.max(max, mean);
       values.push({ from: a.short, to: b.short, switches: chartNumber(mean) });
     }
   const end = monthLabel(manifest.start, last);
-  const f = frame(options, 'Switching between providers', [runLine(table), `Startups that moved by ${end}, mean of runs`]);
+  const f = frame(options, 'Switching between providers', [runLine(table), `Startups that moved by ${end}, mean of runs`, ...groupedLine(groups)]);
   const names = providers.map((p) => p.short);
   const axis = { title: null, labelLimit: 90, ticks: false, domain: false, labelPadding: 3 };
   const labels = Math.max(...names.map((n) => labelWidth(n, FONT_SIZE.label))) + 20;

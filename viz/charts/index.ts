@@ -7,9 +7,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { closeNames } from '../../sim/ensemble/close-names.js';
 import { UsageError } from '../../sim/errors.js';
-import { readResultFolder } from '../../sim/output/result-folder.js';
 import { unknownChart, unknownChartMetric } from '../messages.js';
-import { resultTable, type ResultTable } from '../table.js';
+import { readChartTable } from '../read-table.js';
+import { groupingNote, providerGroups, type ResultTable } from '../table.js';
 import { activeProvidersSpec } from './active.js';
 import { deathsSpec } from './deaths.js';
 import { flowsSpec } from './flows.js';
@@ -76,6 +76,8 @@ export function standardCharts(table: ResultTable, selection: ChartSelection = {
   for (const k of selection.only ?? []) if (!(CHART_KINDS as readonly string[]).includes(k)) throw new UsageError(unknownChart(k, CHART_KINDS));
   const wanted = (kind: ChartKind) => !selection.only?.length || selection.only.includes(kind);
   const options: ChartOptions = { width: selection.width };
+  const note = groupingNote(providerGroups(table));
+  const withGrouping = (caption: string) => (note ? `${caption} ${note}` : caption);
   const hhi = metrics.filter((m) => HHI_METRICS.includes(m));
   const shares = metrics.filter((m) => SHARE_METRICS.includes(m));
   const charts: Omit<Chart, 'title'>[] = [];
@@ -84,17 +86,21 @@ export function standardCharts(table: ResultTable, selection: ChartSelection = {
       charts.push({ kind: 'hhi', name: m.replace('.', '-'), caption: CAPTIONS[m], spec: hhiSpec(table, m, options) });
   if (wanted('shares'))
     for (const m of shares.length ? shares : ['share.tokens'])
-      charts.push({ kind: 'shares', name: m.replace('share.', 'shares-'), caption: CAPTIONS[m], spec: sharesSpec(table, m, options) });
+      charts.push({ kind: 'shares', name: m.replace('share.', 'shares-'), caption: withGrouping(CAPTIONS[m]), spec: sharesSpec(table, m, options) });
   if (wanted('survival')) charts.push({ kind: 'survival', name: 'survival', caption: CAPTIONS.survival, spec: survivalSpec(table, options) });
   if (wanted('deaths')) charts.push({ kind: 'deaths', name: 'deaths', caption: CAPTIONS.deaths, spec: deathsSpec(table, options) });
   // No flows without two providers.
   if (wanted('flows') && [...table.series.keys()].some((k) => k.startsWith('flows.')))
-    charts.push({ kind: 'flows', name: 'flows', caption: CAPTIONS.flows, spec: flowsSpec(table, options) });
+    charts.push({ kind: 'flows', name: 'flows', caption: withGrouping(CAPTIONS.flows), spec: flowsSpec(table, options) });
   if (wanted('providers')) charts.push({ kind: 'providers', name: 'providers', caption: CAPTIONS.providers, spec: activeProvidersSpec(table, options) });
   return charts.map((c) => ({ ...c, title: titleOf(c.spec) }));
 }
 
-/** The standard charts of the result folder `dir` (reads manifest.json and timeseries.csv; no rendering). */
+/**
+ * The standard charts of the result folder `dir` (reads manifest.json and
+ * the rows of timeseries.csv the charts use; no rendering). Memory is
+ * bounded by what the charts draw, whatever the number of metrics (read-table.ts).
+ */
 export function chartsOf(dir: string, selection: ChartSelection = {}): Chart[] {
-  return standardCharts(resultTable(readResultFolder(dir)), selection);
+  return standardCharts(readChartTable(dir), selection);
 }

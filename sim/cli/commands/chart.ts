@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { chartsOf } from '../../../viz/charts/index.js';
+import { chartsInterrupted } from '../../../viz/messages.js';
+import { InterruptedError } from '../../errors.js';
+import { commandLine } from '../../output/messages.js';
+import { stopOnSignals } from '../signals.js';
 import { CHART_FORMATS, parseFormats, parseList, parseScale, parseWidth } from '../../../viz/options.js';
 
 interface ChartFlags {
@@ -52,7 +56,15 @@ export function registerChart(program: Command): void {
       const charts = chartsOf(results, { metrics: parseList(flags.metric), only: parseList(flags.only), width });
       const { renderCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
       const out = flags.out ?? join(results, CHARTS_DIR);
-      const drawn = await renderCharts(charts, out, { formats, scale });
+      // Ctrl-C, SIGTERM: stop between charts, every file written whole; a second signal exits at once.
+      const stop = stopOnSignals();
+      const drawn = await renderCharts(charts, out, { formats, scale, signal: stop.signal })
+        .catch((e: unknown) => {
+          if (!(e instanceof InterruptedError)) throw e;
+          const again = commandLine(['shakeout', ...process.argv.slice(2)]);
+          throw new InterruptedError(chartsInterrupted(e.signal, e.done, e.runs, out, again, false), e.signal, e.done, e.runs);
+        })
+        .finally(stop.dispose);
       if (!flags.quiet) {
         const what = ['vl.json', ...formats].join(', ');
         process.stderr.write(`wrote ${drawn.length} chart${drawn.length === 1 ? '' : 's'} (${what}) to ${out}: ${drawn.map((d) => d.name).join(', ')}\n`);

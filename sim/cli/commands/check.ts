@@ -10,9 +10,9 @@ import { MANIFEST_FILE } from '../../output/manifest.js';
 import { readSummary } from '../../output/read-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
-import { applyFlags, parseSeed, parseSet, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
-import { replicationExecutor } from '../../ensemble/worker-pool.js';
+import { defaultWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
 
 interface CheckOptions extends ScenarioFlags {
   workers?: number;
@@ -36,6 +36,7 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
   const progress = createProgress(`checking ${basename(file)}`, { quiet: !!options.quiet, total: compiled.scenario.runs });
   try {
     const runs = compiled.scenario.runs;
+    noteOversubscription(Math.min(options.workers ?? defaultWorkers(), runs), options.quiet);
     const store = await runEnsemble(compiled, {
       runs,
       dir: scratch,
@@ -43,7 +44,8 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
       executor: replicationExecutor(compiled, { workers: options.workers, runs }),
     }).catch(progress.fail);
     progress.finish(`${file}: ${compiled.scenario.runs} runs`);
-    return evaluateExpectations(resolved, store.cells);
+    const columns = await store.cells(resolved.map((r) => r.cell));
+    return evaluateExpectations(resolved, () => columns);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -67,7 +69,7 @@ export function registerCheck(program: Command): void {
     .option('--seed <seed>', "random seed (default: the scenario's `seed`)", parseSeed)
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
     .option('--set <path=value>', 'change one numeric value of the scenario (repeatable), e.g. --set providers.zhipu.price=0.5 or --set "classes.small.hazard=0.02"', parseSet)
-    .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
+    .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
     .option('--quiet', 'print only failures, no progress')
     .option('--json', 'print the verdicts as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ shakeout check scenarios/china-2024-openai-exit.yaml --runs 200\n  $ shakeout check results/china-2024-openai-exit\n')

@@ -4,11 +4,14 @@ import { compile, type CompiledScenario } from '../../model/compile.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
-import { applyFlags, parseSeed, parseSet, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
-import { defaultWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
+import { defaultWorkers, earlyWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
+import { InterruptedError } from '../../errors.js';
+import { commandLine } from '../../output/messages.js';
+import { chartsInterrupted } from '../../../viz/messages.js';
 
 interface RunOptions extends ScenarioFlags {
   out?: string;
@@ -42,7 +45,7 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'result folder (default: results/<scenario file name>)')
     .option('--force', 'replace an existing result folder (only once the new one is complete)')
     .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
-    .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
+    .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
     .option('--no-charts', 'do not draw the charts (charts/: vega-lite specs, SVG, PNG, PDF); `shakeout chart` draws them later')
     .option('--quiet', 'no progress bar, summary line or expectations on stderr')
     .option('--json', 'print summary.json on stdout')
@@ -51,9 +54,10 @@ export function registerRun(program: Command): void {
       '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n',
     )
     .action(async (file: string, options: RunOptions) => {
-      // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts).
+      // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts);
+      // no more than the cores (the rest would only wait) nor than --runs, when given.
       const wanted = options.workers ?? defaultWorkers();
-      const started = wanted > 1 ? startWorkers(wanted) : [];
+      const started = startWorkers(earlyWorkers(wanted, options.runs));
       let compiled: CompiledScenario;
       try {
         const applied = applyFlags(loadScenario(file).scenario, options);
@@ -66,37 +70,52 @@ export function registerRun(program: Command): void {
       }
       const out = options.out ?? defaultOut(file);
       const runs = compiled.scenario.runs;
+      noteOversubscription(Math.min(wanted, runs), options.quiet);
       const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
       const began = performance.now();
-      // Ctrl-C, SIGTERM: stop between runs and keep them for --resume (signals.ts).
+      // Ctrl-C, SIGTERM: stop between runs or in the aggregation and keep the runs for --resume; once the
+      // folder is sealed, skip the charts. A second signal exits at once (signals.ts): every phase yields
+      // to the event loop, so the handlers run.
       const stop = stopOnSignals();
-      const written = await writeResultFolder(compiled, {
-        out,
-        runs,
-        force: !!options.force,
-        resume: !!options.resume,
-        signal: stop.signal,
-        scenarioFile: file,
-        onProgress: (done, total) => progress.update(done, total),
-        executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
-      })
-        .catch(progress.fail)
-        .finally(stop.dispose);
-      const seconds = ((performance.now() - began) / 1000).toFixed(1);
-      const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
-      progress.finish(
-        written.alreadyComplete
-          ? `${out} is already complete: nothing to resume`
-          : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
-      );
-      if (options.charts) {
-        // Loaded only here, so that --no-charts never loads vega.
-        const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
-        const drawn = await drawCharts(out);
-        if (!options.quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
+      try {
+        const written = await writeResultFolder(compiled, {
+          out,
+          runs,
+          force: !!options.force,
+          resume: !!options.resume,
+          signal: stop.signal,
+          scenarioFile: file,
+          onProgress: (done, total) => progress.update(done, total),
+          executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
+        }).catch(progress.fail);
+        const seconds = ((performance.now() - began) / 1000).toFixed(1);
+        const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
+        progress.finish(
+          written.alreadyComplete
+            ? `${out} is already complete: nothing to resume`
+            : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
+        );
+        if (options.charts) await drawAfterRun(out, stop.signal, !!options.quiet);
+        if (!options.quiet && written.summary.expectations.length > 0)
+          process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
+        if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
+      } finally {
+        stop.dispose();
       }
-      if (!options.quiet && written.summary.expectations.length > 0)
-        process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
-      if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
     });
+}
+
+/** Draws the charts of the finished folder `out`; a signal skips the rest, saying how to draw them later. */
+async function drawAfterRun(out: string, signal: AbortSignal, quiet: boolean): Promise<void> {
+  // Loaded only here, so that --no-charts never loads vega.
+  const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
+  try {
+    if (signal.aborted) throw new InterruptedError('interrupted', String(signal.reason), 0, 0);
+    const drawn = await drawCharts(out, { signal });
+    if (!quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    const again = commandLine(['shakeout', 'chart', out]);
+    throw new InterruptedError(chartsInterrupted(e.signal, e.done, e.runs, out, again, true), e.signal, e.done, e.runs);
+  }
 }
