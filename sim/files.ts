@@ -6,6 +6,7 @@
  * and for the files of a result folder (docs/security.md).
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 /** Why a file was refused: `ENOTREGULAR` (a device, a pipe, a socket) or `ETOOLARGE`; fs codes (ENOENT, EISDIR, …) pass through. */
 export class FileRefused extends Error {
@@ -50,3 +51,41 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     closeSync(fd);
   }
 }
+
+/**
+ * Calls `visit` with each line of the regular file `path` (without its
+ * line end), reading it in chunks: the same checks as readRegularFile,
+ * without holding the file in memory. Returns the text after the last line
+ * end ('' when the file ends with one).
+ */
+export function forEachLineOfRegularFile(path: string, maxBytes: number, visit: (line: string) => void): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new FileRefused('EISDIR', path);
+    if (!stat.isFile()) throw new FileRefused('ENOTREGULAR', path);
+    if (stat.size > maxBytes) throw new FileRefused('ETOOLARGE', path, maxBytes);
+    const decoder = new StringDecoder('utf8');
+    const chunk = Buffer.alloc(LINE_CHUNK_BYTES);
+    let rest = '';
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      total += n;
+      if (total > maxBytes) throw new FileRefused('ETOOLARGE', path, maxBytes);
+      if (n === 0) return rest + decoder.end();
+      const text = rest + decoder.write(chunk.subarray(0, n));
+      let from = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
+        visit(text.slice(from, end));
+        from = end + 1;
+      }
+      rest = text.slice(from);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes read at a time by forEachLineOfRegularFile. */
+const LINE_CHUNK_BYTES = 1 << 20;

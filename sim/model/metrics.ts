@@ -134,7 +134,8 @@ export function metricLayout(providerIds: readonly string[], classIds: readonly 
   const offsets: number[] = [];
   for (const f of metricFamilies) {
     offsets.push(names.length);
-    names.push(...f.names(scope));
+    // A loop, not push(...): flows alone are providers² names (360,000 for 600 providers), past the spread's stack.
+    for (const name of f.names(scope)) names.push(name);
   }
   return { names, offsets };
 }

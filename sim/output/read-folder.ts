@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { TimeseriesRow } from '../ensemble/aggregate.js';
 import { UsageError } from '../errors.js';
-import { FileRefused, readRegularFile } from '../files.js';
+import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { issueMessage, printable } from '../scenario/messages.js';
 import { manifestSchema, summarySchema } from './folder-schema.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import {
   badJson,
+  badTimeseriesRow,
   badResultField,
   fileSystemReason,
   isFolder,
@@ -29,7 +30,7 @@ import {
   tooLarge,
   unreadableResultFile,
 } from './messages.js';
-import { maxTimeseriesBytes, parseTimeseriesCsv } from './read-timeseries.js';
+import { CUT_SHORT, type KeepRow, maxTimeseriesBytes, timeseriesReader } from './read-timeseries.js';
 import { SUMMARY_JSON_FILE, type Summary } from './summary.js';
 import { TIMESERIES_FILE } from './timeseries-csv.js';
 
@@ -53,23 +54,25 @@ function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
-/**
- * The text of `dir/file`, at most `maxBytes`, as UTF-8. `missing` words the
- * error when there is no such file.
- */
+/** A file-system error or refusal for `dir/file` as one line; `missing` words the error when there is no such file. */
+function unreadable(e: unknown, path: string, maxBytes: number, missing: () => string): unknown {
+  if (e instanceof FileRefused) {
+    const why = e.code === 'ETOOLARGE' ? tooLarge(mib(maxBytes)) : e.code === 'EISDIR' ? isFolder : notRegular;
+    return new UsageError(unreadableResultFile(path, why));
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return new UsageError(missing());
+  if (typeof code === 'string') return new UsageError(unreadableResultFile(path, `cannot be read: ${fileSystemReason(code) ?? code}`));
+  return e;
+}
+
+/** The text of `dir/file`, at most `maxBytes`, as UTF-8. */
 function readText(dir: string, file: string, maxBytes: number, missing: () => string): string {
   const path = join(dir, file);
   try {
     return readRegularFile(path, maxBytes).toString('utf8');
   } catch (e) {
-    if (e instanceof FileRefused) {
-      const why = e.code === 'ETOOLARGE' ? tooLarge(mib(maxBytes)) : e.code === 'EISDIR' ? isFolder : notRegular;
-      throw new UsageError(unreadableResultFile(path, why));
-    }
-    const code = (e as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT') throw new UsageError(missing());
-    if (typeof code === 'string') throw new UsageError(unreadableResultFile(path, `cannot be read: ${fileSystemReason(code) ?? code}`));
-    throw e;
+    throw unreadable(e, path, maxBytes, missing);
   }
 }
 
@@ -121,10 +124,23 @@ export function readSummary(dir: string, manifest: Manifest = readManifest(dir))
   return validated(summarySchema(manifest), parseJson(text, path), path) as Summary;
 }
 
-/** timeseries.csv of result folder `dir`, every row checked against its manifest; empty statistics as NaN. @throws UsageError */
-export function readTimeseries(dir: string, manifest: Manifest): TimeseriesRow[] {
-  const text = readText(dir, TIMESERIES_FILE, maxTimeseriesBytes(manifest), () => missingResultFile(dir, TIMESERIES_FILE));
-  return parseTimeseriesCsv(text, join(dir, TIMESERIES_FILE), manifest);
+/**
+ * timeseries.csv of result folder `dir`, every line checked against its
+ * manifest (read-timeseries.ts), streamed: only the rows `keep` wants are
+ * held. Empty statistics as NaN. @throws UsageError
+ */
+export function readTimeseries(dir: string, manifest: Manifest, keep?: KeepRow): TimeseriesRow[] {
+  const path = join(dir, TIMESERIES_FILE);
+  const maxBytes = maxTimeseriesBytes(manifest);
+  const reader = timeseriesReader(path, manifest, keep);
+  let rest: string;
+  try {
+    rest = forEachLineOfRegularFile(path, maxBytes, reader.line);
+  } catch (e) {
+    throw unreadable(e, path, maxBytes, () => missingResultFile(dir, TIMESERIES_FILE));
+  }
+  if (rest !== '') throw new UsageError(badTimeseriesRow(path, reader.lines + 1, CUT_SHORT));
+  return reader.end();
 }
 
 /** Reads a result folder's manifest and timeseries rows (empty statistics as NaN). @throws UsageError */

@@ -74,74 +74,102 @@ export function maxTimeseriesBytes(shape: TimeseriesShape): number {
 /** A number as formatNumber writes it (the shortest round-trip text), or empty for NaN. */
 const NUMBER = /^(-?\d+(\.\d+)?(e[+-]\d+)?)?$/;
 
+/** Why a file whose last line has no line end is refused. */
+export const CUT_SHORT = 'the last line has no line end (the file was cut short?)';
+
+/** Which rows a reader keeps: all, or those a chart draws (viz/read-table.ts). */
+export type KeepRow = (metric: string, month: number) => boolean;
+
 /**
- * Parses timeseries.csv `text` (read from `path`, named in messages) for the
- * run `shape`; empty statistics become NaN. Throws UsageError naming the
- * file and line of the first row that is not what shakeout writes.
+ * Checks the lines of a timeseries.csv (read from `path`, named in
+ * messages) for the run `shape` one at a time, without their line ends,
+ * and keeps the rows `keep` wants, empty statistics as NaN. Every line's
+ * place (its metric, in order, once, and its month) is checked; the date
+ * and the numbers of the rows kept. Throws UsageError naming the file and
+ * line of the first line that is not what shakeout writes.
  */
-export function parseTimeseriesCsv(text: string, path: string, shape: TimeseriesShape): TimeseriesRow[] {
+export function timeseriesReader(path: string, shape: TimeseriesShape, keep: KeepRow = () => true) {
   const { providers, classes } = ids(shape.scenario);
   const { months, start } = shape;
   const rows: TimeseriesRow[] = [];
   const seen = new Set<string>();
   let metric = '';
   let line = 0;
+  /** Rows seen after the header, kept or not. */
+  let count = 0;
   const fail = (why: string): never => {
     throw new UsageError(badTimeseriesRow(path, line, why));
   };
-  for (let from = 0; from < text.length; ) {
-    const end = text.indexOf('\n', from);
-    if (end < 0) {
+  return {
+    line(record: string): void {
       line++;
-      fail('the last line has no line end (the file was cut short?)');
-    }
-    const record = text.slice(from, end);
-    from = end + 1;
-    line++;
-    if (line === 1) {
-      if (record !== TIMESERIES_COLUMNS.join(',')) throw new UsageError(badTimeseriesHeader(path, quote(record, 120).slice(1, -1)));
-      continue;
-    }
-    let f: string[];
+      if (line === 1) {
+        if (record !== TIMESERIES_COLUMNS.join(',')) throw new UsageError(badTimeseriesHeader(path, quote(record, 120).slice(1, -1)));
+        return;
+      }
+      const t = count % months;
+      count++;
+      // Most rows may be skipped (a chart reads few of the flows): their place is checked on the first two fields alone.
+      const quoted = record.includes('"');
+      const comma = record.indexOf(',');
+      const name = quoted ? (parseFields(record)[0] ?? '') : record.slice(0, comma < 0 ? record.length : comma);
+      if (t === 0) {
+        metric = name;
+        if (!isMetric(metric, providers, classes)) fail(`${quote(metric, 80)} is not a metric of this run's scenario`);
+        if (seen.has(metric)) fail(`the rows of ${quote(metric, 80)} appear twice`);
+        seen.add(metric);
+      } else if (name !== metric) {
+        fail(`expected the row of ${quote(metric, 80)} at t = ${t}, got ${quote(name, 80)}: its ${months} months are not all there`);
+      }
+      if (!quoted && comma >= 0 && !keep(metric, t)) {
+        const month = record.slice(comma + 1, record.indexOf(',', comma + 1));
+        if (month !== String(t)) fail(`month: expected ${t}, got ${quote(month, 20)}`);
+        return;
+      }
+      const f = parseFields(record);
+      if (f.length !== TIMESERIES_COLUMNS.length) fail(`${f.length} fields, expected ${TIMESERIES_COLUMNS.length} (${TIMESERIES_COLUMNS.join(',')})`);
+      if (f[1] !== String(t)) fail(`month: expected ${t}, got ${quote(f[1], 20)}`);
+      const date = monthLabel(start, t);
+      if (f[2] !== date) fail(`date: expected ${date} (t = ${t} from ${start}), got ${quote(f[2], 20)}`);
+      const numbers = new Array<number>(7);
+      for (let i = 3; i < 10; i++) {
+        const x = parseNumber(f[i]);
+        if (!NUMBER.test(f[i]) || x === Infinity || x === -Infinity) fail(`${TIMESERIES_COLUMNS[i]}: expected a number, got ${quote(f[i], 30)}`);
+        numbers[i - 3] = x;
+      }
+      if (!keep(metric, t)) return;
+      rows.push({ metric, month: t, date, mean: numbers[0], sd: numbers[1], p05: numbers[2], p50: numbers[3], p95: numbers[4], ciLow: numbers[5], ciHigh: numbers[6] });
+    },
+    /** Lines given so far. */
+    get lines(): number {
+      return line;
+    },
+    /** The rows kept, once every line has been given. */
+    end(): TimeseriesRow[] {
+      if (line === 0) throw new UsageError(badTimeseriesHeader(path, ''));
+      const last = count % months;
+      if (last !== 0) throw new UsageError(truncatedTimeseries(path, quote(metric, 80), last, months));
+      return rows;
+    },
+  };
+
+  function parseFields(record: string): string[] {
     try {
-      f = parseCsvLine(record);
+      return parseCsvLine(record);
     } catch {
       return fail('a quoted field is not closed');
     }
-    if (f.length !== TIMESERIES_COLUMNS.length) fail(`${f.length} fields, expected ${TIMESERIES_COLUMNS.length} (${TIMESERIES_COLUMNS.join(',')})`);
-    const t = rows.length % months;
-    if (t === 0) {
-      metric = f[0];
-      if (!isMetric(metric, providers, classes)) fail(`${quote(metric, 80)} is not a metric of this run's scenario`);
-      if (seen.has(metric)) fail(`the rows of ${quote(metric, 80)} appear twice`);
-      seen.add(metric);
-    } else if (f[0] !== metric) {
-      fail(`expected the row of ${quote(metric, 80)} at t = ${t}, got ${quote(f[0], 80)}: its ${months} months are not all there`);
-    }
-    if (f[1] !== String(t)) fail(`month: expected ${t}, got ${quote(f[1], 20)}`);
-    const date = monthLabel(start, t);
-    if (f[2] !== date) fail(`date: expected ${date} (t = ${t} from ${start}), got ${quote(f[2], 20)}`);
-    const numbers = new Array<number>(7);
-    for (let i = 3; i < 10; i++) {
-      const x = parseNumber(f[i]);
-      if (!NUMBER.test(f[i]) || x === Infinity || x === -Infinity) fail(`${TIMESERIES_COLUMNS[i]}: expected a number, got ${quote(f[i], 30)}`);
-      numbers[i - 3] = x;
-    }
-    rows.push({
-      metric,
-      month: t,
-      date,
-      mean: numbers[0],
-      sd: numbers[1],
-      p05: numbers[2],
-      p50: numbers[3],
-      p95: numbers[4],
-      ciLow: numbers[5],
-      ciHigh: numbers[6],
-    });
   }
-  if (line === 0) throw new UsageError(badTimeseriesHeader(path, ''));
-  const last = rows.length % months;
-  if (last !== 0) throw new UsageError(truncatedTimeseries(path, quote(metric, 80), last, months));
-  return rows;
+}
+
+/** Parses the whole text of a timeseries.csv (see timeseriesReader). @throws UsageError */
+export function parseTimeseriesCsv(text: string, path: string, shape: TimeseriesShape, keep?: KeepRow): TimeseriesRow[] {
+  const reader = timeseriesReader(path, shape, keep);
+  for (let from = 0; from < text.length; ) {
+    const end = text.indexOf('\n', from);
+    if (end < 0) throw new UsageError(badTimeseriesRow(path, reader.lines + 1, CUT_SHORT));
+    reader.line(text.slice(from, end));
+    from = end + 1;
+  }
+  return reader.end();
 }
