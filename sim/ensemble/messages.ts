@@ -19,8 +19,8 @@ export function expectationMonthOutside(expectation: string, at: string, first: 
   return `expect.${expectationName(expectation)}: at ${printable(at, 20)} is outside the run (${first} to ${last}); use a month in that range or "end"`;
 }
 
-/** A seed in a message: a number as it is, text quoted. */
-const seedText = (seed: number | string) => (typeof seed === 'number' ? String(seed) : quote(seed));
+/** A seed in a message, as written, escaped. */
+const seedText = (seed: number | string) => printable(String(seed), 200);
 
 export function badRunCount(runs: number): string {
   return `runs: expected a whole number ≥ 1, got ${runs}`;

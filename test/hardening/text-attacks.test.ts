@@ -115,7 +115,7 @@ describe('the terminal: every string from a scenario is escaped', () => {
     expect(e.message).toBe(String.raw`a\u001b[2J.yaml:3: name: bad\nforged: line\u202e`);
   });
 
-  it('a text seed is quoted in messages, and written $\'…\' in the command that reproduces a run', () => {
+  it('a text seed is escaped in messages, and written $\'…\' in the command that reproduces a run', () => {
     const seed = "s\u001b]0;x\u0007'\n";
     const command = reproduceCommand('x.yaml', seed, 3, 12);
     expect(command).toBe(String.raw`shakeout run x.yaml --seed $'s\x1b]0;x\x07\'\x0a' --runs 3 --months 12`);
@@ -123,7 +123,7 @@ describe('the terminal: every string from a scenario is escaped', () => {
     expect(reproduceCommand('x.yaml', 'plain seed', 3, 12)).toBe("shakeout run x.yaml --seed 'plain seed' --runs 3 --months 12");
     const stopped = notFinite('hhi.tokens', NaN, '2025-01', 7, 2, seed, command);
     expect(stopped).not.toMatch(RAW);
-    expect(stopped).toMatch(/^replication 2 \(seed "s\\u001b\]0;x\\u0007'\\n"\): hhi\.tokens is NaN/);
+    expect(stopped).toMatch(/^replication 2 \(seed s\\u001b\]0;x\\u0007'\\n\): hhi\.tokens is NaN/);
   });
 
   it("a model error quoting a multi-line expression stays on one line", () => {
