@@ -2,6 +2,7 @@
  * Typed errors of the library. The library throws; only the CLI prints
  * and picks exit codes (2 for bad input, see sim/cli).
  */
+import { printable } from './printable.js';
 
 /** One problem in a scenario file, located for the user. */
 export interface Diagnostic {
@@ -14,15 +15,14 @@ export interface Diagnostic {
   message: string;
 }
 
-/** `scenarios/x.yaml:14: providers[2].price: expected a number ≥ 0 …` */
+/**
+ * `scenarios/x.yaml:14: providers[2].price: expected a number ≥ 0 …`, on
+ * one line whatever text it quotes: line breaks, controls and invisible
+ * characters (in a message, or in a base file's name) written as escapes.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
-  return oneLine(d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`);
-}
-
-/** Line breaks written as escapes: one problem is one line, whatever text it quotes. */
-function oneLine(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return printable(d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`);
 }
 
 /** Bad input: a scenario (or flag) that cannot be run. Carries every problem found. */

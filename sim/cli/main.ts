@@ -13,6 +13,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
+import { printableLines } from '../printable.js';
 import { exitCodeFor } from './signals.js';
 
 export const EXIT_BAD_INPUT = 2;
@@ -53,7 +54,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ModelError) {
-      process.stderr.write(`${e.message}\n`);
+      // The last guard: whatever file text a message quotes, no escape sequence reaches the terminal.
+      process.stderr.write(`${printableLines(e.message)}\n`);
       if (debug) process.stderr.write(`${e.stack}\n`);
       process.exitCode = EXIT_BAD_INPUT;
       return;

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { moreWorkersThanCores, tooManyWorkers } from '../ensemble/messages.js';
 import { maxWorkers } from '../ensemble/worker-pool.js';
 import type { Scenario } from '../scenario/schema.js';
+import { printable, quote } from '../printable.js';
 import { withValues } from '../scenario/value-paths.js';
 
 export interface ScenarioFlags {
@@ -32,16 +33,11 @@ export function parseSet(text: string, previous: ValueChange[] = []): ValueChang
   const at = text.indexOf('=');
   const path = at < 0 ? '' : text.slice(0, at).trim();
   const raw = at < 0 ? '' : text.slice(at + 1).trim();
-  if (!path || !raw) throw new InvalidArgumentError(`--set takes <path>=<value>, e.g. --set providers.zhipu.price=0.5, got "${printable(text)}"`);
+  if (!path || !raw) throw new InvalidArgumentError(`--set takes <path>=<value>, e.g. --set providers.zhipu.price=0.5, got ${quote(text, 80)}`);
   const value = NUMBER.test(raw) && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return [...previous, { path, value, label: `--set ${printable(text)}` }];
+  return [...previous, { path, value, label: `--set ${printable(text, 80)}` }];
 }
 
-/** At most 80 characters of a flag's text, with controls and line breaks escaped (it is echoed in messages). */
-function printable(text: string): string {
-  const short = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return JSON.stringify(short).slice(1, -1);
-}
 
 export function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {

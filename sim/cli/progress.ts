@@ -10,6 +10,8 @@
  * single replication, or the first batch on the workers); its timer is
  * unref'd, so it never keeps the process alive.
  */
+import { printable } from '../printable.js';
+
 export interface Progress {
   /** After each finished run: (runs done, runs in total). */
   update(done: number, total: number): void;
@@ -58,13 +60,15 @@ export function etaSeconds(done: number, total: number, elapsed: number, first: 
 const REDRAW_MS = 100;
 const TICK_MS = 1000;
 
-export function createProgress(label: string, options: ProgressOptions): Progress {
+export function createProgress(rawLabel: string, options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
+  // Labels and closing lines name files, whose names may hold escape sequences or line breaks.
+  const label = printable(rawLabel);
   const rethrow = (error: unknown): never => {
     throw error;
   };
   if (options.quiet) return { update() {}, finish() {}, fail: rethrow };
-  if (!stream.isTTY) return { update() {}, finish: (message) => void stream.write(`${message}\n`), fail: rethrow };
+  if (!stream.isTTY) return { update() {}, finish: (message) => void stream.write(`${printable(message)}\n`), fail: rethrow };
 
   const began = performance.now();
   let done = 0;
@@ -95,7 +99,7 @@ export function createProgress(label: string, options: ProgressOptions): Progres
     },
     finish(message) {
       clear();
-      stream.write(`${message}\n`);
+      stream.write(`${printable(message)}\n`);
     },
     fail(error) {
       clear();

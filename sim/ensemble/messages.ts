@@ -1,13 +1,26 @@
-/** User-facing messages of the ensemble: one line each, saying what is wrong and how to fix it. */
+/**
+ * User-facing messages of the ensemble: one line each, saying what is wrong
+ * and how to fix it. Text from the scenario (expectation names, metrics,
+ * the seed, expressions in a model's message) goes through printable() or
+ * quote(): it can neither break a message over lines nor send the terminal
+ * escape sequences.
+ */
+import { hasUnprintable, printable, quote } from '../printable.js';
+
+/** An expectation's name in `expect.<name>`, safe and short. */
+const expectationName = (name: string) => printable(name, 60);
 
 export function unknownExpectationMetric(expectation: string, metric: string, suggestions: readonly string[]): string {
-  const hint = suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : '';
-  return `expect.${expectation}: no metric named "${metric}"${hint}`;
+  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '';
+  return `expect.${expectationName(expectation)}: no metric named ${quote(metric)}${hint}`;
 }
 
 export function expectationMonthOutside(expectation: string, at: string, first: string, last: string): string {
-  return `expect.${expectation}: at ${at} is outside the run (${first} to ${last}); use a month in that range or "end"`;
+  return `expect.${expectationName(expectation)}: at ${printable(at, 20)} is outside the run (${first} to ${last}); use a month in that range or "end"`;
 }
+
+/** A seed in a message, as written, escaped. */
+const seedText = (seed: number | string) => printable(String(seed), 200);
 
 export function badRunCount(runs: number): string {
   return `runs: expected a whole number ≥ 1, got ${runs}`;
@@ -66,19 +79,33 @@ export function notFinite(
 ): string {
   const shown = Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   return (
-    `replication ${replication} (seed ${seed}): ${metric} is ${shown} in ${date} (t = ${t}); the model produced a value that is ` +
+    `replication ${replication} (seed ${seedText(seed)}): ${printable(metric)} is ${shown} in ${date} (t = ${t}); the model produced a value that is ` +
     `not a finite number, so the run stops here. To reproduce: ${reproduce}`
   );
 }
 
-/** A model error from replication `replication`, with what is needed to reproduce it. */
+/** A model error from replication `replication`, with what is needed to reproduce it; the model's message may quote an expression. */
 export function inReplication(message: string, replication: number, seed: number | string, reproduce: string): string {
-  return `${message} (replication ${replication}, seed ${seed}; to reproduce: ${reproduce})`;
+  return `${printable(message)} (replication ${replication}, seed ${seedText(seed)}; to reproduce: ${reproduce})`;
 }
 
-/** Single-quotes `word` for a POSIX shell unless it is plainly safe. */
+/**
+ * `word` for a POSIX shell: as it is when plainly safe, else in single
+ * quotes; a word holding characters that printable() would escape is
+ * written `$'…'` with those characters as `\xHH` bytes (POSIX.1-2024, bash,
+ * zsh), so the command can be printed on a terminal and still pasted.
+ */
 export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) return word;
+  if (!hasUnprintable(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  return `$'${word.replace(/[\\']/g, (c) => `\\${c}`).replace(UNPRINTABLE, bytesEscaped)}'`;
+}
+
+/** Characters printable() escapes, one at a time (a surrogate pair as one). */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDFFF]/gu;
+
+function bytesEscaped(c: string): string {
+  return [...Buffer.from(c, 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
 }
 
 /** `shakeout run <file> --seed S --runs R --months M`: the shortest command that runs replication R − 1 again. */

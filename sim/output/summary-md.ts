@@ -1,4 +1,5 @@
 /** summary.md: the summary as a short report a reader can take in at a glance. */
+import { printable } from '../printable.js';
 import type { ComparisonOp } from '../scenario/schema.js';
 import type { Band, Summary } from './summary.js';
 
@@ -9,6 +10,26 @@ export function readableNumber(x: number): string {
   if (Number.isNaN(x)) return '–';
   if (Number.isInteger(x) || Math.abs(x) >= 100) return String(Math.round(x) || 0);
   return String(Number(x.toPrecision(3)) || 0);
+}
+
+/**
+ * Characters with a meaning in Markdown as GitHub and CommonMark render it
+ * inline: code, emphasis, links and images, HTML tags and entities, table
+ * cells, strikethrough, math, headings' closing `#`. An underscore inside a
+ * word means nothing (ids such as `open_ai` stay as written).
+ */
+const MARKDOWN_SPECIAL = /[\\`*[\]<>|~&$#]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+
+/**
+ * Text from the scenario (its name, expectation names and metrics, a text
+ * seed, class ids) as Markdown that shows exactly that text, on one line and
+ * at most `max` characters: escaped for the terminal first (line breaks,
+ * controls and invisible characters as visible escapes, printable.ts), then
+ * every Markdown character backslash-escaped, so no name can add a heading,
+ * a table cell, a link or an HTML tag to summary.md.
+ */
+export function markdownText(text: string, max = 200): string {
+  return printable(String(text), max).replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
 }
 
 const OP_TEXT: Record<ComparisonOp, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '==': '=' };
@@ -25,8 +46,8 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 /** The markdown text of summary.md. */
 export function summaryMarkdown(s: Summary): string {
   const out: string[] = [];
-  out.push(`# ${s.scenario ?? 'Unnamed scenario'}`, '');
-  out.push(`${s.runs} run${s.runs === 1 ? '' : 's'} of ${s.months} months, ${s.start} to ${s.end}, seed ${s.seed}.`);
+  out.push(`# ${s.scenario === null ? 'Unnamed scenario' : markdownText(s.scenario)}`, '');
+  out.push(`${s.runs} run${s.runs === 1 ? '' : 's'} of ${s.months} months, ${s.start} to ${s.end}, seed ${markdownText(String(s.seed))}.`);
   out.push('Ranges are the 90 % range across runs (5th to 95th percentile).', '');
 
   if (s.hhiTokens.length) {
@@ -37,7 +58,7 @@ export function summaryMarkdown(s: Summary): string {
   if (s.cohortDead || s.cohortDeadByClass.length) {
     const at = s.cohortDead ?? s.cohortDeadByClass[0];
     out.push('## Deaths in the starting cohort', '', `Fraction of the t = 0 startups dead by t = ${at.month} (${at.date}).`, '');
-    const rows = s.cohortDeadByClass.map((b) => [b.class, readableNumber(b.mean), range(b)]);
+    const rows = s.cohortDeadByClass.map((b) => [markdownText(b.class), readableNumber(b.mean), range(b)]);
     if (s.cohortDead) rows.unshift(['all', readableNumber(s.cohortDead.mean), range(s.cohortDead)]);
     out.push(...table(['class', 'mean', '90 % range'], rows), '');
   }
@@ -52,8 +73,8 @@ export function summaryMarkdown(s: Summary): string {
   if (s.expectations.length === 0) out.push('The scenario states no expectations.', '');
   else {
     const rows = s.expectations.map((e) => [
-      e.name,
-      `${e.metric} ${OP_TEXT[e.op]} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : e.at}`,
+      markdownText(e.name),
+      `${markdownText(e.metric)} ${OP_TEXT[e.op]} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : markdownText(e.at)}`,
       `${readableNumber(e.fraction)} (${e.holds}/${e.runs})`,
       `${readableNumber(e.low)} – ${readableNumber(e.high)}`,
       `≥ ${e.probability}`,

@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import type { MathJsInstance, MathNode } from 'mathjs';
-import { closest, printable, quote } from './messages.js';
+import { closest, numberTooLarge, printable, quote } from './messages.js';
 
 export const expressionVariables = ['t', 'price', 'quality', 'cost', 'share', 'tokenShare', 'lowestPrice', 'cash'] as const;
 export type ExpressionVariable = (typeof expressionVariables)[number];
@@ -174,14 +174,23 @@ export function compileExpression(source: string): CompiledExpression {
 const cacheSize = 1000;
 const compiledCache = new Map<string, CompiledExpression | ExpressionError>();
 
-/** Decimal literals, for refusing one that overflows (mathjs reads `1e400` as Infinity). */
-const numberLiteral = /(?<![A-Za-z_$\d.])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/g;
+/**
+ * Number literals, for refusing one that overflows (mathjs reads `1e400`,
+ * and `0x` followed by 300 hex digits, as Infinity): decimal, and hex,
+ * binary and octal (mathjs also reads `0x1.8` and a word size, `0xffi8`).
+ */
+const numberLiteral = /(?<![A-Za-z_$\d.])(?:0[xX][\da-fA-F]*(?:\.[\da-fA-F]*)?|0[bB][01]*(?:\.[01]*)?|0[oO][0-7]*(?:\.[0-7]*)?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/g;
+
+/** The value of a literal's whole part: non-decimal ones through their integer digits (Number() refuses `0x1.8`); NaN for a bare `0x`, which mathjs refuses itself. */
+function literalValue(literal: string): number {
+  return /^0[xXbBoO]/.test(literal) ? Number(literal.replace(/\..*$/, '')) : Number(literal);
+}
 
 function compileUncached(source: string): CompiledExpression {
   if (source.trim() === '') throw new ExpressionError('the expression is empty');
   if (source.length > maxLength) throw new ExpressionError(`the expression is longer than ${maxLength} characters`);
   for (const literal of source.match(numberLiteral) ?? []) {
-    if (!Number.isFinite(Number(literal))) throw new ExpressionError(`the number ${literal} is too large; every number must be finite`);
+    if (Math.abs(literalValue(literal)) === Infinity) throw new ExpressionError(numberTooLarge(literal));
   }
   let root: MathNode;
   try {
@@ -287,6 +296,6 @@ function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number
 
 function unknownVariable(name: string): string {
   const near = closest(name, [...expressionVariables]);
-  if (near) return `unknown variable ${quote(name)} (did you mean "${near}"?)`;
+  if (near) return `unknown variable ${quote(name)} (did you mean ${quote(near)}?)`;
   return `unknown variable ${quote(name)}; the variables are ${expressionVariables.join(', ')}`;
 }

@@ -16,6 +16,32 @@ export const MAX_SCENARIO_BYTES = 512 * 1024;
 /** Values (maps, lists and scalars, aliases expanded) in a scenario and its bases, together. */
 export const MAX_SCENARIO_VALUES = 100_000;
 
+/**
+ * Bytes of text the scenario expands to, aliases counted as what they
+ * expand to (every scalar and key, as UTF-8). Four times the file limit:
+ * an anchor may repeat a block, not multiply the file. Without it one
+ * 500 KB string aliased 990 times wrote a 496 MB manifest.json.
+ */
+export const MAX_EXPANDED_BYTES = 4 * MAX_SCENARIO_BYTES;
+
+/**
+ * Characters of an id (provider, class, event). Ids are joined into metric
+ * names (`flows.<from>.<to>`, a million of them with 1,000 providers), paths
+ * and messages; a real one is a word or two.
+ */
+export const MAX_ID_LENGTH = 64;
+
+/**
+ * Characters of a name: the scenario's, a provider's, an expectation's and
+ * its metric (ids joined, `cohort.dead.<class>.on.<provider>.fraction`), and
+ * a seed written as text. Names are titles of tables, charts and
+ * summary.md; a sentence is plenty (a 500,000-character name took 77 s per chart).
+ */
+export const MAX_NAME_LENGTH = 200;
+
+/** Characters of a description, of a source note and of the file named by `extends` (a path). A few paragraphs. */
+export const MAX_TEXT_LENGTH = 10_000;
+
 /** Files in an `extends` chain, the scenario itself included. */
 export const MAX_EXTENDS_DEPTH = 16;
 

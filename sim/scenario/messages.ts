@@ -4,40 +4,19 @@
  * name the fix when there is an obvious one.
  */
 import type { z } from 'zod';
-import { MAX_CLASSES, MAX_EXTENDS_DEPTH, MAX_PROVIDERS, MAX_SCENARIO_BYTES, MAX_SCENARIO_VALUES, SCENARIO_EXTENSIONS } from './limits.js';
+import { printable, quote } from '../printable.js';
+import { editDistanceWithin } from './edit-distance.js';
+import {
+  MAX_CLASSES,
+  MAX_EXPANDED_BYTES,
+  MAX_EXTENDS_DEPTH,
+  MAX_PROVIDERS,
+  MAX_SCENARIO_BYTES,
+  MAX_SCENARIO_VALUES,
+  SCENARIO_EXTENSIONS,
+} from './limits.js';
 
-/**
- * Text from a scenario file, in double quotes, safe to print on one line:
- * control characters, line separators and invisible formatting characters
- * (bidirectional overrides, zero-width spaces) are written as escapes, so
- * a key or an id can neither break a message over lines nor disguise it.
- */
-export function quote(text: string, max = 60): string {
-  const short = text.length > max ? text.slice(0, max - 3) + '...' : text;
-  return `"${short.replace(UNPRINTABLE_OR_QUOTE, escape)}"`;
-}
-
-/**
- * Text with the characters that could break or disguise a message written
- * as escapes, as quote() does but without the quotes: for another
- * library's message that already quotes file text (mathjs's syntax errors).
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, escape);
-}
-
-/** Controls, line separators, invisible formatting characters and lone surrogates. */
-const UNPRINTABLE_CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`;
-const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'gu');
-const UNPRINTABLE_OR_QUOTE = new RegExp(`["\\\\]|${UNPRINTABLE_CLASS}`, 'gu');
-
-function escape(c: string): string {
-  if (c === '"' || c === '\\') return `\\${c}`;
-  if (c === '\n') return '\\n';
-  if (c === '\t') return '\\t';
-  if (c === '\r') return '\\r';
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
+export { printable, quote };
 
 /** A short rendering of a bad value: strings quoted, YAML spellings for non-finite numbers. */
 export function describe(input: unknown): string {
@@ -71,7 +50,7 @@ export const missingField = 'missing required field';
 
 export function unknownKey(key: string, known: readonly string[]): string {
   const near = closest(key, known);
-  return near ? `unknown key ${quote(key)} (did you mean "${near}"?)` : `unknown key ${quote(key)}`;
+  return near ? `unknown key ${quote(key)} (did you mean ${quote(near)}?)` : `unknown key ${quote(key)}`;
 }
 
 const typeNames: Record<string, string> = {
@@ -141,6 +120,14 @@ export const duplicateKey = (key: string, firstLine: number) =>
 export const tooManyValues =
   `the scenario holds more than ${MAX_SCENARIO_VALUES.toLocaleString('en-US')} values (aliases counted as what they expand to); ` +
   'a scenario is a few hundred: use expressions or fewer events';
+export const tooMuchText =
+  `the scenario expands to more than ${Math.round(MAX_EXPANDED_BYTES / 1024).toLocaleString('en-US')} KiB of text (aliases counted as what they expand to); ` +
+  'write long text once, not through aliases';
+/** A number literal (in YAML or an expression) that overflows a double; a long one is cut. */
+export function numberTooLarge(literal: string): string {
+  const shown = literal.length > 40 ? `${printable(literal, 40)} (${literal.length.toLocaleString('en-US')} characters)` : printable(literal);
+  return `the number ${shown} is too large; every number must be finite`;
+}
 
 const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
 /** Why a scenario file was not read, by the code its reader gave. */
@@ -171,7 +158,7 @@ export const notAtStart = (id: string) => `provider "${id}" is not among the pro
 function unknownName(kind: string, id: string, names: readonly string[]): string {
   const known = [...new Set(names)];
   const near = closest(id, known);
-  if (near) return `unknown ${kind} ${quote(id)} (did you mean "${near}"?)`;
+  if (near) return `unknown ${kind} ${quote(id)} (did you mean ${quote(near)}?)`;
   const listed = known.length > 12 ? `${known.slice(0, 12).join(', ')}, … (${known.length} in all)` : known.join(', ');
   return known.length ? `unknown ${kind} ${quote(id)}; the ${kind === 'class' ? 'classes' : kind + 's'} are ${listed}` : `unknown ${kind} ${quote(id)}`;
 }
@@ -233,31 +220,21 @@ function round(x: number): string {
 
 /** The candidate closest to `word` by edit distance, when it is close enough to be a likely typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // One-letter and two-letter words are too short to guess at unless only the case differs.
+  const allowed = word.length < 3 ? 0 : Math.min(MAX_SUGGESTED_EDITS, Math.max(1, Math.floor(word.length / 4)));
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = allowed + 1;
   const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
+    if (Math.abs(c.length - word.length) > allowed) continue;
+    const d = editDistanceWithin(lower, c.toLowerCase(), Math.min(allowed, bestDistance - 1), true);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  // One-letter and two-letter words are too short to guess at unless only the case differs.
-  const allowed = word.length < 3 ? 0 : Math.max(1, Math.floor(word.length / 4));
-  return best !== undefined && bestDistance <= allowed ? best : undefined;
+  return best;
 }
 
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: "openia" is 1 from "openai". */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
+/** A "did you mean" is a typo or two: more edits than this suggest nothing useful, and cost more to look for. */
+const MAX_SUGGESTED_EDITS = 6;

@@ -3,6 +3,7 @@
  * for list items that have one (`providers.zhipu.price`,
  * `events.zhipu-migration.campaign.grant`), else an index (`providers[2]`).
  */
+import { MAX_ID_LENGTH, MAX_NAME_LENGTH } from './limits.js';
 import { quote } from './messages.js';
 import { idPattern } from './schema.js';
 import type { PathSegment } from './tree.js';
@@ -23,11 +24,15 @@ export function renderPath(data: unknown, path: readonly PathSegment[]): string 
       // An id names the item only if no other item has it.
       const unique = id !== undefined && list.filter((other) => idOf(other) === id).length === 1;
       out += unique ? `.${id}` : `[${segment}]`;
-    } else if (plainKey.test(segment) || (parentKey === 'set' && !unprintable.test(segment))) {
+    } else if (
+      (plainKey.test(segment) && segment.length <= MAX_ID_LENGTH) ||
+      (parentKey === 'set' && segment.length <= MAX_NAME_LENGTH && !unprintable.test(segment))
+    ) {
       // A `set` key is itself a dotted path; it reads best as written.
       out += `.${segment}`;
     } else {
-      out += `[${quote(segment, 200)}]`;
+      // Quoted, and cut when long: a key may be anything the file holds.
+      out += `[${quote(segment)}]`;
     }
     current = isRecord(current) || Array.isArray(current) ? (current as Record<PathSegment, unknown>)[segment] : undefined;
     parentKey = segment;
@@ -38,7 +43,7 @@ export function renderPath(data: unknown, path: readonly PathSegment[]): string 
 function idOf(item: unknown): string | undefined {
   if (!isRecord(item) || !Object.hasOwn(item, 'id')) return undefined;
   const id = item.id;
-  return typeof id === 'string' && idPattern.test(id) ? id : undefined;
+  return typeof id === 'string' && id.length <= MAX_ID_LENGTH && idPattern.test(id) ? id : undefined;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../errors.js';
-import { MAX_SCENARIO_VALUES } from './limits.js';
+import { MAX_EXPANDED_BYTES, MAX_SCENARIO_VALUES } from './limits.js';
 import * as msg from './messages.js';
 import type { MapEntry, Origin, TreeNode } from './tree.js';
 
@@ -14,20 +14,31 @@ const maxAliasExpansions = 1000;
 
 /**
  * What the files of one scenario (the root and its bases) may still hold,
- * shared along the extends chain. Aliases count as the values they expand
- * to, so an anchor of 100,000 values used 900 times is refused, not built.
+ * shared along the extends chain. Aliases count as the values and the text
+ * they expand to, so an anchor of 100,000 values used 900 times, or of one
+ * 500 KB string used 990 times, is refused, not built.
  */
 export interface ReadBudget {
   values: number;
+  /** UTF-8 bytes of scalars and keys. */
+  text: number;
 }
 
 export function readBudget(): ReadBudget {
-  return { values: MAX_SCENARIO_VALUES };
+  return { values: MAX_SCENARIO_VALUES, text: MAX_EXPANDED_BYTES };
 }
 
 /** Thrown inside the conversion to stop it at once when the budget runs out. */
 class OverBudget {
-  constructor(readonly line: number) {}
+  constructor(
+    readonly line: number,
+    readonly message: string,
+  ) {}
+}
+
+/** Bytes a scalar or key stands for in the expanded document; a number or true/false as its short text. */
+function textBytes(value: unknown): number {
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 8;
 }
 
 export interface ReadResult {
@@ -62,8 +73,9 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
   const at = (node: YamlNode | null | undefined, fallback: Origin): Origin =>
     node?.range ? { file, line: lineOf(node.range[0]) } : fallback;
 
-  const convert = (node: unknown, fallback: Origin, depth: number, aliases: readonly YamlNode[]): TreeNode | undefined => {
-    if (--budget.values < 0) throw new OverBudget(fallback.line);
+  /** `aliasAt`: inside an alias's expansion, where the alias is (what runs over the budget is reported there). */
+  const convert = (node: unknown, fallback: Origin, depth: number, aliases: readonly YamlNode[], aliasAt?: Origin): TreeNode | undefined => {
+    if (--budget.values < 0) throw new OverBudget(fallback.line, msg.tooManyValues);
     if (depth > maxDepth) {
       report(fallback.line, msg.tooDeep);
       return undefined;
@@ -75,13 +87,19 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
       if (!target) return fail(here, msg.unknownAlias(node.source));
       if (aliases.includes(target)) return fail(here, msg.recursiveAlias(node.source));
       if (++expansions > maxAliasExpansions) return fail(here, msg.tooManyAliases);
-      const resolved = convert(target, here, depth + 1, [...aliases, target]);
+      const resolved = convert(target, here, depth + 1, [...aliases, target], aliasAt ?? here);
       // A scalar alias points at the place it is used, not at its anchor.
       return resolved?.kind === 'scalar' ? { ...resolved, at: here } : resolved;
     }
     if (isScalar(node)) {
       const value = node.value;
       const here = at(node, fallback);
+      spend(textBytes(value), aliasAt ?? here);
+      if (typeof value === 'number' && !Number.isFinite(value) && node.range) {
+        // A literal that overflows (1e400, 0x and 300 hex digits) is refused as in expressions; .inf and .nan are the schema's.
+        const literal = text.slice(node.range[0], node.range[1]).trim();
+        if (!/^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/.test(literal)) return fail(here, msg.numberTooLarge(literal));
+      }
       if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
         return { kind: 'scalar', value, at: here };
       }
@@ -92,7 +110,7 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
       const items: TreeNode[] = [];
       let ok = true;
       for (const item of node.items) {
-        const converted = convert(item, here, depth + 1, aliases);
+        const converted = convert(item, here, depth + 1, aliases, aliasAt);
         if (converted) items.push(converted);
         else ok = false;
       }
@@ -104,7 +122,8 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
       let ok = true;
       for (const pair of node.items) {
         const keyNode = pair.key;
-        const keyAt = at(isScalar(keyNode) ? keyNode : null, here);
+        // A complex key (`? [a, b]`) is reported on its own line, not the map's.
+        const keyAt = at(isScalar(keyNode) || isMap(keyNode) || isSeq(keyNode) || isAlias(keyNode) ? keyNode : null, here);
         const key = isScalar(keyNode) ? keyNode.value : undefined;
         if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') {
           fail(keyAt, msg.keyNotText);
@@ -112,6 +131,7 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
           continue;
         }
         const name = String(key);
+        spend(textBytes(name), aliasAt ?? keyAt);
         if (name === '__proto__') {
           fail(keyAt, msg.forbiddenKey(name));
           ok = false;
@@ -123,13 +143,17 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
           ok = false;
           continue;
         }
-        const value = convert(pair.value, keyAt, depth + 1, aliases);
+        const value = convert(pair.value, keyAt, depth + 1, aliases, aliasAt);
         if (value) entries.set(name, { keyAt, node: value });
         else ok = false;
       }
       return ok ? { kind: 'map', entries, at: here } : undefined;
     }
     return fail(fallback, msg.unsupportedValue(''));
+  };
+  const spend = (bytes: number, where: Origin) => {
+    budget.text -= bytes;
+    if (budget.text < 0) throw new OverBudget(where.line, msg.tooMuchText);
   };
   const fail = (where: Origin, message: string): undefined => {
     report(where.line, message);
@@ -146,7 +170,7 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
     tree = convert(doc.contents, start, 0, []);
   } catch (e) {
     if (!(e instanceof OverBudget)) throw e;
-    report(e.line, msg.tooManyValues);
+    report(e.line, e.message);
     return { diagnostics };
   }
   if (diagnostics.length || !tree) return { diagnostics };

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { compileExpression, ExpressionError } from './expression.js';
+import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './limits.js';
 import { badExpression, describe, expected, expectedNumber } from './messages.js';
 
 export { describe };
@@ -97,12 +98,24 @@ export const numberOrExpressionSchema = numberOrExpression(anyNumber);
 export const lognormalSchema = z.strictObject({ median: bounded(nonNegative), sigma: bounded(nonNegative) });
 export const normalSchema = z.strictObject({ mean: bounded(anyNumber), sd: bounded(nonNegative) });
 
-/** Ids name providers, classes and events in paths, so they are plain words. */
+/**
+ * Text of at most `max` characters (limits.ts says why each bound), as the
+ * file's text is shown in messages, tables, charts and summary.md.
+ * `what` names it in the message: "a name", "a description".
+ */
+function boundedText(max: number, what: string) {
+  return z.string().max(max, { error: (i) => expected(`${what} of at most ${max.toLocaleString('en-US')} characters`, i.input) });
+}
+
+/** Ids name providers, classes and events in paths and metric names, so they are short plain words. */
 export const idPattern = /^[A-Za-z0-9_-]+$/;
 const idText = 'an id of letters, digits, "_" or "-"';
 export const idSchema = z
   .string({ error: (i) => expected(idText, i.input) })
+  .max(MAX_ID_LENGTH, { abort: true, error: (i) => expected(`an id of at most ${MAX_ID_LENGTH} characters`, i.input) })
   .regex(idPattern, { error: (i) => expected(idText, i.input) });
+
+const nameSchema = boundedText(MAX_NAME_LENGTH, 'a name');
 
 export const providerFundingSchema = z.strictObject({
   /** Months of last month's loss the cash must cover before the provider seeks funding. */
@@ -114,7 +127,7 @@ export const providerFundingSchema = z.strictObject({
 
 export const providerSchema = z.strictObject({
   id: idSchema,
-  name: z.string().optional(),
+  name: nameSchema.optional(),
   /** USD per million tokens. */
   price: dynamic(nonNegative),
   /** Index; `qualityReference` is 1.0. */
@@ -166,7 +179,8 @@ export const campaignSchema = z.strictObject({
 });
 export type CampaignSpec = z.infer<typeof campaignSchema>;
 
-const shareMapSchema = z.record(z.string(), bounded(shareBound));
+/** Keys are provider ids; one that is not is reported by `semantics.ts`, quoted. */
+const shareMapSchema = z.record(boundedText(MAX_ID_LENGTH, 'a provider id'), bounded(shareBound));
 
 export const eventSchema = z.strictObject({
   id: idSchema.optional(),
@@ -176,7 +190,7 @@ export const eventSchema = z.strictObject({
   enter: providerSchema.optional(),
   campaign: campaignSchema.optional(),
   /** Dotted path → value; the paths and values are checked in `semantics.ts`. */
-  set: z.record(z.string(), z.unknown()).optional(),
+  set: z.record(boundedText(MAX_NAME_LENGTH, 'a path'), z.unknown()).optional(),
   /** In a child file: remove the base's event with this id. */
   drop: z.literal(true, { error: (i) => expected('true', i.input) }).optional(),
 });
@@ -186,8 +200,8 @@ export const comparisonOps = ['>=', '>', '<=', '<', '=='] as const;
 export type ComparisonOp = (typeof comparisonOps)[number];
 
 export const expectationSchema = z.strictObject({
-  name: z.string().min(1),
-  metric: z.string().min(1),
+  name: nameSchema.min(1),
+  metric: boundedText(MAX_NAME_LENGTH, 'a metric name').min(1),
   /** A month `YYYY-MM`, or `end` (the last month). */
   at: z.union([monthSchema, z.literal('end')], { error: (i) => expected('a month YYYY-MM or "end"', i.input) }),
   op: z.enum(comparisonOps, { error: (i) => expected('one of >=, >, <=, <, ==', i.input) }),
@@ -198,14 +212,19 @@ export const expectationSchema = z.strictObject({
 export type ExpectationSpec = z.infer<typeof expectationSchema>;
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
+  name: nameSchema.optional(),
+  description: boundedText(MAX_TEXT_LENGTH, 'a description').optional(),
   /** Resolved by the loader, which drops it from the merged scenario. */
   extends: z.string().optional(),
-  sources: z.array(z.string()).optional(),
+  sources: z.array(boundedText(MAX_TEXT_LENGTH, 'a source note')).optional(),
   start: monthSchema,
   months: bounded({ text: 'a whole number of months in 1–1200', min: 1, max: 1200, int: true }),
-  seed: z.union([bounded(anyNumber), z.string()], { error: (i) => expected('a number or text', i.input) }).default(1),
+  seed: z
+    .union([bounded(anyNumber), z.string()], { error: (i) => expected('a number or text', i.input) })
+    .refine((seed) => typeof seed !== 'string' || seed.length <= MAX_NAME_LENGTH, {
+      error: (i) => expected(`a number or text of at most ${MAX_NAME_LENGTH} characters`, i.input),
+    })
+    .default(1),
   runs: bounded({ text: 'a whole number ≥ 1', min: 1, int: true }).default(100),
   /** Planning horizon H, months. */
   horizon: bounded(positiveBound).default(12),
@@ -218,7 +237,7 @@ export const scenarioSchema = z.strictObject({
   startups: z.strictObject({
     initial: bounded(countBound),
     initialProviders: z
-      .record(z.string(), z.union([bounded(shareBound), shareMapSchema], {
+      .record(boundedText(MAX_ID_LENGTH, 'a provider or class id'), z.union([bounded(shareBound), shareMapSchema], {
         error: (i) => expected('a share in 0–1, or a map of shares by provider', i.input),
       }))
       .optional(),

@@ -391,6 +391,103 @@ const broken: [string, string, string][] = [
     `,
     'x.yaml:2: the key "months" is written twice (first on line 1); keep one',
   ],
+  // Bounded text (docs/security.md, "Bounded and escaped text"): long ids, names and metrics are refused
+  // by the schema, quoted cut with their length, before any "did you mean" compares them.
+  [
+    'a provider id of 30,000 characters, and an exit naming another',
+    `
+    providers:
+      - { id: ${'a'.repeat(30000)}, price: 5, quality: 1, unitCost: 2, cash: 1e12 }
+      - { id: zhipu, price: 1, quality: 0.85, unitCost: 0.3, cash: 3e8 }
+    events:
+      - { at: 2024-08, exit: ${'b'.repeat(30000)} }
+    `,
+    `x.yaml:2: providers[0].id: expected an id of at most 64 characters, got "${'a'.repeat(39)}…" (30,000 characters)\n` +
+      `x.yaml:5: events[0].exit: expected an id of at most 64 characters, got "${'b'.repeat(39)}…" (30,000 characters)`,
+  ],
+  [
+    'a scenario name of 500,000 characters',
+    `name: ${'n'.repeat(500000)}`,
+    `x.yaml:1: name: expected a name of at most 200 characters, got "${'n'.repeat(39)}…" (500,000 characters)`,
+  ],
+  [
+    'an expectation metric of 5,000 characters',
+    `
+    expect:
+      - { name: many, metric: ${'m'.repeat(5000)}, at: end, op: ">=", value: 1 }
+    `,
+    `x.yaml:2: expect[0].metric: expected a metric name of at most 200 characters, got "${'m'.repeat(39)}…" (5,000 characters)`,
+  ],
+  [
+    'a text seed of 201 characters',
+    `seed: "${'s'.repeat(201)}"`,
+    `x.yaml:1: seed: expected a number or text of at most 200 characters, got "${'s'.repeat(39)}…" (201 characters)`,
+  ],
+  [
+    'a source note of 10,001 characters',
+    `sources: [a paper, ${'s'.repeat(10001)}]`,
+    `x.yaml:1: sources[1]: expected a source note of at most 10,000 characters, got "${'s'.repeat(39)}…" (10,001 characters)`,
+  ],
+  [
+    'an unknown provider of 64 characters is quoted whole',
+    `
+    events:
+      - { at: 2024-08, exit: ${'o'.repeat(64)} }
+    `,
+    `x.yaml:2: events[0].exit: unknown provider "${'o'.repeat(64)}"; the providers are openai, zhipu`,
+  ],
+  [
+    'one 500,000-character string aliased five times',
+    `
+    name: &big "${'x'.repeat(500000)}"
+    sources: [*big, *big, *big, *big, *big]
+    `,
+    'x.yaml:2: the scenario expands to more than 2,048 KiB of text (aliases counted as what they expand to); write long text once, not through aliases',
+  ],
+  [
+    'a hex number too large for a double, in YAML',
+    `months: 0x${'f'.repeat(266)}`,
+    `x.yaml:1: the number 0x${'f'.repeat(37)}… (268 characters) is too large; every number must be finite`,
+  ],
+  [
+    'an octal number too large for a double, in YAML',
+    `months: 0o${'7'.repeat(400)}`,
+    `x.yaml:1: the number 0o${'7'.repeat(37)}… (402 characters) is too large; every number must be finite`,
+  ],
+  [
+    'a decimal number too large for a double, in YAML',
+    'months: 1e400',
+    'x.yaml:1: the number 1e400 is too large; every number must be finite',
+  ],
+  [
+    'a hex number too large for a double, in an expression',
+    `
+    providers:
+      - { id: openai, price: "0x${'f'.repeat(266)} * 2", quality: 1, unitCost: 2, cash: 1e12 }
+      - { id: zhipu, price: 1, quality: 0.85, unitCost: 0.3, cash: 3e8 }
+    `,
+    `x.yaml:2: providers.openai.price: expected a number ≥ 0 or an expression, got "0x${'f'.repeat(37)}…" (272 characters): ` +
+      `the number 0x${'f'.repeat(37)}… (268 characters) is too large; every number must be finite`,
+  ],
+  [
+    'a complex key that is a list, on its own line',
+    `
+    months: 12
+    ? [a, b]
+    : 1
+    `,
+    'x.yaml:2: expected a plain key (text, a number or true/false)',
+  ],
+  [
+    'a complex key that is a map, on its own line',
+    `
+    months: 12
+    # a comment
+    ? {a: 1}
+    : 1
+    `,
+    'x.yaml:3: expected a plain key (text, a number or true/false)',
+  ],
 ];
 
 describe('broken scenarios', () => {

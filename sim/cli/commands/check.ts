@@ -8,6 +8,7 @@ import { UsageError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
 import { readSummary } from '../../output/read-folder.js';
+import { printable } from '../../printable.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
@@ -28,12 +29,24 @@ export function scenarioFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/**
+ * The scenario files of a folder named on the command line; none is bad
+ * input, not a pass: a CI gate pointed at the wrong folder must fail.
+ */
+export function folderScenarioFiles(dir: string): string[] {
+  const files = scenarioFiles(dir);
+  if (files.length === 0) throw new UsageError(noScenarioFiles(dir));
+  return files;
+}
+
+export const noScenarioFiles = (dir: string) => `no scenario files in ${printable(dir)} (.yaml, .yml or .json)`;
+
 async function checkScenario(file: string, options: CheckOptions): Promise<ExpectationResult[]> {
   const compiled = compile(applyFlags(loadScenario(file).scenario, options));
   const resolved = resolveExpectations(compiled);
   if (resolved.length === 0) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'shakeout-check-'));
-  const progress = createProgress(`checking ${basename(file)}`, { quiet: !!options.quiet, total: compiled.scenario.runs });
+  const progress = createProgress(`checking ${printable(basename(file), 60)}`, { quiet: !!options.quiet, total: compiled.scenario.runs });
   try {
     const runs = compiled.scenario.runs;
     noteOversubscription(Math.min(options.workers ?? defaultWorkers(), runs), options.quiet);
@@ -43,7 +56,7 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
       onProgress: (done, total) => progress.update(done, total),
       executor: replicationExecutor(compiled, { workers: options.workers, runs }),
     }).catch(progress.fail);
-    progress.finish(`${file}: ${compiled.scenario.runs} runs`);
+    progress.finish(`${printable(file)}: ${compiled.scenario.runs} runs`);
     const columns = await store.cells(resolved.map((r) => r.cell));
     return evaluateExpectations(resolved, () => columns);
   } finally {
@@ -74,15 +87,15 @@ export function registerCheck(program: Command): void {
     .option('--json', 'print the verdicts as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ shakeout check scenarios/china-2024-openai-exit.yaml --runs 200\n  $ shakeout check results/china-2024-openai-exit\n')
     .action(async (target: string, options: CheckOptions) => {
-      if (!existsSync(target)) throw new UsageError(`${target}: no such file or folder`);
+      if (!existsSync(target)) throw new UsageError(`${printable(target)}: no such file or folder`);
       const isDir = statSync(target).isDirectory();
-      const files = isDir && !existsSync(join(target, MANIFEST_FILE)) ? scenarioFiles(target) : [target];
+      const files = isDir && !existsSync(join(target, MANIFEST_FILE)) ? folderScenarioFiles(target) : [target];
       const report: { target: string; expectations: ExpectationResult[] }[] = [];
       for (const file of files) {
         const verdicts = isDir && files[0] === target ? readVerdicts(target) : await checkScenario(file, options);
         report.push({ target: file, expectations: verdicts });
         const shown = options.quiet ? verdicts.filter((v) => !v.pass) : verdicts;
-        if (shown.length > 0 || !options.quiet) process.stderr.write([`${file}:`, ...expectationLines(shown)].join('\n') + '\n');
+        if (shown.length > 0 || !options.quiet) process.stderr.write([`${printable(file)}:`, ...expectationLines(shown)].join('\n') + '\n');
       }
       if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       if (report.some((r) => r.expectations.some((e) => !e.pass))) process.exitCode = 1;

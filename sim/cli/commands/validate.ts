@@ -4,7 +4,8 @@ import { resolveExpectations } from '../../ensemble/expectations.js';
 import { ScenarioError, UsageError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
 import { loadScenario } from '../../scenario/load.js';
-import { scenarioFiles } from './check.js';
+import { printable } from '../../printable.js';
+import { folderScenarioFiles } from './check.js';
 
 /** Loads, checks and compiles one scenario without running it; returns a one-line description. */
 export function validateScenario(file: string): string {
@@ -17,7 +18,7 @@ export function validateScenario(file: string): string {
     throw e;
   }
   const events = scenario.events.length;
-  return `${file}: ok (${compiled.providers.length} providers, ${compiled.classes.ids.length} classes, ${events} events, ${scenario.expect.length} expectations, ${compiled.metricNames.length} metrics)`;
+  return `${printable(file)}: ok (${compiled.providers.length} providers, ${compiled.classes.ids.length} classes, ${events} events, ${scenario.expect.length} expectations, ${compiled.metricNames.length} metrics)`;
 }
 
 export function registerValidate(program: Command): void {
@@ -31,7 +32,7 @@ export function registerValidate(program: Command): void {
     .argument('<scenarios...>', 'scenario files or folders of them')
     .addHelpText('after', '\nExample:\n  $ shakeout validate scenarios/\n')
     .action((targets: string[]) => {
-      const files = targets.flatMap((t) => (statSync(t, { throwIfNoEntry: false })?.isDirectory() ? scenarioFiles(t) : [t]));
+      const files = targets.flatMap((t) => (statSync(t, { throwIfNoEntry: false })?.isDirectory() ? folderScenarioFiles(t) : [t]));
       const problems: ScenarioError[] = [];
       for (const file of files) {
         try {
