@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ExpectationResult } from '../sim/ensemble/expectations.js';
 import { UsageError } from '../sim/errors.js';
-import { writeFileAtomic } from '../sim/output/atomic-write.js';
+import { assertNoLinkInside, writeFileInto } from '../sim/output/folder-writer.js';
 import type { Manifest } from '../sim/output/manifest.js';
 import { readResultFolder } from '../sim/output/result-folder.js';
 import { type Band, SUMMARY_JSON_FILE, type Summary } from '../sim/output/summary.js';
@@ -259,6 +259,8 @@ export function reportHtml(dir: string, selection: ChartSelection = {}): string 
 
 /** Writes the report of result folder `dir` to `out` (default `<dir>/report.html`), atomically; returns its path. */
 export function writeReport(dir: string, out: string = join(dir, REPORT_FILE), selection: ChartSelection = {}): string {
-  writeFileAtomic(out, reportHtml(dir, selection));
+  // A received result folder may hold links (report.html → elsewhere): never written through.
+  assertNoLinkInside(dir, out);
+  writeFileInto(out, reportHtml(dir, selection));
   return out;
 }

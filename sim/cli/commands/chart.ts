@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { assertNoLinkInside } from '../../output/folder-writer.js';
+import { fileSystemError } from '../../output/fs-error.js';
 import { chartsOf } from '../../../viz/charts/index.js';
 import { CHART_FORMATS, parseFormats, parseList, parseScale, parseWidth } from '../../../viz/options.js';
 
@@ -52,7 +54,11 @@ export function registerChart(program: Command): void {
       const charts = chartsOf(results, { metrics: parseList(flags.metric), only: parseList(flags.only), width });
       const { renderCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
       const out = flags.out ?? join(results, CHARTS_DIR);
-      const drawn = await renderCharts(charts, out, { formats, scale });
+      // A received result folder may hold links (charts/ → elsewhere): never written through.
+      assertNoLinkInside(results, out);
+      const drawn = await renderCharts(charts, out, { formats, scale }).catch((e: unknown) => {
+        throw fileSystemError(e, out);
+      });
       if (!flags.quiet) {
         const what = ['vl.json', ...formats].join(', ');
         process.stderr.write(`wrote ${drawn.length} chart${drawn.length === 1 ? '' : 's'} (${what}) to ${out}: ${drawn.map((d) => d.name).join(', ')}\n`);

@@ -1,6 +1,9 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { compile, type CompiledScenario } from '../../model/compile.js';
+import { UsageError } from '../../errors.js';
+import { fileSystemCode } from '../../output/fs-error.js';
+import { chartsNotDrawn } from '../../output/messages.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
@@ -76,6 +79,7 @@ export function registerRun(program: Command): void {
         resume: !!options.resume,
         signal: stop.signal,
         scenarioFile: file,
+        charts: options.charts,
         onProgress: (done, total) => progress.update(done, total),
         executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
       })
@@ -91,7 +95,10 @@ export function registerRun(program: Command): void {
       if (options.charts) {
         // Loaded only here, so that --no-charts never loads vega.
         const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
-        const drawn = await drawCharts(out);
+        const drawn = await drawCharts(written.dir).catch((e: unknown) => {
+          const code = fileSystemCode(e);
+          throw code ? new UsageError(chartsNotDrawn(out, code)) : e;
+        });
         if (!options.quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
       }
       if (!options.quiet && written.summary.expectations.length > 0)
