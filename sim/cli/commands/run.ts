@@ -42,7 +42,7 @@ export function registerRun(program: Command): void {
     .option('--seed <seed>', "random seed, any text (default: the scenario's `seed`, else 1)", parseSeed)
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
     .option('--out <dir>', 'result folder (default: results/<scenario file name>)')
-    .option('--force', 'replace an existing result folder (only once the new one is complete)')
+    .option('--force', 'replace an existing result folder (only once the new one is complete; never a folder that is not a result)')
     .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
     .option('--workers <n>', 'worker threads (default: the number of cores; 1 runs on the main thread)', positiveInteger('--workers'))
     .option('--no-charts', 'do not draw the charts (charts/: vega-lite specs, SVG, PNG, PDF); `shakeout chart` draws them later')
