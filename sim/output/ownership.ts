@@ -1,6 +1,6 @@
 /**
  * What shakeout may replace, move or remove (docs/security.md, "Your files
- * are never removed"). Only two kinds of folder:
+ * are never removed"). Besides an unfinished run, only two kinds of folder:
  *
  *   a sealed result      a real folder (not a link) whose manifest.json is
  *                        shakeout's (RESULT_FORMAT) and that has no PARTIAL
@@ -44,8 +44,8 @@ export interface OwnerRecord {
   path: string;
 }
 
-/** Largest owner record read; larger is not one of ours. */
-const OWNER_MAX_BYTES = 4096;
+/** Largest owner record read (it holds two paths); larger is not one of ours. */
+const OWNER_MAX_BYTES = 64 << 10;
 /** Largest PARTIAL marker read (it quotes the command line). */
 const MARKER_MAX_BYTES = 1 << 20;
 /** Largest manifest.json read when deciding whether a folder is a result (a manifest holds the resolved scenario). */
