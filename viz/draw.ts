@@ -1,13 +1,14 @@
 /**
  * Draws a result folder's charts into a folder (default `<results>/charts/`):
  * for each chart its spec (`<name>.vl.json`, for users who restyle) and the
- * formats asked for. Every file is written atomically, and the same result
- * folder gives the same bytes.
+ * formats asked for. Every file is written atomically, its temporary in a
+ * scratch folder of the process's own that the next writer removes if the
+ * process is killed (folder-writer.ts); nothing is written through a link
+ * inside the result folder. The same result folder gives the same bytes.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InterruptedError } from '../sim/errors.js';
-import { writeFileAtomic } from '../sim/output/atomic-write.js';
+import { assertNoLinkInside, type FolderWriter, writeIntoFolder } from '../sim/output/folder-writer.js';
 import { type Chart, chartsOf } from './charts/index.js';
 import type { ChartSelection } from './charts/index.js';
 import { CHART_FORMATS, type ChartFormat } from './options.js';
@@ -56,15 +57,19 @@ export interface DrawnChart {
 }
 
 /** Writes `charts` into the folder `out` (created if need be); returns what was written. */
-export async function renderCharts(charts: readonly Chart[], out: string, options: RenderOptions = {}): Promise<DrawnChart[]> {
+export function renderCharts(charts: readonly Chart[], out: string, options: RenderOptions = {}): Promise<DrawnChart[]> {
+  return writeIntoFolder(out, (writer) => drawInto(writer, charts, out, options));
+}
+
+async function drawInto(writer: FolderWriter, charts: readonly Chart[], out: string, options: RenderOptions): Promise<DrawnChart[]> {
   const formats = options.formats ?? CHART_FORMATS;
-  mkdirSync(out, { recursive: true });
+  const write = writer.write;
   const drawn: DrawnChart[] = [];
   for (const chart of charts) {
     await breathe(options.signal, drawn.length, charts.length);
     const base = join(out, chart.name);
     const files = [`${base}.vl.json`];
-    writeFileAtomic(files[0], JSON.stringify(chart.spec, null, 2) + '\n');
+    write(files[0], JSON.stringify(chart.spec, null, 2) + '\n');
     const warnings: string[] = [];
     if (formats.length) {
       await breathe(options.signal, drawn.length, charts.length);
@@ -73,9 +78,9 @@ export async function renderCharts(charts: readonly Chart[], out: string, option
       for (const format of formats) {
         await breathe(options.signal, drawn.length, charts.length);
         const file = `${base}.${format}`;
-        if (format === 'svg') writeFileAtomic(file, svg.svg);
-        else if (format === 'png') writeFileAtomic(file, renderPng(svg.svg, svg.width, options.scale ?? DEFAULT_SCALE));
-        else writeFileAtomic(file, await renderPdf(svg.svg, svg.width, svg.height, chart.title));
+        if (format === 'svg') write(file, svg.svg);
+        else if (format === 'png') write(file, renderPng(svg.svg, svg.width, options.scale ?? DEFAULT_SCALE));
+        else write(file, await renderPdf(svg.svg, svg.width, svg.height, chart.title));
         files.push(file);
       }
     }
@@ -84,7 +89,12 @@ export async function renderCharts(charts: readonly Chart[], out: string, option
   return drawn;
 }
 
-/** Draws the standard charts of result folder `dir`; returns what was written. */
+/**
+ * Draws the standard charts of result folder `dir`; returns what was written.
+ * @throws UsageError when the output folder is, or is reached through, a link inside `dir`
+ */
 export function drawCharts(dir: string, options: DrawOptions = {}): Promise<DrawnChart[]> {
-  return renderCharts(chartsOf(dir, options), options.out ?? join(dir, CHARTS_DIR), options);
+  const out = options.out ?? join(dir, CHARTS_DIR);
+  assertNoLinkInside(dir, out);
+  return renderCharts(chartsOf(dir, options), out, options);
 }

@@ -12,14 +12,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ExpectationResult } from '../sim/ensemble/expectations.js';
-import { writeFileAtomic } from '../sim/output/atomic-write.js';
+import { assertNoLinkInside, writeFileInto } from '../sim/output/folder-writer.js';
 import type { Manifest } from '../sim/output/manifest.js';
-import { readResultFolder, readSummary } from '../sim/output/read-folder.js';
+import { readSummary } from '../sim/output/read-folder.js';
 import type { Band, Summary } from '../sim/output/summary.js';
 import { readableNumber } from '../sim/output/summary-md.js';
 import { type Chart, type ChartSelection, standardCharts } from './charts/index.js';
 import { type Html, html, joinHtml, raw, scriptJson } from './html.js';
-import { resultTable } from './table.js';
+import { readChartTable } from './read-table.js';
 
 export const REPORT_FILE = 'report.html';
 
@@ -228,10 +228,11 @@ function contentSecurityPolicy(scripts: readonly string[]): string {
  * folder is checked when read (sim/output/read-folder.ts) and escaped here.
  */
 export function reportHtml(dir: string, selection: ChartSelection = {}): string {
-  const folder = readResultFolder(dir);
-  const m = folder.manifest;
+  // Only the rows the charts draw are kept: a run with hundreds of providers has hundreds of thousands of flows metrics.
+  const table = readChartTable(dir);
+  const m = table.manifest;
   const summary = readSummary(dir, m);
-  const charts = standardCharts(resultTable(folder), selection);
+  const charts = standardCharts(table, selection);
   const name = m.scenarioName ?? 'Unnamed scenario';
   const versions = BROWSER_BUILDS.map((b) => `${b.pkg} ${packageVersion(b.pkg)}`).join(', ');
   const code = [...BROWSER_BUILDS.map((b) => scriptText(readFileSync(join(packageDir(b.pkg), b.file), 'utf8'))), INIT];
@@ -282,6 +283,8 @@ ${code.map((c) => html`<script>${raw(c)}</script>\n`)}</body>
 
 /** Writes the report of result folder `dir` to `out` (default `<dir>/report.html`), atomically; returns its path. */
 export function writeReport(dir: string, out: string = join(dir, REPORT_FILE), selection: ChartSelection = {}): string {
-  writeFileAtomic(out, reportHtml(dir, selection));
+  // A received result folder may hold links (report.html → elsewhere): never written through.
+  assertNoLinkInside(dir, out);
+  writeFileInto(out, reportHtml(dir, selection));
   return out;
 }

@@ -42,6 +42,9 @@ export function stopOnSignals(notice?: (signal: string) => void): Interruption {
   return {
     signal: controller.signal,
     dispose() {
+      // Once a signal has come, the process is on its way out: a second one must still exit at
+      // once with 128 + its number, not fall to the default action, which kills without a code.
+      if (controller.signal.aborted) return;
       for (const [name, handler] of handlers) process.off(name, handler);
     },
   };

@@ -2,7 +2,9 @@
  * Atomic file writes: the data goes to a temporary file in the same folder
  * (so the rename stays on one file system), is flushed to disk, and is then
  * renamed over the target. Readers see the old file or the new one, never
- * a torn one.
+ * a torn one. The temporary is `<name>.tmp-<pid>` beside the target, for
+ * folders whose owner removes such files (an unfinished run, folder-swap.ts),
+ * or a path the caller names (in a scratch folder, folder-writer.ts).
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
@@ -15,9 +17,9 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
-/** Writes `data` (text as UTF-8) to `path` atomically. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const writer = createAtomicWriter(path);
+/** Writes `data` (text as UTF-8) to `path` atomically, through `temporary` (same file system). */
+export function writeFileAtomic(path: string, data: string | Uint8Array, temporary = temporaryPath(path)): void {
+  const writer = createAtomicWriter(path, temporary);
   try {
     writer.write(data);
     writer.commit();
@@ -37,8 +39,7 @@ export interface AtomicWriter {
 }
 
 /** Streams a file that appears at `path` only on commit; memory is bounded by a 1 MiB buffer. */
-export function createAtomicWriter(path: string): AtomicWriter {
-  const tmp = temporaryPath(path);
+export function createAtomicWriter(path: string, tmp = temporaryPath(path)): AtomicWriter {
   const fd = openSync(tmp, 'w');
   let open = true;
   let pending: string[] = [];

@@ -1,39 +1,69 @@
 /**
  * Putting a finished result folder in place, and keeping an unfinished one
- * so that `--resume` can complete it. Beside the target `<out>`:
+ * so that `--resume` can complete it. Beside the target `<out>` (an
+ * absolute path, folderPath):
  *
  *   <out>.partial              the folder being built, until it is complete:
  *     PARTIAL                  says what the folder is and how to finish it
  *     resume.json              which run it is (scenario sha256, runs, versions)
- *     lock                     the process writing it ({pid, host})
+ *     lock                     the process writing it (an owner record, ownership.ts)
  *   <out>.partial.tmp-<pid>    where <out>.partial is staged, so that it never
  *                              exists without its marker
- *   <out>.old-<pid>            the folder --force replaces, for the instant
- *                              between the two renames of the swap, and
- *                              while it is deleted (manifest first)
+ *   <out>.old-<pid>            holds, as `result/`, the folder --force replaces,
+ *                              for the instant between the two renames of the
+ *                              swap, and while it is deleted (manifest first)
+ *
+ * The staging and set-aside folders hold an owner record (`lock`: this
+ * process, host and target) from the moment they are made, before anything
+ * else goes in. The next run repairs or removes only the folders whose
+ * record proves them leftovers of a dead process for the same `<out>`; a
+ * sibling whose name merely looks like one (`res.old-2023`, a backup) is
+ * never touched. `--force` replaces only a sealed result (ownership.ts).
  *
  * Everything is a sibling of `<out>` (same file system: renames are atomic).
  * Sealing order: manifest.json written → resume.json and lock removed →
  * PARTIAL removed → renamed to `<out>`. So at every instant a folder without
  * a PARTIAL marker is complete, and a reader never sees half a result.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { MANIFEST_FILE } from './manifest.js';
-import { folderExists, partialLocked, partialUnknown } from './messages.js';
+import { fileSystemRoot, folderExists, mountPoint, notReplaceable, partialLocked, partialUnknown } from './messages.js';
+import {
+  createOwnedFolder,
+  isFileSystemRoot,
+  isMountPoint,
+  isSealedResult,
+  isUnfinishedRun,
+  occupant,
+  OWNER_FILE,
+  ownedLeftovers,
+  ownerText,
+  PARTIAL_MARKER,
+  present,
+  processAlive,
+  readSmallFile,
+  removeOwned,
+} from './ownership.js';
 import { DONE_FILE, RUNS_DIR } from './run-store.js';
 
-export const PARTIAL_MARKER = 'PARTIAL';
+export { PARTIAL_MARKER } from './ownership.js';
 export const RESUME_FILE = 'resume.json';
-export const LOCK_FILE = 'lock';
+export const LOCK_FILE = OWNER_FILE;
 export const PARTIAL_FORMAT = 'shakeout-partial/1';
+/** Inside `<out>.old-<pid>`: the folder being replaced. */
+const ASIDE_RESULT = 'result';
 
-/** `out` without trailing separators, so that `<out>.partial` is a sibling, not a child. */
+/**
+ * `out` as an absolute, normalised path (no trailing separator), so that
+ * `<out>.partial` and `<out>.old-<pid>` are siblings: `.` is the folder it
+ * names, not a name to append to.
+ */
 export function folderPath(out: string): string {
-  return out.replace(/(?<=.)[\\/]+$/, '');
+  return resolve(out);
 }
 
 /** The sibling folder a result for `out` is built in. */
@@ -41,9 +71,29 @@ export function partialPath(out: string): string {
   return `${out}.partial`;
 }
 
-/** Throws the --force hint when `out` exists and may not be replaced. */
+/** Refuses a target no folder can be put beside: the root of a file system. */
+export function assertTarget(out: string): void {
+  if (isFileSystemRoot(out)) throw new UsageError(fileSystemRoot(out));
+}
+
+/** Refuses an `out` that holds something other than a sealed result (a file, a link, any other folder). */
+export function assertNotForeign(out: string): void {
+  const what = occupant(out);
+  if (what !== 'nothing' && what !== 'a result') throw new UsageError(notReplaceable(out, what));
+}
+
+/**
+ * Refuses an `out` that may not be replaced: anything there but a sealed
+ * result (a file, a link, any other folder), with or without `force`; a
+ * result without `force`; a result that is a mount point (it cannot be
+ * renamed aside).
+ */
 export function assertWritable(out: string, force: boolean): void {
-  if (!force && existsSync(out)) throw new UsageError(folderExists(out));
+  const what = occupant(out);
+  if (what === 'nothing') return;
+  if (what !== 'a result') throw new UsageError(notReplaceable(out, what));
+  if (!force) throw new UsageError(folderExists(out));
+  if (isMountPoint(out)) throw new UsageError(mountPoint(out));
 }
 
 /** What an unfinished run is (resume.json): a resume must be the same run. */
@@ -66,16 +116,18 @@ export interface PartialRecord {
 
 export type PartialState =
   | { kind: 'none' }
-  /** PARTIAL present: runs may be missing. `record` is null when resume.json is already gone (sealing). */
+  /** A PARTIAL marker of shakeout's: runs may be missing. `record` is null when resume.json is already gone (sealing). */
   | { kind: 'unfinished'; dir: string; record: PartialRecord | null }
-  /** No PARTIAL, a manifest: finished, killed before its rename. */
+  /** A sealed result (ownership.ts): finished, killed before its rename. */
   | { kind: 'complete'; dir: string }
   /** Neither: not something shakeout made. */
   | { kind: 'unknown'; dir: string };
 
 function readJson<T>(path: string): T | null {
+  const text = readSmallFile(path, 1 << 20);
+  if (text === null) return null;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    return JSON.parse(text) as T;
   } catch {
     return null;
   }
@@ -84,33 +136,23 @@ function readJson<T>(path: string): T | null {
 /** What is at `<out>.partial`. */
 export function inspectPartial(out: string): PartialState {
   const dir = partialPath(out);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return existsSync(dir) ? { kind: 'unknown', dir } : { kind: 'none' };
-  if (existsSync(join(dir, PARTIAL_MARKER))) {
+  if (!present(dir)) return { kind: 'none' };
+  if (isUnfinishedRun(dir)) {
     const record = readJson<PartialRecord>(join(dir, RESUME_FILE));
     return { kind: 'unfinished', dir, record: record?.format === PARTIAL_FORMAT ? record : null };
   }
-  return existsSync(join(dir, MANIFEST_FILE)) ? { kind: 'complete', dir } : { kind: 'unknown', dir };
+  return isSealedResult(dir) ? { kind: 'complete', dir } : { kind: 'unknown', dir };
 }
 
+/** Who holds a lock: the owner record, or the `{pid, host}` of earlier versions. */
 interface Lock {
   pid: number;
   host: string;
 }
 
-/** Whether the process that wrote `lock` may still be running (another host: assume so). */
-function alive(lock: Lock): boolean {
-  if (lock.host !== hostname()) return true;
-  if (lock.pid === process.pid) return false;
-  try {
-    process.kill(lock.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
-
-function lockText(): string {
-  return JSON.stringify({ pid: process.pid, host: hostname() } satisfies Lock) + '\n';
+function readLock(path: string): Lock | null {
+  const held = readJson<Partial<Lock>>(path);
+  return held && Number.isSafeInteger(held.pid) ? { pid: held.pid!, host: typeof held.host === 'string' ? held.host : hostname() } : null;
 }
 
 /**
@@ -120,8 +162,8 @@ function lockText(): string {
 export function claimPartial(out: string): void {
   const dir = partialPath(out);
   const path = join(dir, LOCK_FILE);
-  const held = readJson<Lock>(path);
-  if (held && typeof held.pid === 'number' && alive(held)) {
+  const held = readLock(path);
+  if (held && processAlive(held.pid, held.host)) {
     throw new UsageError(partialLocked(dir, held.pid, held.host, held.host === hostname()));
   }
   rmSync(path, { force: true });
@@ -131,11 +173,11 @@ export function claimPartial(out: string): void {
     fd = openSync(path, 'wx');
   } catch (e) {
     if ((e as { code?: string }).code !== 'EEXIST') throw e;
-    const other = readJson<Lock>(path);
+    const other = readLock(path);
     throw new UsageError(partialLocked(dir, other?.pid ?? 0, other?.host ?? hostname(), true));
   }
   try {
-    writeSync(fd, lockText());
+    writeSync(fd, ownerText('partial', out, dir));
   } finally {
     closeSync(fd);
   }
@@ -144,8 +186,9 @@ export function claimPartial(out: string): void {
 
 /**
  * Deletes the temporary files of atomic writes (`<name>.tmp-<pid>`,
- * atomic-write.ts) a killed process left in `dir`: whoever holds the lock
- * is the only writer, so none of them will ever be renamed into place.
+ * atomic-write.ts) a killed process left in `dir`: `dir` is an unfinished
+ * run whose lock this process holds, so none of them will ever be renamed
+ * into place.
  */
 function removeTemporaries(dir: string): void {
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -156,37 +199,34 @@ function removeTemporaries(dir: string): void {
 /** Gives up the lock of `partial` (an interrupted run leaves the folder to whoever resumes it). */
 export function releasePartial(partial: string): void {
   const path = join(partial, LOCK_FILE);
-  const held = readJson<Lock>(path);
+  const held = readLock(path);
   if (held?.pid === process.pid && held.host === hostname()) rmSync(path, { force: true });
 }
 
-/** Deletes `<out>.partial` (the caller has claimed it). */
+/** Deletes `<out>.partial` (an unfinished run whose lock the caller has claimed). */
 export function removePartial(out: string): void {
   rmSync(partialPath(out), { recursive: true, force: true });
 }
 
 /**
  * Creates `<out>.partial` holding its marker, `record` and this process's
- * lock, all at once: they are written in a staging folder that is then
- * renamed. Creates the parent folders of `out` as needed.
+ * lock, all at once: they are written in a staging folder, lock first,
+ * that is then renamed. Creates the parent folders of `out` as needed.
  * @throws UsageError when another process created `<out>.partial` meanwhile
  */
 export function createPartial(out: string, record: PartialRecord, marker: string): string {
   const partial = partialPath(out);
-  const staging = `${partial}.tmp-${process.pid}`;
   mkdirSync(dirname(out), { recursive: true });
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging);
+  const staging = createOwnedFolder(`${partial}.tmp`, 'partial', out);
   try {
     writeFileAtomic(join(staging, PARTIAL_MARKER), marker);
     writeFileAtomic(join(staging, RESUME_FILE), JSON.stringify(record, null, 2) + '\n');
-    writeFileAtomic(join(staging, LOCK_FILE), lockText());
     renameSync(staging, partial);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     const code = (e as { code?: string }).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-      const held = readJson<Lock>(join(partial, LOCK_FILE));
+      const held = readLock(join(partial, LOCK_FILE));
       throw new UsageError(partialLocked(partial, held?.pid ?? 0, held?.host ?? hostname(), (held?.host ?? hostname()) === hostname()));
     }
     throw e;
@@ -207,75 +247,75 @@ export function sealPartial(partial: string): void {
 
 /**
  * Renames the finished `partial` to `out`. An existing `out` is refused
- * without `force`; with it, the old folder is moved aside, the new one moved
- * in, then the old one deleted (restored if the move in fails).
+ * unless it is a sealed result and `force` is set; then the old folder is
+ * moved into a set-aside folder of this process's own, the new one moved
+ * in, and the old one deleted (moved back if the move in fails).
+ * @throws UsageError when `out` may not be replaced (the caller keeps `partial`)
  */
 export function commitPartial(partial: string, out: string, force: boolean): void {
-  if (!existsSync(out)) {
+  if (!present(out)) {
     try {
       renameSync(partial, out);
       return;
     } catch (e) {
       // Someone created `out` since we looked: fall through to the rules below.
-      if (!existsSync(out)) throw e;
+      if (!present(out)) throw e;
     }
   }
-  if (!force) throw new UsageError(folderExists(out));
-  const aside = `${out}.old-${process.pid}`;
-  rmSync(aside, { recursive: true, force: true });
-  renameSync(out, aside);
+  if (!force || !isSealedResult(out)) throw new UsageError(folderExists(out));
+  const aside = createOwnedFolder(`${out}.old`, 'aside', out);
+  const old = join(aside, ASIDE_RESULT);
+  try {
+    renameSync(out, old);
+  } catch (e) {
+    removeOwned(aside);
+    throw e;
+  }
   try {
     renameSync(partial, out);
   } catch (e) {
-    renameSync(aside, out);
+    renameSync(old, out);
+    removeOwned(aside);
     throw e;
   }
-  discard(aside);
+  discardAside(aside);
 }
 
 /**
- * Deletes a replaced result folder, its manifest first: a folder killed
- * half-deleted no longer looks complete.
+ * Deletes a set-aside folder, the replaced result's manifest first (a
+ * folder killed half-deleted no longer looks complete) and its owner
+ * record last (it stays provably a leftover until it is gone).
  */
-function discard(dir: string): void {
-  rmSync(join(dir, MANIFEST_FILE), { force: true });
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** Sibling folders `<out><suffix><pid>` of processes no longer running, with their paths. */
-function deadSiblings(out: string, suffix: string): string[] {
-  const parent = dirname(out);
-  const prefix = basename(out) + suffix;
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
-    .filter((n) => !alive({ pid: Number(n.slice(prefix.length)), host: hostname() }))
-    .map((n) => join(parent, n));
+function discardAside(aside: string): void {
+  rmSync(join(aside, ASIDE_RESULT, MANIFEST_FILE), { force: true });
+  removeOwned(aside);
 }
 
 /**
  * Repairs what a process killed in the middle of putting `<out>` in place
- * left behind: a staging folder is deleted; a folder moved aside by --force
- * goes back to `<out>` unless the finished folder that replaces it is there
- * (then that one is moved in); a finished `<out>.partial` with no `<out>` is
- * moved in. Run before anything else looks at `<out>`.
+ * left behind, touching only the folders it proves are such leftovers
+ * (ownership.ts): a staging folder is deleted; a result set aside by
+ * --force goes back to `<out>` unless the finished folder that replaces it
+ * is there (then that one is moved in); a finished `<out>.partial` with no
+ * `<out>` is moved in. Run before anything else looks at `<out>`.
  * @throws UsageError when `<out>.partial` is something shakeout did not make
  */
 export function recoverSwap(out: string): void {
-  for (const staging of deadSiblings(out, '.partial.tmp-')) rmSync(staging, { recursive: true, force: true });
+  const parent = dirname(out);
+  const prefix = `${basename(out)}.`;
+  const partialName = basename(partialPath(out));
+  for (const staging of ownedLeftovers(parent, prefix, out, 'partial', partialName)) rmSync(staging, { recursive: true, force: true });
   const state = inspectPartial(out);
   if (state.kind === 'unknown') throw new UsageError(partialUnknown(state.dir));
-  for (const aside of deadSiblings(out, '.old-')) {
-    if (!existsSync(out)) {
-      if (state.kind === 'complete' && !existsSync(out)) renameSync(state.dir, out);
-      else renameSync(aside, out);
+  for (const aside of ownedLeftovers(parent, prefix, out, 'aside', partialName)) {
+    const old = join(aside, ASIDE_RESULT);
+    if (!present(out)) {
+      // Killed between the two renames of the swap: do the second, or undo the first.
+      if (state.kind === 'complete' && present(state.dir)) renameSync(state.dir, out);
+      else if (isSealedResult(old)) renameSync(old, out);
     }
-    if (existsSync(aside)) discard(aside);
+    // A result still aside is deleted only once a result is in its place; half-deleted, it is finished off.
+    if (isSealedResult(out) || !isSealedResult(old)) discardAside(aside);
   }
-  if (state.kind === 'complete' && existsSync(state.dir) && !existsSync(out)) renameSync(state.dir, out);
+  if (state.kind === 'complete' && present(state.dir) && !present(out)) renameSync(state.dir, out);
 }

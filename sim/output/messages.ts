@@ -4,6 +4,23 @@ export function folderExists(out: string): string {
   return `${out} already exists; use --force to replace it, or --out to write elsewhere`;
 }
 
+/** `what`: what is at `out` (ownership.ts's Occupant), e.g. "a file". */
+export function notReplaceable(out: string, what: string): string {
+  return `${out} is ${what}, not a shakeout result (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`;
+}
+
+export function fileSystemRoot(out: string): string {
+  return `cannot write a result folder at ${out}: it is the root of the file system; choose a folder below it with --out`;
+}
+
+export function mountPoint(out: string): string {
+  return `${out} is a mount point: shakeout replaces a result by renaming it, which a mount point does not allow; choose another folder with --out`;
+}
+
+export function linkInResult(link: string, results: string): string {
+  return `${link} is a symbolic link inside the result folder ${results}: shakeout does not write through links there; remove the link, or choose where to write with --out`;
+}
+
 export function notAResultFolder(dir: string): string {
   return `${dir} is not a result folder (no readable manifest.json); run \`shakeout run\` to make one`;
 }
@@ -27,10 +44,13 @@ export function commandLine(words: readonly string[]): string {
   return words.map((w) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** How every PARTIAL marker begins: what tells shakeout's unfinished runs from other folders (ownership.ts). */
+export const PARTIAL_HEADLINE = 'This folder is an unfinished shakeout run';
+
 /** The contents of the PARTIAL marker of `<out>.partial`. */
 export function partialMarkerText(out: string, resume: string, scenario: string, runs: number, createdAt: string): string {
   return [
-    'This folder is an unfinished shakeout run: some of its replications are missing, and it',
+    `${PARTIAL_HEADLINE}: some of its replications are missing, and it`,
     `is not a result yet. Once every run is done it becomes ${out}.`,
     '',
     `Scenario: ${scenario}; ${runs} runs; started ${createdAt}.`,
@@ -55,7 +75,7 @@ export function partialLocked(partial: string, pid: number, host: string, here: 
 }
 
 export function partialUnknown(partial: string): string {
-  return `${partial} exists but is neither a result nor an unfinished run of shakeout (no PARTIAL marker, no manifest.json); move or delete it`;
+  return `${partial} exists but is neither a result nor an unfinished run of shakeout (no PARTIAL marker or manifest.json of shakeout's); move or delete it`;
 }
 
 export function cannotResume(partial: string, why: string): string {
@@ -81,6 +101,10 @@ const reasons: Record<string, string> = {
   ENFILE: 'too many open files',
   EIO: 'an input/output error (a failing disk?)',
   EISDIR: 'a folder is in the way of a file',
+  EEXIST: 'a file is in the way of a folder',
+  ENOTEMPTY: 'a folder is in the way',
+  EBUSY: 'the folder is in use (a mount point?)',
+  EXDEV: 'it is on another file system than the folder beside it (a mount point?)',
 };
 
 /** Error codes that mean there is no room, so what was computed is kept for --resume. */
@@ -100,8 +124,18 @@ export function cannotWrite(path: string, code: string): string {
   return `cannot write ${path}: ${reasons[code] ?? code} (${code}); choose another folder with --out`;
 }
 
-export function notEnoughDisk(out: string, needed: string, free: string): string {
-  return `cannot write ${out}: it needs about ${needed} of disk (the per-run values, runs × months × metrics × 8 bytes), but only ${free} are free there; free some space, lower --runs, or choose another folder with --out`;
+export function notEnoughDisk(out: string, needed: string, free: string, charts: boolean): string {
+  const what = charts ? 'the per-run values, runs × months × metrics × 8 bytes, and the charts' : 'the per-run values, runs × months × metrics × 8 bytes';
+  const fixes = charts ? 'free some space, lower --runs, add --no-charts, or choose another folder with --out' : 'free some space, lower --runs, or choose another folder with --out';
+  return `cannot write ${out}: it needs about ${needed} of disk (${what}), but only ${free} are free there; ${fixes}`;
+}
+
+export function chartsNotDrawn(out: string, code: string): string {
+  return `wrote ${out}, but could not draw its charts: ${fileSystemReason(code) ?? code} (${code}); the result itself is complete: fix that, then run: shakeout chart ${out}`;
+}
+
+export function notMovedIntoPlace(out: string, partial: string, code: string): string {
+  return `cannot put the finished result in place at ${out}: ${fileSystemReason(code) ?? code} (${code}); it is complete in ${partial}: move it into place yourself`;
 }
 
 export function appeared(out: string, partial: string): string {

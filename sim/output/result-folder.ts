@@ -30,6 +30,8 @@ import { InterruptedError, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import {
+  assertNotForeign,
+  assertTarget,
   assertWritable,
   claimPartial,
   commitPartial,
@@ -45,17 +47,17 @@ import {
   sealPartial,
 } from './folder-swap.js';
 import { buildManifest, MANIFEST_FILE, type Manifest, shakeoutVersion } from './manifest.js';
+import { fileSystemCode, fileSystemError } from './fs-error.js';
 import {
   appeared,
   cannotResume,
-  cannotWrite,
   commandLine,
-  fileSystemReason,
   interrupted,
   NO_ROOM_CODES,
   noRoom,
   notAResultFolder,
   notEnoughDisk,
+  notMovedIntoPlace,
   partialExists,
   partialMarkerText,
 } from './messages.js';
@@ -67,7 +69,7 @@ import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
 import { TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
 
 export interface WriteResultFolderOptions {
-  /** The result folder to create. */
+  /** The result folder to create (relative to the working folder, or absolute). */
   out: string;
   /** Replications, ≥ 1; default the scenario's `runs`. */
   runs?: number;
@@ -91,9 +93,12 @@ export interface WriteResultFolderOptions {
   executor?: ReplicationExecutor;
   /** Bytes of per-run values the aggregator holds at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
+  /** The caller draws the charts into `<out>/charts` afterwards: the disk check counts them. */
+  charts?: boolean;
 }
 
 export interface WrittenResult {
+  /** `out`, absolute. */
   dir: string;
   manifest: Manifest;
   summary: Summary;
@@ -189,15 +194,31 @@ function completeResult(out: string, record: PartialRecord): { manifest: Manifes
   }
 }
 
-/** Refuses up front when the disk under `out` cannot hold what the run will write. */
-function assertDiskSpace(out: string, compiled: CompiledScenario, runs: number, resuming: boolean): void {
+/**
+ * Bytes of the standard charts (viz/draw.ts), generously: a fixed part per
+ * chart (its PNG, PDF, SVG and spec: 1.0 MB for all six of the shipped
+ * 2024 scenario over 24 months, PNG at the default scale) and a part that
+ * grows with the points drawn (the specs hold the rows they chart).
+ */
+export function chartsBytes(months: number, metrics: number): number {
+  return 6 * 256 * 1024 + (months + 1) * metrics * 100;
+}
+
+/** Bytes a run writes under `out`: the per-run values not yet written, the tables, and the charts when drawn. */
+export function diskNeeded(compiled: CompiledScenario, runs: number, written: number, charts: boolean): number {
   const metrics = compiled.metricNames.length;
   const values = recordBytes({ metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start }) * runs;
-  const written = resuming ? (statSync(join(partialPath(out), RUNS_DIR, VALUES_FILE), { throwIfNoEntry: false })?.size ?? 0) : 0;
   // The text files: ~120 bytes per timeseries row, ~16 per runs.csv cell; and the aggregation's
   // scratch copy of the values while they are read slab by slab (run-store.ts, SCRATCH_FILE).
+  const tables = metrics * compiled.months * 120 + runs * metrics * 16;
   const scratch = values > DEFAULT_SLAB_BYTES ? values : 0;
-  const needed = values - written + scratch + metrics * compiled.months * 120 + runs * metrics * 16;
+  return values - written + scratch + tables + (charts ? chartsBytes(compiled.months, metrics) : 0);
+}
+
+/** Refuses up front when the disk under `out` cannot hold what the run will write. */
+function assertDiskSpace(out: string, compiled: CompiledScenario, runs: number, resuming: boolean, charts: boolean): void {
+  const written = resuming ? (statSync(join(partialPath(out), RUNS_DIR, VALUES_FILE), { throwIfNoEntry: false })?.size ?? 0) : 0;
+  const needed = diskNeeded(compiled, runs, written, charts);
   let dir = dirname(out);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   let free: number;
@@ -207,14 +228,16 @@ function assertDiskSpace(out: string, compiled: CompiledScenario, runs: number, 
   } catch {
     return; // no statfs here: the writes will say so if the disk fills
   }
-  if (needed > free) throw new UsageError(notEnoughDisk(out, formatBytes(needed), formatBytes(free)));
+  if (needed > free) throw new UsageError(notEnoughDisk(out, formatBytes(needed), formatBytes(free), charts));
 }
 
 /**
  * Runs the ensemble and writes the complete result folder `options.out`.
- * Throws UsageError (nothing written) when `out` exists without `force`, an
- * unfinished run is in the way, an expectation names an unknown metric or a
- * month outside the run, or the run cannot fit in memory or on the disk;
+ * Throws UsageError (nothing written) when `out` exists without `force`,
+ * holds anything but a sealed result (never replaced, ownership.ts) or is
+ * the root of a file system, an unfinished run is in the way, an
+ * expectation names an unknown metric or a month outside the run, or the
+ * run cannot fit in memory or on the disk;
  * InterruptedError when `signal` stops it (`<out>.partial` is kept).
  */
 export async function writeResultFolder(
@@ -234,7 +257,10 @@ export async function writeResultFolder(
   let resuming = false;
   let replace = force;
   try {
+    assertTarget(out);
     recoverSwap(out);
+    // Before anything is discarded: a file or a folder of the user's at `out` is never replaced, so the run could not end.
+    assertNotForeign(out);
     const expectations = resolveExpectations(compiled);
     assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
     const state = inspectPartial(out);
@@ -268,7 +294,7 @@ export async function writeResultFolder(
       }
     }
     assertWritable(out, replace);
-    assertDiskSpace(out, compiled, runs, resuming);
+    assertDiskSpace(out, compiled, runs, resuming, !!options.charts);
     return await build(expectations);
   } catch (e) {
     await executor.close().catch(() => {});
@@ -339,13 +365,16 @@ export async function writeResultFolder(
       return { dir: out, manifest, summary, reused: Math.max(0, reused), alreadyComplete: false };
     } catch (e) {
       // A sealed folder is a finished result: never thrown away.
-      if (sealed) throw e;
+      if (sealed) {
+        const code = fileSystemCode(e);
+        throw code ? new UsageError(notMovedIntoPlace(out, partial, code)) : e;
+      }
       if (e instanceof InterruptedError) {
         releasePartial(partial);
         throw new InterruptedError(interrupted(e.signal, e.done, e.runs, partial, resumeLine), e.signal, e.done, e.runs);
       }
-      const code = (e as { code?: unknown } | null)?.code;
-      if (typeof code === 'string' && NO_ROOM_CODES.has(code) && existsSync(partial)) {
+      const code = fileSystemCode(e);
+      if (code && NO_ROOM_CODES.has(code) && existsSync(partial)) {
         releasePartial(partial);
         throw new UsageError(noRoom(out, code, done, runs, partial, resumeLine));
       }
@@ -357,14 +386,6 @@ export async function writeResultFolder(
 }
 
 const signalName = (signal: AbortSignal) => (typeof signal.reason === 'string' ? signal.reason : 'SIGINT');
-
-/** A file-system error as one line (UsageError), other errors as they are. */
-function fileSystemError(e: unknown, out: string): unknown {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (e instanceof UsageError || typeof code !== 'string' || !fileSystemReason(code)) return e;
-  const path = (e as { path?: unknown }).path;
-  return new UsageError(cannotWrite(typeof path === 'string' ? path : out, code));
-}
 
 /** Files of `<out>.partial` that are not part of the result (folder-swap.ts), left out of the manifest. */
 const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);

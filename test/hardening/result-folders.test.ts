@@ -160,7 +160,8 @@ describe('resume reads the folder it would reuse with the same rules', () => {
     });
     const e = await writeResultFolder(handWorld(), { out: dir, runs: RUNS, executor: handExecutor(), command, resume: true }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UsageError);
-    expect((e as Error).message).toBe(`${dir} already exists; use --force to replace it, or --out to write elsewhere`);
+    // Not a result (its manifest is no manifest), so not replaceable either: see docs/security.md, "Your files are never removed".
+    expect((e as Error).message).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is a folder, not a shakeout result`));
   });
 
   test('an <out> whose summary.json was edited is not taken for this result', async () => {

@@ -16,6 +16,7 @@ import { inspectPartial, PARTIAL_MARKER, partialPath, recoverSwap, RESUME_FILE }
 import { writeResultFolder } from '../../sim/output/result-folder.js';
 import { handCompiled } from '../ensemble/fixtures.js';
 import { handExecutor, handWorld } from '../output/hand-made.js';
+import { deadPid, leftover } from '../output/leftovers.js';
 import { tempDir } from '../output/tmp.js';
 import { files, withoutManifest } from '../folder-files.js';
 
@@ -194,31 +195,37 @@ describe('a run killed in the middle of putting its folder in place', () => {
     renameSync(built, partialPath(out));
   }
 
+  /** A complete result of 2 runs, moved into a set-aside folder `<out>.old-<pid>` of a dead process (as `result/`). */
+  async function setAside(out: string): Promise<Map<string, Buffer>> {
+    const aside = leftover(`${out}.old-${deadPid()}`, 'aside', out);
+    await writeResultFolder(handWorld(), { out: join(aside, 'result'), runs: 2, executor: handExecutor(), command });
+    return files(join(aside, 'result'));
+  }
+
   test('between moving the old folder aside and the new one in: the new one is moved in', async () => {
     const parent = tempDir();
     const out = join(parent, 'result');
     await sealedPartial(out);
-    mkdirSync(`${out}.old-999999999`);
-    writeFileSync(join(`${out}.old-999999999`, 'manifest.json'), '{}');
+    await setAside(out);
     recoverSwap(out);
     expect(readdirSync(parent)).toEqual(['result']);
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).runs).toBe(RUNS);
   });
 
-  test('with only the old folder aside: it is put back', () => {
+  test('with only the old folder aside: it is put back', async () => {
     const parent = tempDir();
     const out = join(parent, 'result');
-    mkdirSync(`${out}.old-999999999`);
-    writeFileSync(join(`${out}.old-999999999`, 'manifest.json'), '{"old": true}');
+    const old = await setAside(out);
     recoverSwap(out);
     expect(readdirSync(parent)).toEqual(['result']);
-    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('{"old": true}');
+    expect(files(out)).toEqual(old);
   });
 
   test('a staging folder of a dead process is removed; <out>.partial that shakeout did not make is refused', () => {
     const parent = tempDir();
     const out = join(parent, 'result');
-    mkdirSync(`${out}.partial.tmp-999999999`);
+    const staging = leftover(`${out}.partial.tmp-${deadPid()}`, 'partial', out);
+    writeFileSync(join(staging, PARTIAL_MARKER), 'This folder is an unfinished shakeout run: …');
     recoverSwap(out);
     expect(readdirSync(parent)).toEqual([]);
     mkdirSync(partialPath(out));

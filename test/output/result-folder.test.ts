@@ -11,6 +11,7 @@ import { runsCsvColumns } from '../../sim/output/runs-csv.js';
 import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
 import { handExecutor, handWorld, HAND_METRICS } from './hand-made.js';
 import { tempDir } from './tmp.js';
+import { files } from '../folder-files.js';
 
 const write = (out: string, extra: { force?: boolean; runs?: number; executor?: ReturnType<typeof handExecutor> } = {}) =>
   writeResultFolder(handWorld(), { out, runs: extra.runs ?? 4, force: extra.force, executor: extra.executor ?? handExecutor(), command: ['shakeout', 'run', 'x.yaml'] });
@@ -54,39 +55,51 @@ describe('writeResultFolder', () => {
     for (const f of DETERMINISTIC) expect(readFileSync(join(b, f)), f).toEqual(readFileSync(join(a, f)));
   });
 
-  test('an existing folder is left untouched without --force, before any run', async () => {
+  test('an existing result is left untouched without --force, before any run', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    await write(out, { runs: 2 });
+    const before = files(out);
+    const executor = handExecutor();
+    await expect(write(out, { executor })).rejects.toThrow(UsageError);
+    await expect(write(out, { executor })).rejects.toThrow(`${out} already exists; use --force to replace it`);
+    expect(executor.calls).toBe(0);
+    expect(files(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['result']);
+  });
+
+  test('--force replaces a result, leaving no trace of the old one', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    await write(out, { runs: 2 });
+    await write(out, { force: true });
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).runs).toBe(4);
+    expect(readdirSync(parent)).toEqual(['result']);
+  });
+
+  test('--force does not replace a folder that is not a result: refused before any run, the folder as it was', async () => {
     const parent = tempDir();
     const out = join(parent, 'result');
     mkdirSync(out);
     writeFileSync(join(out, 'mine.txt'), 'keep me');
     const executor = handExecutor();
-    await expect(write(out, { executor })).rejects.toThrow(UsageError);
-    await expect(write(out, { executor })).rejects.toThrow(`${out} already exists; use --force to replace it`);
+    await expect(write(out, { force: true, executor })).rejects.toThrow(
+      `${out} is a folder, not a shakeout result (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`,
+    );
     expect(executor.calls).toBe(0);
     expect(readdirSync(out)).toEqual(['mine.txt']);
-    expect(readdirSync(parent)).toEqual(['result']);
-  });
-
-  test('--force replaces the folder, leaving no trace of the old one', async () => {
-    const parent = tempDir();
-    const out = join(parent, 'result');
-    mkdirSync(out);
-    writeFileSync(join(out, 'mine.txt'), 'old');
-    await write(out, { force: true });
-    expect(existsSync(join(out, 'mine.txt'))).toBe(false);
-    expect(existsSync(join(out, 'timeseries.csv'))).toBe(true);
     expect(readdirSync(parent)).toEqual(['result']);
   });
 
   test('a failure removes the partial folder and keeps the old one', async () => {
     const parent = tempDir();
     const out = join(parent, 'result');
-    mkdirSync(out);
-    writeFileSync(join(out, 'mine.txt'), 'old');
+    await write(out, { runs: 2 });
+    const before = files(out);
     const broken = { ...handExecutor(), run: async () => new Float64Array(1) };
     await expect(write(out, { force: true, executor: broken as never })).rejects.toThrow(RangeError);
     expect(readdirSync(parent)).toEqual(['result']);
-    expect(readdirSync(out)).toEqual(['mine.txt']);
+    expect(files(out)).toEqual(before);
   });
 
   test('a trailing slash still builds beside the target, not inside it', async () => {

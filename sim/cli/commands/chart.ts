@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { assertNoLinkInside } from '../../output/folder-writer.js';
+import { fileSystemError } from '../../output/fs-error.js';
 import { chartsOf } from '../../../viz/charts/index.js';
 import { chartsInterrupted } from '../../../viz/messages.js';
 import { InterruptedError } from '../../errors.js';
@@ -56,11 +58,13 @@ export function registerChart(program: Command): void {
       const charts = chartsOf(results, { metrics: parseList(flags.metric), only: parseList(flags.only), width });
       const { renderCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
       const out = flags.out ?? join(results, CHARTS_DIR);
+      // A received result folder may hold links (charts/ → elsewhere): never written through.
+      assertNoLinkInside(results, out);
       // Ctrl-C, SIGTERM: stop between charts, every file written whole; a second signal exits at once.
       const stop = stopOnSignals();
       const drawn = await renderCharts(charts, out, { formats, scale, signal: stop.signal })
         .catch((e: unknown) => {
-          if (!(e instanceof InterruptedError)) throw e;
+          if (!(e instanceof InterruptedError)) throw fileSystemError(e, out);
           const again = commandLine(['shakeout', ...process.argv.slice(2)]);
           throw new InterruptedError(chartsInterrupted(e.signal, e.done, e.runs, out, again, false), e.signal, e.done, e.runs);
         })

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { fileSystemError } from '../../output/fs-error.js';
 import { parseList } from '../../../viz/options.js';
 
 interface ReportFlags {
@@ -26,7 +27,11 @@ export function registerReport(program: Command): void {
     .action(async (results: string, flags: ReportFlags) => {
       const { writeReport, REPORT_FILE } = await import('../../../viz/report.js');
       const out = flags.out ?? `${results.replace(/\/+$/, '')}/${REPORT_FILE}`;
-      writeReport(results, out, { metrics: parseList(flags.metric) });
+      try {
+        writeReport(results, out, { metrics: parseList(flags.metric) });
+      } catch (e) {
+        throw fileSystemError(e, out);
+      }
       if (!flags.quiet) process.stderr.write(`wrote ${out}\n`);
     });
 }

@@ -1,6 +1,9 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { compile, type CompiledScenario } from '../../model/compile.js';
+import { UsageError } from '../../errors.js';
+import { fileSystemCode } from '../../output/fs-error.js';
+import { chartsNotDrawn } from '../../output/messages.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
@@ -43,7 +46,7 @@ export function registerRun(program: Command): void {
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
     .option('--set <path=value>', 'change one numeric value of the scenario (repeatable), e.g. --set providers.zhipu.price=0.5 or --set "classes.small.hazard=0.02"', parseSet)
     .option('--out <dir>', 'result folder (default: results/<scenario file name>)')
-    .option('--force', 'replace an existing result folder (only once the new one is complete)')
+    .option('--force', 'replace an existing result folder (only once the new one is complete; never a folder that is not a result)')
     .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
     .option('--no-charts', 'do not draw the charts (charts/: vega-lite specs, SVG, PNG, PDF); `shakeout chart` draws them later')
@@ -85,6 +88,7 @@ export function registerRun(program: Command): void {
           resume: !!options.resume,
           signal: stop.signal,
           scenarioFile: file,
+          charts: options.charts,
           onProgress: (done, total) => progress.update(done, total),
           executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
         }).catch(progress.fail);
@@ -95,7 +99,7 @@ export function registerRun(program: Command): void {
             ? `${out} is already complete: nothing to resume`
             : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
         );
-        if (options.charts) await drawAfterRun(out, stop.signal, !!options.quiet);
+        if (options.charts) await drawAfterRun(written.dir, out, stop.signal, !!options.quiet);
         if (!options.quiet && written.summary.expectations.length > 0)
           process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
         if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
@@ -106,16 +110,21 @@ export function registerRun(program: Command): void {
 }
 
 /** Draws the charts of the finished folder `out`; a signal skips the rest, saying how to draw them later. */
-async function drawAfterRun(out: string, signal: AbortSignal, quiet: boolean): Promise<void> {
+/** Draws the charts of the finished result folder `dir` (`out` as the user named it, for messages). */
+async function drawAfterRun(dir: string, out: string, signal: AbortSignal, quiet: boolean): Promise<void> {
   // Loaded only here, so that --no-charts never loads vega.
   const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
   try {
     if (signal.aborted) throw new InterruptedError('interrupted', String(signal.reason), 0, 0);
-    const drawn = await drawCharts(out, { signal });
+    const drawn = await drawCharts(dir, { signal });
     if (!quiet) process.stderr.write(`drew ${drawn.length} charts in ${join(out, CHARTS_DIR)}: ${drawn.map((d) => d.name).join(', ')}\n`);
   } catch (e) {
-    if (!(e instanceof InterruptedError)) throw e;
-    const again = commandLine(['shakeout', 'chart', out]);
-    throw new InterruptedError(chartsInterrupted(e.signal, e.done, e.runs, out, again, true), e.signal, e.done, e.runs);
+    if (e instanceof InterruptedError) {
+      const again = commandLine(['shakeout', 'chart', out]);
+      throw new InterruptedError(chartsInterrupted(e.signal, e.done, e.runs, out, again, true), e.signal, e.done, e.runs);
+    }
+    // A full disk or a read-only folder: the results are complete, only the charts are missing.
+    const code = fileSystemCode(e);
+    throw code ? new UsageError(chartsNotDrawn(out, code)) : e;
   }
 }

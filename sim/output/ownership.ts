@@ -1,0 +1,272 @@
+/**
+ * What shakeout may replace, move or remove (docs/security.md, "Your files
+ * are never removed"). Besides an unfinished run, only two kinds of folder:
+ *
+ *   a sealed result      a real folder (not a link) whose manifest.json is
+ *                        shakeout's (RESULT_FORMAT) and that has no PARTIAL
+ *                        marker: what `run --force` may replace;
+ *   a provable leftover  a folder holding an owner record (`lock`) with
+ *                        shakeout's format tag, this host, a process that
+ *                        no longer runs, the target it was made for and the
+ *                        path it was made at (so one renamed or copied since
+ *                        is not a leftover any more).
+ *
+ * An unfinished run (`<out>.partial`) is recognised by its PARTIAL marker,
+ * whose text is shakeout's. A name proves nothing: `res.old-2023` beside
+ * `res` is the user's, whatever it looks like. Names only narrow the search.
+ */
+import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { MANIFEST_FILE, RESULT_FORMAT } from './manifest.js';
+import { PARTIAL_HEADLINE } from './messages.js';
+
+export const PARTIAL_MARKER = 'PARTIAL';
+/** The owner record of a folder shakeout made (for `<out>.partial`, also its writer's lock). */
+export const OWNER_FILE = 'lock';
+export const OWNER_FORMAT = 'shakeout-lock/1';
+
+/**
+ * What a folder with an owner record is: an unfinished run or the folder it
+ * is staged in (`partial`), a result moved aside while --force replaces it
+ * (`aside`), the temporaries of files written into a finished folder (`scratch`).
+ */
+export type OwnerRole = 'partial' | 'aside' | 'scratch';
+
+export interface OwnerRecord {
+  format: typeof OWNER_FORMAT;
+  role: OwnerRole;
+  pid: number;
+  host: string;
+  /** Absolute: the folder this one serves (`--out`, or the folder written into). */
+  target: string;
+  /** Absolute: where this folder was made. */
+  path: string;
+}
+
+/** Largest owner record read (it holds two paths); larger is not one of ours. */
+const OWNER_MAX_BYTES = 64 << 10;
+/** Largest PARTIAL marker read (it quotes the command line). */
+const MARKER_MAX_BYTES = 1 << 20;
+/** Largest manifest.json read when deciding whether a folder is a result (a manifest holds the resolved scenario). */
+const MANIFEST_MAX_BYTES = 64 << 20;
+
+/** `lstat`, undefined when nothing is there: links are not followed. */
+function entry(path: string) {
+  return lstatSync(path, { throwIfNoEntry: false });
+}
+
+/** Whether anything (a dangling link included) is at `path`. */
+export function present(path: string): boolean {
+  return entry(path) !== undefined;
+}
+
+/** The text of regular file `path` (not through a link) when it has at most `max` bytes, else null. */
+export function readSmallFile(path: string, max: number): string | null {
+  if (!entry(path)?.isFile()) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) return null;
+    const bytes = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, bytes, done, size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return bytes.subarray(0, done).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `dir` is a sealed shakeout result: a real folder, shakeout's manifest.json, no PARTIAL marker. */
+export function isSealedResult(dir: string): boolean {
+  if (!entry(dir)?.isDirectory() || present(join(dir, PARTIAL_MARKER))) return false;
+  const text = readSmallFile(join(dir, MANIFEST_FILE), MANIFEST_MAX_BYTES);
+  if (text === null) return false;
+  try {
+    const m = JSON.parse(text) as { format?: unknown; files?: unknown };
+    return m.format === RESULT_FORMAT && Array.isArray(m.files);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `dir` is an unfinished shakeout run: a real folder whose PARTIAL marker is shakeout's text. */
+export function isUnfinishedRun(dir: string): boolean {
+  if (!entry(dir)?.isDirectory()) return false;
+  return readSmallFile(join(dir, PARTIAL_MARKER), MARKER_MAX_BYTES)?.startsWith(PARTIAL_HEADLINE) ?? false;
+}
+
+/** What is at `path`, in the words of a message. */
+export type Occupant = 'nothing' | 'a result' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
+
+export function occupant(path: string): Occupant {
+  const st = entry(path);
+  if (!st) return 'nothing';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isFile()) return 'a file';
+  if (!st.isDirectory()) return 'something else';
+  if (isSealedResult(path)) return 'a result';
+  if (isUnfinishedRun(path)) return 'an unfinished run';
+  return 'a folder';
+}
+
+/** The owner record of folder `dir`, when it holds a well-formed one. */
+export function readOwner(dir: string): OwnerRecord | null {
+  const text = readSmallFile(join(dir, OWNER_FILE), OWNER_MAX_BYTES);
+  if (text === null) return null;
+  try {
+    const r = JSON.parse(text) as Partial<OwnerRecord>;
+    const wellFormed =
+      r.format === OWNER_FORMAT &&
+      (r.role === 'partial' || r.role === 'aside' || r.role === 'scratch') &&
+      Number.isSafeInteger(r.pid) &&
+      typeof r.host === 'string' &&
+      typeof r.target === 'string' &&
+      typeof r.path === 'string';
+    return wellFormed ? (r as OwnerRecord) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether process `pid` on `host` may still be running (another host: assume so; this process: no). */
+export function processAlive(pid: number, host: string): boolean {
+  if (host !== hostname()) return true;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** The owner record of a folder this process makes at `path` for `target`. */
+export function ownerText(role: OwnerRole, target: string, path: string): string {
+  const record: OwnerRecord = { format: OWNER_FORMAT, role, pid: process.pid, host: hostname(), target: resolve(target), path: resolve(path) };
+  return JSON.stringify(record) + '\n';
+}
+
+/**
+ * Whether `dir` is a leftover of a `role` folder made for `target` by a
+ * process of this host that no longer runs, at the path it still has: the
+ * only folders, besides sealed results and unfinished runs, that shakeout
+ * removes.
+ */
+export function isOwnedLeftover(dir: string, target: string, role: OwnerRole): boolean {
+  if (!entry(dir)?.isDirectory()) return false;
+  const r = readOwner(dir);
+  return (
+    r !== null && r.role === role && r.target === resolve(target) && r.path === resolve(dir) && r.host === hostname() && !processAlive(r.pid, r.host)
+  );
+}
+
+/** Entries of `parent` named `<prefix>…` (other than `except`) that are leftovers of `role` for `target`. */
+export function ownedLeftovers(parent: string, prefix: string, target: string, role: OwnerRole, except?: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && n !== except)
+    .map((n) => join(parent, n))
+    .filter((p) => isOwnedLeftover(p, target, role));
+}
+
+/**
+ * Creates a new folder `<base>-<pid>` (or `<base>-<pid>-<n>` when that name
+ * is taken: nothing there is ever removed to make room) holding this
+ * process's owner record, flushed to disk before anything else goes in.
+ * Returns its path.
+ */
+export function createOwnedFolder(base: string, role: OwnerRole, target: string): string {
+  for (let n = 0; ; n++) {
+    const dir = n === 0 ? `${base}-${process.pid}` : `${base}-${process.pid}-${n}`;
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') continue;
+      throw e;
+    }
+    try {
+      writeOwner(dir, role, target);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    return dir;
+  }
+}
+
+/** Writes this process's owner record into `dir` (exclusively: an existing record is not overwritten). */
+export function writeOwner(dir: string, role: OwnerRole, target: string): void {
+  const fd = openSync(join(dir, OWNER_FILE), 'wx');
+  try {
+    const bytes = Buffer.from(ownerText(role, target, dir), 'utf8');
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Removes a folder shakeout owns: everything but its owner record, then
+ * the record, then the folder, so that a kill half way leaves a folder that
+ * is still provably a leftover.
+ */
+export function removeOwned(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return;
+    throw e;
+  }
+  for (const name of names) if (name !== OWNER_FILE) rmSync(join(dir, name), { recursive: true, force: true });
+  rmSync(join(dir, OWNER_FILE), { force: true });
+  rmdirSync(dir);
+}
+
+/** Whether `path` is the root of its file system (`/`, `C:\`): no sibling can be made beside it. */
+export function isFileSystemRoot(path: string): boolean {
+  const absolute = resolve(path);
+  return dirname(absolute) === absolute;
+}
+
+/** Whether folder `dir` is a mount point: on another device than its parent, so it cannot be renamed. */
+export function isMountPoint(dir: string): boolean {
+  const here = entry(dir);
+  const parent = entry(dirname(resolve(dir)));
+  return !!here && !!parent && here.dev !== parent.dev;
+}
+
+/**
+ * The first link met going from folder `root` down to `path` (`path`
+ * included, `root` excluded), or null: used before writing inside a
+ * result folder, whose links may point anywhere. `path` outside `root`: null.
+ */
+export function linkBelow(root: string, path: string): string | null {
+  const top = resolve(root);
+  const rel = relative(top, resolve(path));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+  let at = top;
+  for (const part of rel.split(sep)) {
+    at = join(at, part);
+    if (entry(at)?.isSymbolicLink()) return at;
+  }
+  return null;
+}
