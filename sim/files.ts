@@ -5,7 +5,7 @@
  * being read, and opening does not block on a pipe. Used for scenario files
  * and for the files of a result folder (docs/security.md).
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Why a file was refused: `ENOTREGULAR` (a device, a pipe, a socket) or `ETOOLARGE`; fs codes (ENOENT, EISDIR, …) pass through. */
@@ -21,18 +21,29 @@ export class FileRefused extends Error {
   }
 }
 
-/**
- * The bytes of `path`, at most `maxBytes` of them. Throws FileRefused when
- * it is not a regular file or holds more, and Node's error (with its `code`)
- * when it cannot be opened.
- */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
+/** Opens `path` for reading without blocking (a pipe), and refuses it, closed, unless it is a regular file of at most `maxBytes`. */
+function openRegular(path: string, maxBytes: number): { fd: number; stat: Stats } {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new FileRefused('EISDIR', path);
     if (!stat.isFile()) throw new FileRefused('ENOTREGULAR', path);
     if (stat.size > maxBytes) throw new FileRefused('ETOOLARGE', path, maxBytes);
+    return { fd, stat };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * The bytes of `path`, at most `maxBytes` of them. Throws FileRefused when
+ * it is not a regular file or holds more, and Node's error (with its `code`)
+ * when it cannot be opened.
+ */
+export function readRegularFile(path: string, maxBytes: number): Buffer {
+  const { fd, stat } = openRegular(path, maxBytes);
+  try {
     // The size can be stale (a growing file, /proc): read until the end, and one byte past the limit at most.
     let buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
@@ -59,12 +70,8 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
  * end ('' when the file ends with one).
  */
 export function forEachLineOfRegularFile(path: string, maxBytes: number, visit: (line: string) => void): string {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const { fd } = openRegular(path, maxBytes);
   try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new FileRefused('EISDIR', path);
-    if (!stat.isFile()) throw new FileRefused('ENOTREGULAR', path);
-    if (stat.size > maxBytes) throw new FileRefused('ETOOLARGE', path, maxBytes);
     const decoder = new StringDecoder('utf8');
     const chunk = Buffer.alloc(LINE_CHUNK_BYTES);
     let rest = '';

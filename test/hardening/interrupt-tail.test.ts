@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { withoutManifest } from '../folder-files.js';
+import { manyProvidersYaml } from '../worlds.js';
 
 /** Every file of a result folder but the manifest and the charts, relative path → sha256 (the values are tens of MB). */
 function digests(dir: string): Record<string, string> {
@@ -29,34 +30,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const RUNS = 40;
 const scenario = join(scratch, 'hundred.yaml');
-writeFileSync(
-  scenario,
-  `name: A hundred providers
-start: 2024-01
-months: 12
-seed: 5
-runs: ${RUNS}
-providers:
-${Array.from({ length: 100 }, (_, i) => `  - { id: p${i}, price: ${1 + (i % 7)}, quality: ${0.5 + (i % 10) / 20}, unitCost: 0.5, cash: 1e9 }`).join('\n')}
-classes:
-  small:
-    share: 1
-    cash: { median: 150000, sigma: 0.8 }
-    revenue: { median: 8000, sigma: 1 }
-    opex: { median: 15000, sigma: 0.6 }
-    tokens: { median: 50, sigma: 1.2 }
-    growth: { mean: 0.02, sd: 0.05 }
-    switchCost: { median: 20000, sigma: 0.5 }
-    hazard: 0.01
-    disruption: { months: 2, loss: 0.3 }
-    reconsider: 0.2
-    precision: 8
-    network: 0.5
-    qualityElasticity: 2
-    funding: { probability: 0.5, months: 12 }
-startups: { initial: 20 }
-`,
-);
+writeFileSync(scenario, manyProvidersYaml({ name: 'A hundred providers', providers: 100, months: 12, seed: 5, runs: RUNS }));
 
 interface Ended {
   code: number | null;

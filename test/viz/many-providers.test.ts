@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_PROVIDERS_SHOWN } from '../../viz/table.js';
+import { manyProvidersYaml } from '../worlds.js';
 import { root } from './fixtures.js';
 
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -20,35 +21,7 @@ const PROVIDERS = 600;
 
 /** A valid scenario with `n` providers and otherwise as small as it gets: 3 months, 20 startups, 1 run. */
 function manyProviders(n: number): string {
-  const providers = Array.from(
-    { length: n },
-    (_, i) => `  - { id: p${i}, name: Provider ${i}, price: ${1 + (i % 7)}, quality: ${0.5 + (i % 10) / 20}, unitCost: 0.5, cash: 1e9 }`,
-  );
-  return `name: Many providers
-start: 2024-01
-months: 3
-seed: 3
-runs: 1
-providers:
-${providers.join('\n')}
-classes:
-  small:
-    share: 1
-    cash: { median: 150000, sigma: 0.8 }
-    revenue: { median: 8000, sigma: 1 }
-    opex: { median: 15000, sigma: 0.6 }
-    tokens: { median: 50, sigma: 1.2 }
-    growth: { mean: 0.02, sd: 0.05 }
-    switchCost: { median: 20000, sigma: 0.5 }
-    hazard: 0.01
-    disruption: { months: 2, loss: 0.3 }
-    reconsider: 0.2
-    precision: 8
-    network: 0.5
-    qualityElasticity: 2
-    funding: { probability: 0.5, months: 12 }
-startups: { initial: 20 }
-`;
+  return manyProvidersYaml({ name: 'Many providers', providers: n, months: 3, seed: 3, runs: 1, named: true });
 }
 
 function shakeout(nodeFlags: string[], ...args: string[]) {
