@@ -6,10 +6,11 @@
  */
 import type { CompiledScenario } from '../model/compile.js';
 import type { ComparisonOp, ExpectationSpec } from '../scenario/schema.js';
-import { UsageError } from '../errors.js';
+import { ScenarioError, UsageError } from '../errors.js';
+import type { Locate } from '../scenario/issues.js';
 import { monthIndex, monthLabel } from '../calendar.js';
 import { closeNames } from './close-names.js';
-import { expectationMonthOutside, unknownExpectationMetric } from './messages.js';
+import { expectationProblem, monthOutsideRun, noSuchMetric } from './messages.js';
 import { wilsonInterval } from './wilson.js';
 
 /** One value of every run: metric index into `metricNames`, month index t (0-based). */
@@ -49,6 +50,40 @@ export interface ExpectationResult {
   pass: boolean;
 }
 
+/** Why an expectation cannot be evaluated, as data: which one (its index in `expect`), which field, and the message. */
+export interface ExpectationProblem {
+  index: number;
+  field: 'metric' | 'at';
+  message: string;
+}
+
+/** Every expectation of `specs` whose metric the scenario does not record, or whose month is outside the run. */
+export function expectationProblems(compiled: CompiledScenario, specs: readonly ExpectationSpec[] = compiled.scenario.expect): ExpectationProblem[] {
+  const problems: ExpectationProblem[] = [];
+  const last = compiled.months - 1;
+  specs.forEach((spec, index) => {
+    if (!compiled.metricNames.includes(spec.metric))
+      problems.push({ index, field: 'metric', message: noSuchMetric(spec.metric, closeNames(spec.metric, compiled.metricNames)) });
+    const month = spec.at === 'end' ? last : monthIndex(compiled.start, spec.at);
+    if (!(month >= 0 && month <= last))
+      problems.push({ index, field: 'at', message: monthOutsideRun(spec.at, compiled.start, monthLabel(compiled.start, last)) });
+  });
+  return problems;
+}
+
+/**
+ * Refuses a scenario whose expectations cannot be evaluated, with every
+ * problem at its file and line (`locate`: the loader's, LoadedScenario).
+ * @throws ScenarioError
+ */
+export function assertExpectationsLocated(compiled: CompiledScenario, locate: Locate): void {
+  const problems = expectationProblems(compiled);
+  if (problems.length === 0) return;
+  throw new ScenarioError(
+    problems.map(({ index, field, message }) => ({ ...locate(['expect', index], field), path: `expect[${index}].${field}`, message })),
+  );
+}
+
 /**
  * Locates each expectation's metric and month; throws one UsageError naming
  * every expectation that cannot be located (unknown metric, month outside
@@ -58,20 +93,13 @@ export function resolveExpectations(
   compiled: CompiledScenario,
   specs: readonly ExpectationSpec[] = compiled.scenario.expect,
 ): ResolvedExpectation[] {
-  const problems: string[] = [];
-  const resolved: ResolvedExpectation[] = [];
+  const problems = expectationProblems(compiled, specs);
+  if (problems.length) throw new UsageError(problems.map((p) => expectationProblem(specs[p.index].name, p.field, p.message)).join('\n'));
   const last = compiled.months - 1;
-  for (const spec of specs) {
-    const metric = compiled.metricNames.indexOf(spec.metric);
-    const month = spec.at === 'end' ? last : monthIndex(compiled.start, spec.at);
-    if (metric < 0)
-      problems.push(unknownExpectationMetric(spec.name, spec.metric, closeNames(spec.metric, compiled.metricNames)));
-    if (!(month >= 0 && month <= last))
-      problems.push(expectationMonthOutside(spec.name, spec.at, compiled.start, monthLabel(compiled.start, last)));
-    resolved.push({ spec, cell: { metric, month } });
-  }
-  if (problems.length) throw new UsageError(problems.join('\n'));
-  return resolved;
+  return specs.map((spec) => ({
+    spec,
+    cell: { metric: compiled.metricNames.indexOf(spec.metric), month: spec.at === 'end' ? last : monthIndex(compiled.start, spec.at) },
+  }));
 }
 
 /** Whether `x op value` holds; NaN never holds. */

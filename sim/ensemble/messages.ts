@@ -10,14 +10,20 @@ import { hasUnprintable, printable, quote } from '../printable.js';
 /** An expectation's name in `expect.<name>`, safe and short. */
 const expectationName = (name: string) => printable(name, 60);
 
-export function unknownExpectationMetric(expectation: string, metric: string, suggestions: readonly string[]): string {
-  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '';
-  return `expect.${expectationName(expectation)}: no metric named ${quote(metric)}${hint}`;
+/** An expectation's metric that the scenario does not record; the text after its location. */
+export function noSuchMetric(metric: string, suggestions: readonly string[]): string {
+  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '; `shakeout metrics <scenario>` lists them';
+  return `no metric named ${quote(metric)}${hint}`;
 }
 
-export function expectationMonthOutside(expectation: string, at: string, first: string, last: string): string {
-  return `expect.${expectationName(expectation)}: at ${printable(at, 20)} is outside the run (${first} to ${last}); use a month in that range or "end"`;
+/** An expectation's month outside the run; the text after its location. */
+export function monthOutsideRun(at: string, first: string, last: string): string {
+  return `${printable(at, 20)} is outside the run (${first} to ${last}); use a month in that range or "end"`;
 }
+
+/** Either of the above, named by the expectation (where no file and line are known). */
+export const expectationProblem = (expectation: string, field: 'metric' | 'at', message: string) =>
+  `expect.${expectationName(expectation)}: ${field === 'at' ? 'at ' : ''}${message}`;
 
 /** A seed in a message, as written, escaped. */
 const seedText = (seed: number | string) => printable(String(seed), 200);

@@ -22,6 +22,12 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** File names as the user gave them, root first then its bases. */
   files: string[];
+  /**
+   * Where a path of the merged document was written (file and line), for
+   * checks made after loading: an expectation's metric is known only once
+   * the scenario is compiled.
+   */
+  locate: Locate;
 }
 
 /** Reads `file` (and the files it extends) from disk. @throws ScenarioError */
@@ -66,7 +72,7 @@ export function parseScenario(text: string, file: string, readFile: (path: strin
   const problems = [...chain.mergeProblems, ...checkScenario(parsed.data, locate)];
   // checkScenario stops a little past MAX_DIAGNOSTICS, so how many more there are is not known.
   if (problems.length) return fail(problems, problems.length > MAX_DIAGNOSTICS ? 'unknown' : 0);
-  return { scenario: parsed.data, files };
+  return { scenario: parsed.data, files, locate };
 }
 
 interface Chain {

@@ -148,6 +148,31 @@ describe('shakeout validate', () => {
   });
 });
 
+describe('expectations that cannot be evaluated', () => {
+  it('are reported at their own file and line, every one, by validate, run and check', () => {
+    const base = join(scratch, 'base-with-expectations.yaml');
+    const text =
+      readFileSync(join(root, 'scenarios', 'minimal.yaml'), 'utf8').replace('metric: cohort.dead.small.on.leader.fraction', 'metric: cohort.dead.smal.fraction') +
+      '  - { name: second, metric: hhi.tokenz, at: end, op: ">=", value: 0 }\n';
+    writeFileSync(base, text);
+    // The expectations come from the base file: the lines are the base's.
+    const child = join(scratch, 'child-of-base.yaml');
+    writeFileSync(child, 'extends: base-with-expectations.yaml\nruns: 3\n');
+    const lines = text.split('\n');
+    const first = lines.findIndex((l) => l.includes('metric: cohort.dead.smal.fraction')) + 1;
+    const second = lines.findIndex((l) => l.includes('name: second')) + 1;
+    const expected = [
+      `${base}:${first}: expect[0].metric: no metric named "cohort.dead.smal.fraction" (did you mean cohort.dead.small.fraction, cohort.dead.fraction?)`,
+      `${base}:${second}: expect[1].metric: no metric named "hhi.tokenz" (did you mean hhi.tokens?)`,
+    ];
+    for (const args of [['validate', child], ['run', child, '--no-charts', '--out', join(scratch, 'never-written')], ['check', child]]) {
+      const r = shakeout(...args);
+      expect(r.stderr.trimEnd().split('\n'), args[0]).toEqual(expected);
+      expect(r.code).toBe(2);
+    }
+  });
+});
+
 describe('shakeout check', () => {
   it('exits 0 when every expectation holds', () => {
     const r = shakeout('check', 'scenarios/minimal.yaml', '--runs', '6');

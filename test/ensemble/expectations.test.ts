@@ -78,7 +78,7 @@ describe('resolveExpectations', () => {
     expect(message.split('\n')).toEqual([
       'expect.early: at 2024-05 is outside the run (2024-06 to 2024-08); use a month in that range or "end"',
       'expect.late: at 2024-09 is outside the run (2024-06 to 2024-08); use a month in that range or "end"',
-      'expect.typo: no metric named "nothing.like.it"',
+      'expect.typo: no metric named "nothing.like.it"; `shakeout metrics <scenario>` lists them',
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { runEnsemble } from '../../ensemble/ensemble.js';
-import { evaluateExpectations, resolveExpectations, type ExpectationResult } from '../../ensemble/expectations.js';
+import { assertExpectationsLocated, evaluateExpectations, resolveExpectations, type ExpectationResult } from '../../ensemble/expectations.js';
 import { UsageError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
@@ -42,7 +42,9 @@ export function folderScenarioFiles(dir: string): string[] {
 export const noScenarioFiles = (dir: string) => `no scenario files in ${printable(dir)} (.yaml, .yml or .json)`;
 
 async function checkScenario(file: string, options: CheckOptions): Promise<ExpectationResult[]> {
-  const compiled = compile(applyFlags(loadScenario(file).scenario, options));
+  const loaded = loadScenario(file);
+  const compiled = compile(applyFlags(loaded.scenario, options));
+  assertExpectationsLocated(compiled, loaded.locate);
   const resolved = resolveExpectations(compiled);
   if (resolved.length === 0) return [];
   const scratch = mkdtempSync(join(tmpdir(), 'shakeout-check-'));

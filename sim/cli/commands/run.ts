@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
 import { writeResultFolder } from '../../output/result-folder.js';
+import { assertExpectationsLocated } from '../../ensemble/expectations.js';
 import { loadScenario } from '../../scenario/load.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
@@ -63,10 +64,13 @@ export function registerRun(program: Command): void {
       const started = startWorkers(earlyWorkers(wanted, options.runs));
       let compiled: CompiledScenario;
       try {
-        const applied = applyFlags(loadScenario(file).scenario, options);
+        const loaded = loadScenario(file);
+        const applied = applyFlags(loaded.scenario, options);
         // A run too large for this machine is refused here, with the estimate, before anything is built.
         assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
         compiled = compile(applied);
+        // An expectation's metric or month (--months may shorten the run) located in the file, before anything runs.
+        assertExpectationsLocated(compiled, loaded.locate);
       } catch (e) {
         for (const s of started) void s.worker.terminate();
         throw e;

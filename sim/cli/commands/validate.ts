@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { resolveExpectations } from '../../ensemble/expectations.js';
-import { ScenarioError, UsageError } from '../../errors.js';
+import { assertExpectationsLocated } from '../../ensemble/expectations.js';
+import { ScenarioError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { printable } from '../../printable.js';
@@ -9,14 +9,9 @@ import { folderScenarioFiles } from './check.js';
 
 /** Loads, checks and compiles one scenario without running it; returns a one-line description. */
 export function validateScenario(file: string): string {
-  const { scenario } = loadScenario(file);
+  const { scenario, locate } = loadScenario(file);
   const compiled = compile(scenario);
-  try {
-    resolveExpectations(compiled);
-  } catch (e) {
-    if (e instanceof UsageError) throw new ScenarioError(e.message.split('\n').map((message) => ({ file, line: 0, path: 'expect', message })));
-    throw e;
-  }
+  assertExpectationsLocated(compiled, locate);
   const events = scenario.events.length;
   return `${printable(file)}: ok (${compiled.providers.length} providers, ${compiled.classes.ids.length} classes, ${events} events, ${scenario.expect.length} expectations, ${compiled.metricNames.length} metrics)`;
 }
