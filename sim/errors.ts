@@ -43,11 +43,17 @@ export class UsageError extends Error {
   }
 }
 
+/** Where a value was written in the scenario document: keys and list indices from the root (the loader's `locate` turns it into a file and line). */
+export type DocumentLocation = readonly (string | number)[];
+
 /** The model reached a state it cannot continue from (e.g. a negative price from an expression). */
 export class ModelError extends Error {
-  constructor(message: string) {
+  /** The value (an expression) that led there, when one did: a caller holding the file can name its line. */
+  readonly location?: DocumentLocation;
+  constructor(message: string, location?: DocumentLocation) {
     super(message);
     this.name = 'ModelError';
+    if (location) this.location = location;
   }
 }
 

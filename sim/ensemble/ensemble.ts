@@ -97,7 +97,7 @@ export async function runEnsemble(compiled: CompiledScenario, options: EnsembleO
   };
   /** A model error from the engine, with the replication and the command that reproduces it. */
   const located = (r: number, e: unknown): unknown =>
-    e instanceof ModelError && !/to reproduce/i.test(e.message) ? new ModelError(inReplication(e.message, r, seed, reproduce(r))) : e;
+    e instanceof ModelError && !/to reproduce/i.test(e.message) ? new ModelError(inReplication(e.message, r, seed, reproduce(r)), e.location) : e;
 
   let store: ReturnType<typeof createRunStore> | undefined;
   try {

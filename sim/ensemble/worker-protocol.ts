@@ -7,7 +7,7 @@
  * not copied) or with the error it threw, flattened to data so that the
  * pool can rethrow it as the same class with the same message.
  */
-import { type Diagnostic, ModelError, ScenarioError, UsageError } from '../errors.js';
+import { type Diagnostic, type DocumentLocation, ModelError, ScenarioError, UsageError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export interface WorkerInput {
@@ -31,6 +31,8 @@ export interface ErrorData {
   message: string;
   stack?: string;
   diagnostics?: readonly Diagnostic[];
+  /** A ModelError's location in the scenario document. */
+  location?: DocumentLocation;
 }
 
 /** Worker → pool: the values of a replication (row-major `values[t · metrics + m]`), or its error. */
@@ -43,6 +45,7 @@ export function errorData(e: unknown): ErrorData {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
   const data: ErrorData = { name: e.name, message: e.message, stack: e.stack };
   if (e instanceof ScenarioError) data.diagnostics = e.diagnostics;
+  if (e instanceof ModelError && e.location) data.location = e.location;
   return data;
 }
 
@@ -61,7 +64,7 @@ export function failedReplication(e: unknown): number | undefined {
 /** The error `data` was made from: ScenarioError, UsageError and ModelError by class, anything else as an Error of that name. */
 export function reviveError(data: ErrorData, replication?: number): ReplicationError {
   let e: Error;
-  if (data.name === 'ModelError') e = new ModelError(data.message);
+  if (data.name === 'ModelError') e = new ModelError(data.message, data.location);
   else if (data.name === 'UsageError') e = new UsageError(data.message);
   else if (data.name === 'ScenarioError' && data.diagnostics) e = new ScenarioError(data.diagnostics);
   else {

@@ -8,7 +8,7 @@
  * mutable World from it (sim/model/world.ts).
  */
 import { monthIndex } from '../calendar.js';
-import { ModelError } from '../errors.js';
+import { type DocumentLocation, ModelError } from '../errors.js';
 import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
 import { resolveSetPath, type SetTarget } from '../scenario/set-paths.js';
 import { classTable, type ClassTable } from './classes.js';
@@ -93,6 +93,11 @@ export function compile(scenario: Scenario): CompiledScenario {
 
   const specs: { spec: ProviderSpec; activeAtStart: boolean }[] = scenario.providers.map((spec) => ({ spec, activeAtStart: true }));
   for (const e of scenario.events) if (e.enter) specs.push({ spec: e.enter, activeAtStart: false });
+  // Where each provider's spec was written: its place in `providers`, or in its `enter` event.
+  const specAt: DocumentLocation[] = [
+    ...scenario.providers.map((_, i) => ['providers', i]),
+    ...scenario.events.flatMap((e, k) => (e.enter ? [['events', k, 'enter']] : [])),
+  ];
   const ids = specs.map((p) => p.spec.id);
   const indexOf = (id: string) => {
     const j = ids.indexOf(id);
@@ -100,15 +105,15 @@ export function compile(scenario: Scenario): CompiledScenario {
     return j;
   };
 
-  const providers: ProviderTemplate[] = specs.map(({ spec, activeAtStart }) => ({
+  const providers: ProviderTemplate[] = specs.map(({ spec, activeAtStart }, j) => ({
     id: spec.id,
     name: spec.name ?? spec.id,
     rules: {
-      price: compileField(spec.price),
-      quality: compileField(spec.quality),
-      unitCost: compileField(spec.unitCost),
-      fixedCost: compileField(spec.fixedCost ?? 0),
-      exitRisk: spec.exitRisk === undefined ? null : compileField(spec.exitRisk),
+      price: compileField(spec.price, [...specAt[j], 'price']),
+      quality: compileField(spec.quality, [...specAt[j], 'quality']),
+      unitCost: compileField(spec.unitCost, [...specAt[j], 'unitCost']),
+      fixedCost: compileField(spec.fixedCost ?? 0, [...specAt[j], 'fixedCost']),
+      exitRisk: spec.exitRisk === undefined ? null : compileField(spec.exitRisk, [...specAt[j], 'exitRisk']),
     },
     cash: spec.cash,
     serves: servesMask(spec.serves),
@@ -122,7 +127,7 @@ export function compile(scenario: Scenario): CompiledScenario {
   let classes: Record<string, ClassSpec> = scenario.classes;
   // Funding as it stands after each set, so a set of one funding field keeps the others.
   const funding = specs.map(({ spec }) => spec.funding ?? null);
-  for (const e of scenario.events) {
+  for (const [k, e] of scenario.events.entries()) {
     if (e.drop || e.at === undefined) continue;
     const t = monthIndex(scenario.start, e.at);
     if (t < 0 || t >= months) continue; // outside the run: no effect
@@ -137,7 +142,7 @@ export function compile(scenario: Scenario): CompiledScenario {
       const target = resolveSetPath(scenario, path);
       // The loader has checked every set path; one that does not resolve here is a bug.
       if (typeof target === 'string') throw new ModelError(`cannot set "${path}": ${target}`);
-      const action = compileSet(target, value, indexOf, servesMask, classes, funding);
+      const action = compileSet(target, value, indexOf, servesMask, classes, funding, ['events', k, 'set', path]);
       if (action.kind === 'setClasses') classes = action.next;
       here.push(action.kind === 'setClasses' ? action.action : action);
     }
@@ -209,6 +214,7 @@ function compileSet(
   servesMask: (s: readonly string[] | undefined) => number,
   classes: Record<string, ClassSpec>,
   funding: (ProviderSpec['funding'] | null)[],
+  origin: DocumentLocation,
 ): CompiledSet {
   switch (target.kind) {
     case 'scenario':
@@ -220,7 +226,7 @@ function compileSet(
         funding[provider] = (value as ProviderSpec['funding'] | null) ?? null;
         return { kind: 'setFunding', provider, funding: compileFunding(funding[provider] ?? undefined) };
       }
-      return { kind: 'setField', provider, field: target.field, rule: compileField(value as never) };
+      return { kind: 'setField', provider, field: target.field, rule: compileField(value as never, origin) };
     }
     case 'providerFunding': {
       const provider = indexOf(target.id);

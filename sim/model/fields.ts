@@ -3,6 +3,7 @@
  * a number, an expression, or `{initial, then}`. Compiled once; evaluated
  * once per provider per month, never per startup.
  */
+import type { DocumentLocation } from '../errors.js';
 import { compileExpression, type CompiledExpression, type ExpressionScope } from '../scenario/expression.js';
 import type { Dynamic } from '../scenario/schema.js';
 
@@ -15,6 +16,8 @@ export interface FieldRule {
   readonly expression: CompiledExpression | null;
   /** As written, for messages. */
   readonly source: string;
+  /** Where it was written in the scenario (a provider's field, an entering provider's, a `set`'s value), for messages. */
+  readonly origin?: DocumentLocation;
 }
 
 export const dynamicFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk'] as const;
@@ -31,10 +34,11 @@ function compiled(source: string): CompiledExpression {
   return e;
 }
 
-export function compileField(value: Dynamic): FieldRule {
-  if (typeof value === 'number') return { constant: value, initial: null, expression: null, source: String(value) };
-  if (typeof value === 'string') return { constant: null, initial: null, expression: compiled(value), source: value };
-  return { constant: null, initial: value.initial, expression: compiled(value.then), source: value.then };
+export function compileField(value: Dynamic, origin?: DocumentLocation): FieldRule {
+  const at = origin ? { origin } : {};
+  if (typeof value === 'number') return { constant: value, initial: null, expression: null, source: String(value), ...at };
+  if (typeof value === 'string') return { constant: null, initial: null, expression: compiled(value), source: value, ...at };
+  return { constant: null, initial: value.initial, expression: compiled(value.then), source: value.then, ...at };
 }
 
 /**

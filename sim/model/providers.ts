@@ -38,6 +38,7 @@ function checked(world: World, j: number, field: number, rule: FieldRule, value:
   const id = world.compiled.providers[j].id;
   throw new ModelError(
     `providers.${id}.${dynamicFields[field]}: "${rule.source}" gave ${value} in ${monthLabel(world.compiled.start, world.t)} (t = ${world.t}); expected a finite number ≥ 0`,
+    rule.origin,
   );
 }
 

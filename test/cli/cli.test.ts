@@ -173,6 +173,26 @@ describe('expectations that cannot be evaluated', () => {
   });
 });
 
+describe('an expression that goes wrong during a run', () => {
+  it('is named at its file and line, on one worker or two, whether a provider or a set event wrote it', () => {
+    const own = join(scratch, 'falling-price.yaml');
+    const text = readFileSync(join(root, 'scenarios', 'minimal.yaml'), 'utf8').replace('price: 5 ', 'price: "1.5 - t" ');
+    writeFileSync(own, text);
+    const priceLine = text.split('\n').findIndex((l) => l.includes('price: "1.5 - t"')) + 1;
+    const child = join(scratch, 'price-crash.yaml');
+    writeFileSync(child, 'extends: minimal-copy.yaml\nevents:\n  - id: crash\n    at: 2024-08\n    set:\n      providers.rival.price: "price - 10"\n');
+    writeFileSync(join(scratch, 'minimal-copy.yaml'), readFileSync(join(root, 'scenarios', 'minimal.yaml'), 'utf8'));
+    for (const workers of ['1', '2']) {
+      const a = shakeout('run', own, '--runs', '2', '--workers', workers, '--no-charts', '--out', join(scratch, 'never-a'));
+      expect(a.stderr).toMatch(new RegExp(`^${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${priceLine}: providers\\.leader\\.price: "1.5 - t" gave -0.5 in `));
+      expect(a.code).toBe(2);
+      const b = shakeout('run', child, '--runs', '2', '--workers', workers, '--no-charts', '--out', join(scratch, 'never-b'));
+      expect(b.stderr).toMatch(new RegExp(`^${child.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6: providers\\.rival\\.price: "price - 10" gave `));
+      expect(b.code).toBe(2);
+    }
+  });
+});
+
 describe('shakeout check', () => {
   it('exits 0 when every expectation holds', () => {
     const r = shakeout('check', 'scenarios/minimal.yaml', '--runs', '6');

@@ -99,7 +99,8 @@ describe('shakeout run --workers', () => {
     const one = shakeout('run', badScenario, '--workers', '1', '--out', join(scratch, 'bad-1'));
     const two = shakeout('run', badScenario, '--workers', '2', '--out', join(scratch, 'bad-2'));
     expect(one.code).toBe(2);
-    expect(one.stderr).toMatch(/^providers\.a\.price: "5 - t" gave -1 in 2024-12 \(t = 6\)/);
+    // Located at the expression in the file (the file name, then its line).
+    expect(one.stderr).toMatch(/^[^\n]*\.yaml:\d+: providers\.a\.price: "5 - t" gave -1 in 2024-12 \(t = 6\)/);
     expect(two.code).toBe(2);
     expect(two.stderr).toBe(one.stderr);
     expect(existsSync(join(scratch, 'bad-2'))).toBe(false);
@@ -109,7 +110,7 @@ describe('shakeout run --workers', () => {
   it('names the same failing run whatever the number of workers (the lowest, as on one thread)', () => {
     const [one, two, three] = [1, 2, 3].map((w) => shakeout('run', sometimesScenario, '--workers', String(w), '--no-charts', '--out', join(scratch, `sometimes-${w}`)));
     expect(one.code).toBe(2);
-    expect(one.stderr).toMatch(/^providers\.a\.price: "share - 0\.45" gave -/);
+    expect(one.stderr).toMatch(/^[^\n]*\.yaml:\d+: providers\.a\.price: "share - 0\.45" gave -/);
     expect(one.stderr).not.toMatch(/\(replication 0,/); // the fixture's first runs succeed, so the order matters
     // Less the note a machine with fewer than 3 cores adds (oversubscription is no error).
     const error = (stderr: string) => stderr.replace(/^note: .*\n/m, '');

@@ -10,6 +10,7 @@ import { MANIFEST_FILE } from '../../output/manifest.js';
 import { readSummary } from '../../output/read-folder.js';
 import { printable } from '../../printable.js';
 import { loadScenario } from '../../scenario/load.js';
+import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
@@ -57,7 +58,7 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
       dir: scratch,
       onProgress: (done, total) => progress.update(done, total),
       executor: replicationExecutor(compiled, { workers: options.workers, runs }),
-    }).catch(progress.fail);
+    }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
     progress.finish(`${printable(file)}: ${compiled.scenario.runs} runs`);
     const columns = await store.cells(resolved.map((r) => r.cell));
     return evaluateExpectations(resolved, () => columns);

@@ -6,7 +6,8 @@ import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
 import { writeResultFolder } from '../../output/result-folder.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
-import { loadScenario } from '../../scenario/load.js';
+import { type LoadedScenario, loadScenario } from '../../scenario/load.js';
+import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
@@ -63,8 +64,9 @@ export function registerRun(program: Command): void {
       const wanted = options.workers ?? defaultWorkers();
       const started = startWorkers(earlyWorkers(wanted, options.runs));
       let compiled: CompiledScenario;
+      let loaded: LoadedScenario;
       try {
-        const loaded = loadScenario(file);
+        loaded = loadScenario(file);
         const applied = applyFlags(loaded.scenario, options);
         // A run too large for this machine is refused here, with the estimate, before anything is built.
         assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
@@ -95,7 +97,7 @@ export function registerRun(program: Command): void {
           charts: options.charts,
           onProgress: (done, total) => progress.update(done, total),
           executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
-        }).catch(progress.fail);
+        }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
         const seconds = ((performance.now() - began) / 1000).toFixed(1);
         const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
         progress.finish(
