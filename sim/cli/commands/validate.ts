@@ -17,8 +17,19 @@ export function validateScenario(file: string): string {
     if (e instanceof UsageError) throw new ScenarioError(e.message.split('\n').map((message) => ({ file, line: 0, path: 'expect', message })));
     throw e;
   }
-  const events = scenario.events.length;
-  return `${printable(file)}: ok (${compiled.providers.length} providers, ${compiled.classes.ids.length} classes, ${events} events, ${scenario.expect.length} expectations, ${compiled.metricNames.length} metrics)`;
+  const counts = [
+    counted(compiled.providers.length, 'provider'),
+    counted(compiled.classes.ids.length, 'class', 'classes'),
+    counted(scenario.events.length, 'event'),
+    counted(scenario.expect.length, 'expectation'),
+    counted(compiled.metricNames.length, 'metric'),
+  ];
+  return `${printable(file)}: ok (${counts.join(', ')})`;
+}
+
+/** `1 event`, `0 events`, `2 classes`. */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
 }
 
 export function registerValidate(program: Command): void {
