@@ -117,13 +117,19 @@ function expectationsHtml(expectations: readonly ExpectationResult[]): Html {
 <p>${closing}</p>`;
 }
 
+/** ` (commit 0123456789ab, modified)` when a git checkout of shakeout wrote the folder; the schema allows only hex digits. */
+function shakeoutCommitText(m: Manifest): string {
+  if (m.shakeoutCommit === null) return '';
+  return ` (commit ${m.shakeoutCommit.slice(0, 12)}${m.shakeoutTreeModified ? ', modified' : ''})`;
+}
+
 function headerHtml(m: Manifest, summary: Summary): Html {
   const name = m.scenarioName ?? 'Unnamed scenario';
   const description = m.scenario.description ? html`<p class="description">${m.scenario.description}</p>` : '';
   const facts = [
     `${m.runs} run${m.runs === 1 ? '' : 's'} of ${m.months} months, ${summary.start} to ${summary.end}`,
     `seed ${m.seed}`,
-    `shakeout ${m.shakeoutVersion}`,
+    `shakeout ${m.shakeoutVersion}${shakeoutCommitText(m)}`,
     `written ${m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} in ${m.wallTimeSeconds} s`,
   ];
   return html`<header>

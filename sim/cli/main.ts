@@ -13,6 +13,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
+import { stackFrames } from './debug.js';
 import { printableLines } from '../printable.js';
 import { exitCodeFor } from './signals.js';
 
@@ -37,6 +38,12 @@ function program(): Command {
   return p;
 }
 
+/** With --debug, after the message (printed once): where the error was thrown. */
+function writeFrames(e: Error): void {
+  const frames = stackFrames(e);
+  if (frames) process.stderr.write(`${frames}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   try {
@@ -56,13 +63,14 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ModelError) {
       // The last guard: whatever file text a message quotes, no escape sequence reaches the terminal.
       process.stderr.write(`${printableLines(e.message)}\n`);
-      if (debug) process.stderr.write(`${e.stack}\n`);
+      if (debug) writeFrames(e);
       process.exitCode = EXIT_BAD_INPUT;
       return;
     }
     const error = e instanceof Error ? e : new Error(String(e));
-    process.stderr.write(`internal error: ${error.message}\n`);
-    process.stderr.write(debug ? `${error.stack}\n` : 'This is a bug in shakeout; run again with --debug for the details and report them.\n');
+    process.stderr.write(`internal error: ${printableLines(error.message)}\n`);
+    if (debug) writeFrames(error);
+    else process.stderr.write('This is a bug in shakeout; run again with --debug for the details and report them.\n');
     process.exitCode = EXIT_INTERNAL;
   }
 }

@@ -40,10 +40,12 @@ export function parseSet(text: string, previous: ValueChange[] = []): ValueChang
 
 
 export function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
+  // Without a maximum of its own, the bound is only the largest exact integer: not worth quoting.
+  const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number ≥ 1' : `a whole number from 1 to ${max}`;
   return (text: string): number => {
     const n = Number(text);
     if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max)
-      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got "${text}"`);
+      throw new InvalidArgumentError(`${name} must be ${range}, got "${text}"`);
     return n;
   };
 }

@@ -33,6 +33,9 @@ export const manifestSchema = z
   .object({
     format: z.literal(RESULT_FORMAT),
     shakeoutVersion: z.string().max(100),
+    // Folders written before shakeout recorded its commit have neither field: read as null (not known).
+    shakeoutCommit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, { error: 'expected a git commit: 40 or 64 hexadecimal digits' }).nullable().default(null),
+    shakeoutTreeModified: z.boolean().nullable().default(null),
     scenarioName: z.string().nullable(),
     scenario: scenarioSchema,
     scenarioSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 hexadecimal digits' }),

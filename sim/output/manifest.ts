@@ -3,11 +3,11 @@
  * only file of a result folder with timestamps and durations, so every other
  * file is byte-identical across repeated runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Scenario } from '../scenario/schema.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { installationGitState, installationRoot } from './installation.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const RESULT_FORMAT = 'shakeout-result/1';
@@ -15,6 +15,10 @@ export const RESULT_FORMAT = 'shakeout-result/1';
 export interface Manifest {
   format: typeof RESULT_FORMAT;
   shakeoutVersion: string;
+  /** The git commit of the shakeout installation that ran; null when it is not a git checkout (an npm install). */
+  shakeoutCommit: string | null;
+  /** Whether that checkout's tracked files differed from the commit; null as for `shakeoutCommit`. */
+  shakeoutTreeModified: boolean | null;
   scenarioName: string | null;
   /** The resolved scenario (extends merged, defaults filled in). */
   scenario: Scenario;
@@ -55,24 +59,20 @@ let version: string | undefined;
 /** The `version` of the shakeout package.json above this module (source or dist alike). */
 export function shakeoutVersion(): string {
   if (version !== undefined) return version;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'shakeout') return (version = pkg.version ?? 'unknown');
-    }
-    const up = dirname(dir);
-    if (up === dir) return (version = 'unknown');
-    dir = up;
-  }
+  const root = installationRoot();
+  if (root === null) return (version = 'unknown');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string };
+  return (version = pkg.version ?? 'unknown');
 }
 
 /** The manifest of a finished result folder. */
 export function buildManifest(input: ManifestInput): Manifest {
+  const git = installationGitState();
   return {
     format: RESULT_FORMAT,
     shakeoutVersion: shakeoutVersion(),
+    shakeoutCommit: git.commit,
+    shakeoutTreeModified: git.treeModified,
     scenarioName: input.scenario.name ?? null,
     scenario: input.scenario,
     scenarioSha256: sha256Hex(canonicalJson(input.scenario)),

@@ -141,6 +141,21 @@ describe('shakeout validate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('with --debug, prints the message once, then the stack frames', () => {
+    const bad = join(scratch, 'bad-debug.yaml');
+    writeFileSync(bad, ['start: 2024-06', 'months: 12', 'providers:', '  - id: a', '    price: cheap', '    quality: 1', '    unitCost: 2', '    cash: 10', 'classes: {}', 'startups: { initial: 10 }', ''].join('\n'));
+    const r = shakeout('--debug', 'validate', bad);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    const message = lines.filter((l) => l.includes(`${bad}:5: providers.a.price: `));
+    expect(message).toHaveLength(1);
+    expect(lines[0]).toBe(message[0]);
+    const frames = lines.slice(lines.findIndex((l) => /^\s+at /.test(l)));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const line of frames) expect(line).toMatch(/^\s+at /);
+    expect(r.stderr).not.toContain('ScenarioError:');
+  });
+
   it('names a missing file', () => {
     const r = shakeout('validate', 'scenarios/nope.yaml');
     expect(r.code).toBe(2);

@@ -39,7 +39,15 @@ describe('the packed tarball, installed globally', () => {
     const run = shakeout('run', 'scenarios/minimal.yaml', '--runs', '2', '--no-charts', '--quiet', '--out', 'result');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(elsewhere, 'result', 'manifest.json'), 'utf8')).runs).toBe(2);
+    const manifest = JSON.parse(readFileSync(join(elsewhere, 'result', 'manifest.json'), 'utf8'));
+    expect(manifest.runs).toBe(2);
+    // An npm install is no git checkout: its version says what it is.
+    expect(manifest).toMatchObject({ shakeoutCommit: null, shakeoutTreeModified: null });
+  });
+
+  it('ships LICENSE, CITATION.cff and CHANGELOG.md', () => {
+    const installed = join(prefix, 'lib', 'node_modules', 'shakeout');
+    for (const file of ['LICENSE', 'CITATION.cff', 'CHANGELOG.md']) expect(readFileSync(join(installed, file), 'utf8')).toBe(readFileSync(join(root, file), 'utf8'));
   });
 
   it("runs the README's library example, importing 'shakeout' through the package's exports", () => {

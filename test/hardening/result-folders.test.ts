@@ -107,6 +107,8 @@ describe('manifest.json and summary.json: shapes checked, one line naming the fi
     ['a start that is not a month', 'manifest.json', (d) => editJson(d, 'manifest.json', (m) => void (m.start = '<script>')), 'start: expected a month written YYYY-MM, got "<script>"'],
     ['a scenario that is not one', 'manifest.json', (d) => editJson(d, 'manifest.json', (m) => void ((m.scenario as { providers: unknown }).providers = 'x')), 'scenario.providers: expected a list, got "x"'],
     ['months past the limit', 'manifest.json', (d) => editJson(d, 'manifest.json', (m) => void (m.months = 2000)), 'months: expected a number ≤ 1200, got 2000'],
+    ['markup where the commit belongs', 'manifest.json', (d) => editJson(d, 'manifest.json', (m) => void (m.shakeoutCommit = '<img src=x onerror=alert(1)>')), 'shakeoutCommit: expected a git commit: 40 or 64 hexadecimal digits'],
+    ['text where the tree state belongs', 'manifest.json', (d) => editJson(d, 'manifest.json', (m) => void (m.shakeoutTreeModified = 'yes')), 'shakeoutTreeModified: expected true or false, got "yes"'],
     ['months that disagree with the scenario', 'manifest.json', (d) => editJson(d, 'manifest.json', (m) => void (m.months = 30)), 'months: 30, but scenario.months says 26'],
     ['runs in summary.json that disagree with the manifest', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void (s.runs = 5)), 'runs: 5, but manifest.json says 4'],
     ['markup where an end month belongs', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void (s.end = '<img>')), 'end: expected a month written YYYY-MM, got "<img>"'],
@@ -121,6 +123,19 @@ describe('manifest.json and summary.json: shapes checked, one line naming the fi
     else expect(message).toBe(`${dir}/${file}:3: not valid JSON; was the result folder damaged or edited?`);
     expect(message).not.toContain('\n');
   });
+});
+
+test('a manifest written before shakeout recorded its commit still reads, the commit as not known', () => {
+  const dir = folder((d) =>
+    editJson(d, 'manifest.json', (m) => {
+      delete m.shakeoutCommit;
+      delete m.shakeoutTreeModified;
+    }),
+  );
+  const { manifest } = readResultFolder(dir);
+  expect(manifest.shakeoutCommit).toBeNull();
+  expect(manifest.shakeoutTreeModified).toBeNull();
+  expect(manifest.runs).toBe(RUNS);
 });
 
 describe('timeseries.csv: every row checked against the manifest', () => {

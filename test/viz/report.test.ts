@@ -77,6 +77,22 @@ describe('shakeout report', () => {
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
   });
 
+  test('names the commit of the shakeout that wrote the folder, when it was a git checkout', () => {
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+    for (const [commit, modified, shown] of [
+      ['0123456789abcdef0123456789abcdef01234567', true, `shakeout ${version} (commit 0123456789ab, modified) ·`],
+      [null, null, `shakeout ${version} ·`],
+    ] as const) {
+      const dir = join(scratch, `commit-${String(modified)}`);
+      cpSync(results, dir, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      Object.assign(manifest, { shakeoutCommit: commit, shakeoutTreeModified: modified });
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+      expect(shakeout('report', dir, '--quiet').code).toBe(0);
+      expect(readFileSync(join(dir, 'report.html'), 'utf8').includes(shown), shown).toBe(true);
+    }
+  });
+
   test('text from the folder is escaped: markup in names shows as text, also inside the chart specs', () => {
     const html = readFileSync(hostileReport, 'utf8');
     expect(html.includes('<img src=x'), 'unescaped markup').toBe(false);

@@ -12,8 +12,19 @@ export function validateScenario(file: string): string {
   const { scenario, locate } = loadScenario(file);
   const compiled = compile(scenario);
   assertExpectationsLocated(compiled, locate);
-  const events = scenario.events.length;
-  return `${printable(file)}: ok (${compiled.providers.length} providers, ${compiled.classes.ids.length} classes, ${events} events, ${scenario.expect.length} expectations, ${compiled.metricNames.length} metrics)`;
+  const counts = [
+    counted(compiled.providers.length, 'provider'),
+    counted(compiled.classes.ids.length, 'class', 'classes'),
+    counted(scenario.events.length, 'event'),
+    counted(scenario.expect.length, 'expectation'),
+    counted(compiled.metricNames.length, 'metric'),
+  ];
+  return `${printable(file)}: ok (${counts.join(', ')})`;
+}
+
+/** `1 event`, `0 events`, `2 classes`. */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
 }
 
 export function registerValidate(program: Command): void {
