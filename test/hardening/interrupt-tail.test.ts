@@ -109,7 +109,10 @@ describe('signals after the last replication', () => {
     const args = ['run', scenario, '--out', out, '--workers', '2', '--no-charts'];
     const ended = await shakeout(args, { path: join(`${out}.partial`, 'runs', 'index.json'), signals: ['SIGINT', 'SIGINT'] });
     expect(ended.signalled).toBe(true);
-    expect(ended.code).toBe(130);
+    // Exit 130 from the handler, or, when the second signal lands while the process is already
+    // tearing down after the first (Node gives signals their default action back then), death by
+    // SIGINT itself, which a shell reports as 130 too. Either way nothing waits for the tail.
+    expect(ended.code === 130 || ended.signal === 'SIGINT', `code ${ended.code}, signal ${ended.signal}`).toBe(true);
     expect(existsSync(out)).toBe(false);
     const resumed = await shakeout([...args, '--resume', '--quiet']);
     expect(resumed.code).toBe(0);
