@@ -13,6 +13,7 @@ export { initWorld, runReplication } from './model/replication.js';
 export { step } from './model/step.js';
 export { metricFamilies, type MetricFamily } from './model/metrics.js';
 export { runEnsemble } from './ensemble/ensemble.js';
-export { checkExpectations, type ExpectationResult } from './ensemble/expectations.js';
+export { checkExpectations } from './ensemble/expectations.js';
+export type { ExpectationResult } from './output/result-types.js';
 export { readResultFolder, writeResultFolder } from './output/result-folder.js';
 export { ModelError, ScenarioError, UsageError, formatDiagnostic, type Diagnostic } from './errors.js';

@@ -28,7 +28,8 @@ import { assertResources } from './limits.js';
 import { badRunCount, inReplication, notFinite, reproduceCommand } from './messages.js';
 import { failedReplication } from './worker-protocol.js';
 
-export { aggregate, type TimeseriesRow } from './aggregate.js';
+export { aggregate } from './aggregate.js';
+export type { TimeseriesRow } from '../output/result-types.js';
 
 /** Runs replications; a worker pool implements the same interface. */
 export interface ReplicationExecutor {

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import type { TimeseriesRow } from './result-types.js';
 import { UsageError } from '../errors.js';
 import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { issueMessage, printable } from '../scenario/messages.js';

@@ -8,7 +8,7 @@
  * read.
  */
 import { monthLabel } from '../calendar.js';
-import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import type { TimeseriesRow } from './result-types.js';
 import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
 import { quote } from '../scenario/messages.js';
