@@ -10,7 +10,7 @@ import type { ComparisonOp, ExpectationSpec } from '../scenario/schema.js';
 import { ScenarioError, UsageError } from '../errors.js';
 import type { Locate } from '../scenario/issues.js';
 import { monthIndex, monthLabel } from '../calendar.js';
-import { closeNames } from './close-names.js';
+import { closeNames } from '../close-names.js';
 import { expectationProblem, monthOutsideRun, noSuchMetric } from './messages.js';
 import { wilsonInterval } from './wilson.js';
 

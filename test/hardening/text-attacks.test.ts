@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closeNames } from '../../sim/ensemble/close-names.js';
+import { closeNames } from '../../sim/close-names.js';
 import type { ExpectationResult } from '../../sim/output/result-types.js';
 import { resolveExpectations } from '../../sim/ensemble/expectations.js';
 import { inReplication, notFinite, reproduceCommand } from '../../sim/ensemble/messages.js';
