@@ -15,5 +15,6 @@ export { metricFamilies, type MetricFamily } from './model/metrics.js';
 export { runEnsemble } from './ensemble/ensemble.js';
 export { checkExpectations } from './ensemble/expectations.js';
 export type { ExpectationResult } from './output/result-types.js';
-export { readResultFolder, writeResultFolder } from './output/result-folder.js';
+export { writeResultFolder } from './ensemble/run-to-folder.js';
+export { readResultFolder } from './output/read-folder.js';
 export { ModelError, ScenarioError, UsageError, formatDiagnostic, type Diagnostic } from './errors.js';

@@ -5,7 +5,7 @@
  *   init → step/record             runReplication, once per run (here)
  *   spill                          each run's values into the run store (here)
  *   aggregate                      aggregate.ts, streaming over the store
- *   write                          sim/output/result-folder.ts
+ *   write                          run-to-folder.ts, into sim/output/result-folder.ts
  *
  * Replications go through a ReplicationExecutor, so a worker pool can take
  * the inline executor's place. Each result is written at its run's own

@@ -17,7 +17,7 @@ import { metricFamilies } from '../../sim/model/metrics.js';
 import { MAX_METRIC_NAME_LENGTH } from '../../sim/output/folder-schema.js';
 import { MAX_MANIFEST_BYTES, readResultFolder, readSummary } from '../../sim/output/read-folder.js';
 import { MAX_ID_LENGTH } from '../../sim/scenario/limits.js';
-import { writeResultFolder } from '../../sim/output/result-folder.js';
+import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { handExecutor, handWorld } from '../output/hand-made.js';
 import { tempDir } from '../output/tmp.js';
 
