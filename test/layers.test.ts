@@ -59,15 +59,19 @@ const STATIC = /(?:^|[;}\n])\s*(?:import|export)\b(?:[^;'"`]*?\bfrom)?\s*(['"])(
 /** `import('…')`, in code or in a type. */
 const DYNAMIC = /\bimport\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
 
+/** The module specifiers `source` imports or re-exports from, in order of kind then place. */
+function specifiers(source: string): string[] {
+  const code = withoutComments(source);
+  return [STATIC, DYNAMIC].flatMap((re) => [...code.matchAll(re)].map((m) => m[2]));
+}
+
 /** Project files `file` imports: static and dynamic imports, and re-exports, type-only ones included. */
 function importsOf(file: string): string[] {
-  const code = withoutComments(readFileSync(join(root, file), 'utf8'));
   const found = new Set<string>();
-  for (const re of [STATIC, DYNAMIC])
-    for (const m of code.matchAll(re)) {
-      const target = resolve(file, m[2]);
-      if (target && target.endsWith('.ts')) found.add(target);
-    }
+  for (const specifier of specifiers(readFileSync(join(root, file), 'utf8'))) {
+    const target = resolve(file, specifier);
+    if (target && target.endsWith('.ts')) found.add(target);
+  }
   return [...found].sort();
 }
 
@@ -97,6 +101,27 @@ const allowed: Record<string, readonly string[]> = {
 };
 
 describe('layers', () => {
+  test('every form of import is found, and none in comments or strings', () => {
+    const source = [
+      "import { a } from './a.js';",
+      "import type { B } from './b.js';",
+      'import {',
+      '  c,',
+      '  type D,',
+      "} from './c.js';",
+      "import './side-effect.js';",
+      "export { e } from './e.js';",
+      "export type { F } from './f.js';",
+      "export * from './g.js';",
+      "type H = typeof import('./h.js');",
+      "const i = await import('./i.js');",
+      "// import { x } from './commented.js';",
+      "/* export { y } from './block.js'; */",
+      "const text = 'not an import';",
+    ].join('\n');
+    expect(specifiers(source).sort()).toEqual(['./a.js', './b.js', './c.js', './e.js', './f.js', './g.js', './h.js', './i.js', './side-effect.js']);
+  });
+
   test('the graph was read: every layer has files, and imports were found', () => {
     const layers = new Set(files.map(layer));
     for (const l of ['leaf', 'scenario', 'model', 'ensemble', 'output', 'viz', 'cli']) expect(layers, l).toContain(l);
