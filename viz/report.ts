@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ExpectationResult } from '../sim/ensemble/expectations.js';
+import type { ExpectationResult } from '../sim/output/result-types.js';
 import { assertNoLinkInside, writeFileInto } from '../sim/output/folder-writer.js';
 import type { Manifest } from '../sim/output/manifest.js';
 import { readSummary } from '../sim/output/read-folder.js';

@@ -2,7 +2,7 @@
  * The input of every chart: a result folder's manifest and its timeseries,
  * indexed by metric. Chart builders read only this, never the model.
  */
-import type { TimeseriesRow } from '../sim/ensemble/aggregate.js';
+import type { TimeseriesRow } from '../sim/output/result-types.js';
 import { UsageError } from '../sim/errors.js';
 import type { Manifest } from '../sim/output/manifest.js';
 import { missingMetric } from './messages.js';

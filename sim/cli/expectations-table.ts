@@ -1,5 +1,5 @@
 /** Expectation verdicts as aligned text lines for the terminal. */
-import type { ExpectationResult } from '../ensemble/expectations.js';
+import type { ExpectationResult } from '../output/result-types.js';
 import { printable } from '../printable.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)} %` : '–');

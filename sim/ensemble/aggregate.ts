@@ -5,16 +5,8 @@
  */
 import type { RunStoreReader } from '../output/run-store.js';
 import { monthLabel } from '../calendar.js';
-import { type CellSummary, summariseSorted } from './stats.js';
-
-/** One row of timeseries.csv: a metric at month t across all runs (units of the metric). */
-export interface TimeseriesRow extends CellSummary {
-  metric: string;
-  /** Month index t, 0-based. */
-  month: number;
-  /** `YYYY-MM` of that month. */
-  date: string;
-}
+import type { TimeseriesRow } from '../output/result-types.js';
+import { summariseSorted } from './stats.js';
 
 export interface AggregateOptions {
   /** Bytes of per-run values held at once; default DEFAULT_SLAB_BYTES (16 MiB). */

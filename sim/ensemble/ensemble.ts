@@ -5,7 +5,7 @@
  *   init → step/record             runReplication, once per run (here)
  *   spill                          each run's values into the run store (here)
  *   aggregate                      aggregate.ts, streaming over the store
- *   write                          sim/output/result-folder.ts
+ *   write                          run-to-folder.ts, into sim/output/result-folder.ts
  *
  * Replications go through a ReplicationExecutor, so a worker pool can take
  * the inline executor's place. Each result is written at its run's own
@@ -28,7 +28,8 @@ import { assertResources } from './limits.js';
 import { badRunCount, inReplication, notFinite, reproduceCommand } from './messages.js';
 import { failedReplication } from './worker-protocol.js';
 
-export { aggregate, type TimeseriesRow } from './aggregate.js';
+export { aggregate } from './aggregate.js';
+export type { TimeseriesRow } from '../output/result-types.js';
 
 /** Runs replications; a worker pool implements the same interface. */
 export interface ReplicationExecutor {

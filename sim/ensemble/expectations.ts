@@ -5,11 +5,12 @@
  * probability.
  */
 import type { CompiledScenario } from '../model/compile.js';
+import type { ExpectationResult } from '../output/result-types.js';
 import type { ComparisonOp, ExpectationSpec } from '../scenario/schema.js';
 import { ScenarioError, UsageError } from '../errors.js';
 import type { Locate } from '../scenario/issues.js';
 import { monthIndex, monthLabel } from '../calendar.js';
-import { closeNames } from './close-names.js';
+import { closeNames } from '../close-names.js';
 import { expectationProblem, monthOutsideRun, noSuchMetric } from './messages.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -26,28 +27,6 @@ export type CellReader = (cells: readonly MetricCell[]) => Float64Array[];
 export interface ResolvedExpectation {
   spec: ExpectationSpec;
   cell: MetricCell;
-}
-
-export interface ExpectationResult {
-  name: string;
-  metric: string;
-  /** As written: `YYYY-MM` or `end`. */
-  at: string;
-  /** Month index t (0-based) that `at` names. */
-  month: number;
-  op: ComparisonOp;
-  value: number;
-  /** Required fraction of runs, 0–1. */
-  probability: number;
-  /** Runs in which it holds. */
-  holds: number;
-  runs: number;
-  /** holds / runs, 0–1. */
-  fraction: number;
-  /** 95 % Wilson interval of the fraction, 0–1. */
-  low: number;
-  high: number;
-  pass: boolean;
 }
 
 /** Why an expectation cannot be evaluated, as data: which one (its index in `expect`), which field, and the message. */

@@ -3,20 +3,8 @@
  * section 8): mean, sd (n − 1), type-7 quantiles and the Student t interval
  * of the mean.
  */
+import type { CellSummary } from '../output/result-types.js';
 import { tCritical95 } from './student-t.js';
-
-/** Summary of one (metric, month) cell; NaN stands for "empty" (sd and CI with one run). */
-export interface CellSummary {
-  mean: number;
-  /** Sample standard deviation, n − 1 in the denominator. */
-  sd: number;
-  p05: number;
-  p50: number;
-  p95: number;
-  /** 95 % confidence interval of the mean, mean ∓ t(0.975, n − 1) · sd / √n. */
-  ciLow: number;
-  ciHigh: number;
-}
 
 /**
  * Quantile p (0–1) of ascending `sorted` values, Hyndman–Fan type 7: linear

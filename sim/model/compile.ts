@@ -11,76 +11,26 @@ import { monthIndex } from '../calendar.js';
 import { type DocumentLocation, ModelError } from '../errors.js';
 import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
 import { resolveSetPath, type SetTarget } from '../scenario/set-paths.js';
-import { classTable, type ClassTable } from './classes.js';
-import { compileField, compileNumberOrExpression, type DynamicField, type FieldRule, type NumberRule } from './fields.js';
-import { metricLayout, type MetricLayout } from './metrics.js';
+import { classTable } from './classes.js';
+import { compileField, compileNumberOrExpression } from './fields.js';
+import {
+  type Action,
+  type CampaignTemplate,
+  type CompiledScenario,
+  Eligible,
+  type ProviderFunding,
+  type ProviderTemplate,
+} from './compiled-scenario.js';
+import { metricLayout } from './metrics.js';
 
-export interface ProviderFunding {
-  readonly below: NumberRule;
-  readonly probability: NumberRule;
-  readonly amount: NumberRule;
-}
-
-export interface ProviderTemplate {
-  readonly id: string;
-  readonly name: string;
-  readonly rules: Readonly<Record<DynamicField, FieldRule | null>>;
-  /** USD. */
-  readonly cash: number;
-  /** Bit s set when the provider serves class s. */
-  readonly serves: number;
-  readonly funding: ProviderFunding | null;
-  /** Active at t = 0 (declared under `providers`, not by an `enter` event). */
-  readonly activeAtStart: boolean;
-}
-
-export const Eligible = { migrants: 0, new: 1, all: 2 } as const;
-
-export interface CampaignTemplate {
-  readonly provider: number;
-  /** First and last month (inclusive) it runs. */
-  readonly from: number;
-  readonly until: number;
-  /** Million free tokens per grant. */
-  readonly grant: number;
-  /** Months a grant lasts. */
-  readonly validity: number;
-  readonly eligible: (typeof Eligible)[keyof typeof Eligible];
-  /** fromProviders[j] = 1 when leaving j makes a startup a migrant. */
-  readonly fromProviders: Uint8Array;
-  /** Fraction 0–1 of the switching cost spared. */
-  readonly support: number;
-  /** Million tokens; Infinity when unlimited. */
-  readonly budget: number;
-}
-
-/** One thing an event does (MODEL.md section 7), in file order within its month. */
-export type Action =
-  | { readonly kind: 'exit'; readonly provider: number }
-  | { readonly kind: 'enter'; readonly provider: number }
-  | { readonly kind: 'campaign'; readonly campaign: number }
-  | { readonly kind: 'setField'; readonly provider: number; readonly field: DynamicField; readonly rule: FieldRule }
-  | { readonly kind: 'setServes'; readonly provider: number; readonly serves: number }
-  | { readonly kind: 'setFunding'; readonly provider: number; readonly funding: ProviderFunding | null }
-  | { readonly kind: 'setGlobal'; readonly name: 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'; readonly value: number }
-  | { readonly kind: 'setClasses'; readonly classes: ClassTable; readonly rederiveSwitchCost: boolean; readonly rederiveGrowth: boolean };
-
-export interface CompiledScenario {
-  readonly scenario: Scenario;
-  /** Metric names in column order (MODEL.md section 8). */
-  readonly metricNames: readonly string[];
-  readonly layout: MetricLayout;
-  readonly months: number;
-  /** `YYYY-MM` of t = 0. */
-  readonly start: string;
-  readonly providers: readonly ProviderTemplate[];
-  readonly classes: ClassTable;
-  readonly campaigns: readonly CampaignTemplate[];
-  /** actions[t]: the month's event actions in file order. */
-  readonly actions: readonly (readonly Action[])[];
-  /** initialChoice[s]: cumulative provider shares for class s, or null to choose by logit. */
-  readonly initialShares: readonly (Float64Array | null)[];
-}
+export {
+  type Action,
+  type CampaignTemplate,
+  type CompiledScenario,
+  Eligible,
+  type ProviderFunding,
+  type ProviderTemplate,
+} from './compiled-scenario.js';
 
 const MAX_CLASSES = 30; // class sets are bitmasks in a 32-bit integer
 

@@ -5,7 +5,10 @@
  * scenario's providers and classes, and `recordMetrics` fills one month's
  * row in the same order.
  */
+import type { MetricLayout } from './compiled-scenario.js';
 import type { World } from './world.js';
+
+export type { MetricLayout } from './compiled-scenario.js';
 
 export type MetricKind = 'stock' | 'month' | 'cumulative';
 
@@ -120,13 +123,6 @@ export const metricFamilies: readonly MetricFamily[] = [
   perProvider('provider.cash.<id>', 'stock', 'USD', "provider's cash; frozen once it is inactive", (w, j) => w.providers.cash[j]),
   perProvider('provider.profit.<id>', 'month', 'USD', 'revenue − costs booked this month; 0 once inactive', (w, j) => w.providers.profit[j]),
 ];
-
-/** Where each family's block starts in one scenario's row, and every metric name in column order. */
-export interface MetricLayout {
-  readonly names: readonly string[];
-  /** offsets[f]: the first column of metricFamilies[f]. */
-  readonly offsets: readonly number[];
-}
 
 export function metricLayout(providerIds: readonly string[], classIds: readonly string[]): MetricLayout {
   const scope: MetricScope = { providers: providerIds, classes: classIds };

@@ -9,7 +9,7 @@ import { type BirthGroups, createBirthGroups } from './births.js';
 import type { ExpressionScope } from '../scenario/expression.js';
 import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/keyed.js';
 import type { ClassTable } from './classes.js';
-import type { CompiledScenario, ProviderFunding } from './compile.js';
+import type { CompiledScenario, ProviderFunding } from './compiled-scenario.js';
 import { dynamicFields, type DynamicField, type FieldRule } from './fields.js';
 import { instantiateKernel, kernelLayout, type Kernel, type KernelLayout } from './kernel.js';
 import { createStartupTable, type StartupTable } from './startups.js';

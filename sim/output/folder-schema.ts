@@ -1,5 +1,6 @@
 /**
- * The shapes of manifest.json and summary.json as shakeout writes them,
+ * The shapes of manifest.json, summary.json and runs/index.json as shakeout
+ * writes them,
  * for reading folders it may not have written (docs/security.md, "Result
  * folders you receive are untrusted"): every field has its type and range,
  * the resolved scenario passes the scenario schema, and the two files agree
@@ -8,9 +9,11 @@
 import { z } from 'zod';
 import { monthLabel } from '../calendar.js';
 import { MAX_CLASSES } from '../scenario/limits.js';
+import { quote } from '../scenario/messages.js';
 import { comparisonOps, idSchema, monthSchema, scenarioSchema } from '../scenario/schema.js';
 import { RESULT_FORMAT } from './manifest.js';
 import { mismatch } from './messages.js';
+import { RUN_STORE_FORMAT } from './run-store.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const fraction = z.number().min(0).max(1);
@@ -124,4 +127,39 @@ export function summarySchema(manifest: { scenarioName: string | null; seed: num
       if (e.holds > e.runs) ctx.addIssue({ code: 'custom', path: ['expectations', i, 'holds'], message: `${e.holds} is more than the ${e.runs} runs` });
     });
   }, onlyWhenValid);
+}
+
+/**
+ * The longest metric name a run can have: the longest metric pattern
+ * (MODEL.md section 8) is under 100 characters, and it holds at most two
+ * ids of at most MAX_ID_LENGTH (64) characters.
+ */
+export const MAX_METRIC_NAME_LENGTH = 512;
+
+/** runs/index.json's schema, checked against the folder's manifest: the metric names of the run, once each. */
+export function runIndexSchema(manifest: { runs: number; months: number; start: string }) {
+  return z
+    .object({
+      format: z.literal(RUN_STORE_FORMAT),
+      metrics: z.array(z.string().min(1).max(MAX_METRIC_NAME_LENGTH, { error: `expected a metric name of at most ${MAX_METRIC_NAME_LENGTH} characters` })).min(1),
+      runs: int(1),
+      months,
+      start: monthSchema,
+    })
+    .superRefine((index, ctx) => {
+      const differs = (field: string, value: unknown, theirs: unknown) => {
+        if (value !== theirs) ctx.addIssue({ code: 'custom', path: [field], message: mismatch(JSON.stringify(value), 'manifest.json', JSON.stringify(theirs)) });
+      };
+      differs('runs', index.runs, manifest.runs);
+      differs('months', index.months, manifest.months);
+      differs('start', index.start, manifest.start);
+      const seen = new Set<string>();
+      for (const [i, name] of index.metrics.entries()) {
+        if (seen.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['metrics', i], message: `${quote(name, 80)} is listed twice` });
+          break;
+        }
+        seen.add(name);
+      }
+    }, onlyWhenValid);
 }

@@ -37,7 +37,7 @@ export function badTimeseriesHeader(file: string, header: string): string {
   return `${file}: unexpected header "${header}"; was it written by another version of shakeout?`;
 }
 
-// ---- unfinished runs (folder-swap.ts, result-folder.ts) ----
+// ---- unfinished runs (folder-swap.ts, result-folder.ts, ensemble/run-to-folder.ts) ----
 
 /** The command line to show a user, each word quoted for a POSIX shell where needed. */
 export function commandLine(words: readonly string[]): string {

@@ -2,9 +2,11 @@
  * Reading a result folder, which may come from someone else
  * (docs/security.md, "Result folders you receive are untrusted"):
  *
- *   manifest.json → its schema (folder-schema.ts) → timeseries.csv, every
- *   row checked against the manifest (read-timeseries.ts) → summary.json,
- *   its schema and the manifest's numbers
+ *   manifest.json → its schema (folder-schema.ts) → runs/index.json, its
+ *   schema and the manifest's numbers (the run's metric names) →
+ *   timeseries.csv, every row checked against the manifest and the metric
+ *   names (read-timeseries.ts) → summary.json, its schema and the
+ *   manifest's numbers
  *
  * Each file is read only when it is a regular file within a size bound
  * (sim/files.ts). Whatever is wrong ends in a UsageError of one line naming
@@ -12,11 +14,11 @@
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import type { TimeseriesRow } from './result-types.js';
 import { UsageError } from '../errors.js';
 import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { issueMessage, printable } from '../scenario/messages.js';
-import { manifestSchema, summarySchema } from './folder-schema.js';
+import { manifestSchema, runIndexSchema, summarySchema } from './folder-schema.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import {
   badJson,
@@ -30,7 +32,8 @@ import {
   tooLarge,
   unreadableResultFile,
 } from './messages.js';
-import { CUT_SHORT, type KeepRow, maxTimeseriesBytes, timeseriesReader } from './read-timeseries.js';
+import { CUT_SHORT, type KeepRow, MAX_TIMESERIES_BYTES, maxTimeseriesBytes, timeseriesReader } from './read-timeseries.js';
+import { INDEX_FILE, RUNS_DIR } from './run-store.js';
 import { SUMMARY_JSON_FILE, type Summary } from './summary.js';
 import { TIMESERIES_FILE } from './timeseries-csv.js';
 
@@ -43,6 +46,12 @@ export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 /** summary.json: a few bands and one entry per expectation of that scenario. */
 export const MAX_SUMMARY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * runs/index.json: the run's metric names, each shorter than a row of
+ * timeseries.csv that holds it, so no larger than that file's bound.
+ */
+export const MAX_RUN_INDEX_BYTES = MAX_TIMESERIES_BYTES;
 
 export interface ResultFolder {
   dir: string;
@@ -124,15 +133,24 @@ export function readSummary(dir: string, manifest: Manifest = readManifest(dir))
   return validated(summarySchema(manifest), parseJson(text, path), path) as Summary;
 }
 
+/** The metric names of result folder `dir`'s run (runs/index.json), checked against its manifest. @throws UsageError */
+export function readMetricNames(dir: string, manifest: Manifest): readonly string[] {
+  const file = `${RUNS_DIR}/${INDEX_FILE}`;
+  const text = readText(dir, file, MAX_RUN_INDEX_BYTES, () => missingResultFile(dir, file));
+  const path = join(dir, file);
+  return validated(runIndexSchema(manifest), parseJson(text, path), path).metrics;
+}
+
 /**
  * timeseries.csv of result folder `dir`, every line checked against its
- * manifest (read-timeseries.ts), streamed: only the rows `keep` wants are
- * held. Empty statistics as NaN. @throws UsageError
+ * manifest and its metric names (read-timeseries.ts), streamed: only the
+ * rows `keep` wants are held. Empty statistics as NaN. @throws UsageError
  */
 export function readTimeseries(dir: string, manifest: Manifest, keep?: KeepRow): TimeseriesRow[] {
+  const shape = { metrics: readMetricNames(dir, manifest), months: manifest.months, start: manifest.start };
   const path = join(dir, TIMESERIES_FILE);
-  const maxBytes = maxTimeseriesBytes(manifest);
-  const reader = timeseriesReader(path, manifest, keep);
+  const maxBytes = maxTimeseriesBytes(shape);
+  const reader = timeseriesReader(path, shape, keep);
   let rest: string;
   try {
     rest = forEachLineOfRegularFile(path, maxBytes, reader.line);

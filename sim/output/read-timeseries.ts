@@ -1,25 +1,24 @@
 /**
  * timeseries.csv read back from a folder shakeout may not have written:
- * every row is checked against what its manifest says was run. The file is
- * what timeseries-csv.ts writes: the header, then for each metric (once,
- * and a metric of this scenario) one row per month t = 0 … months − 1, in
- * order, with that month's date and seven numbers (empty for NaN). So its
- * rows are at most metrics × months, and its bytes are bounded before it is
- * read.
+ * every row is checked against what its manifest and its run store's index
+ * (runs/index.json: the metric names) say was run. The file is what
+ * timeseries-csv.ts writes: the header, then for each metric (once, and a
+ * metric of this run) one row per month t = 0 … months − 1, in order, with
+ * that month's date and seven numbers (empty for NaN). So its rows are at
+ * most metrics × months, and its bytes are bounded before it is read.
  */
 import { monthLabel } from '../calendar.js';
-import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import type { TimeseriesRow } from './result-types.js';
 import { UsageError } from '../errors.js';
-import { metricFamilies } from '../model/metrics.js';
 import { quote } from '../scenario/messages.js';
-import type { Scenario } from '../scenario/schema.js';
-import { parseCsvLine, parseNumber } from './format.js';
+import { csvField, parseCsvLine, parseNumber } from './format.js';
 import { badTimeseriesHeader, badTimeseriesRow, truncatedTimeseries } from './messages.js';
 import { TIMESERIES_COLUMNS } from './timeseries-csv.js';
 
-/** What a result's manifest says about the run. */
+/** What a result's manifest (months, start) and run store index (metrics) say about the run. */
 export interface TimeseriesShape {
-  scenario: Scenario;
+  /** The run's metric names (runs/index.json). */
+  metrics: readonly string[];
   months: number;
   /** `YYYY-MM` of t = 0. */
   start: string;
@@ -31,44 +30,12 @@ export const MAX_TIMESERIES_BYTES = 256 * 1024 * 1024;
 /** Bytes of a row besides its metric name: month (4 digits), date (up to 5-digit years), 7 numbers of up to 25 characters (`-0.0000012345678901234567`), commas, line end. */
 const ROW_BYTES = 4 + 8 + 7 * 25 + 9 + 1;
 
-/** The provider ids (at start, then entrants) and class ids that name a scenario's metrics (as compile.ts lists them). */
-function ids(scenario: Scenario): { providers: Set<string>; classes: Set<string> } {
-  const providers = new Set(scenario.providers.map((p) => p.id));
-  for (const e of scenario.events) if (e.enter) providers.add(e.enter.id);
-  return { providers, classes: new Set(Object.keys(scenario.classes)) };
-}
-
-const patterns = metricFamilies.map((f) => f.pattern.split('.'));
-
-/** Whether `name` is a metric of a run with these providers and classes (MODEL.md section 8; ids hold no dots). */
-function isMetric(name: string, providers: ReadonlySet<string>, classes: ReadonlySet<string>): boolean {
-  const parts = name.split('.');
-  return patterns.some((pattern) => {
-    if (pattern.length !== parts.length) return false;
-    for (let i = 0; i < pattern.length; i++) {
-      const p = pattern[i];
-      const ok = p === '<id>' || p === '<from>' || p === '<to>' ? providers.has(parts[i]) : p === '<class>' ? classes.has(parts[i]) : p === parts[i];
-      if (!ok) return false;
-    }
-    return !(pattern.includes('<from>') && parts[pattern.indexOf('<from>')] === parts[pattern.indexOf('<to>')]);
-  });
-}
-
-/** The most bytes timeseries.csv can have for this run: every metric of the scenario, every month, every field at its longest. */
+/** The most bytes timeseries.csv can have for this run: every metric, every month, every field at its longest. */
 export function maxTimeseriesBytes(shape: TimeseriesShape): number {
-  const { providers, classes } = ids(shape.scenario);
-  const P = providers.size;
-  const C = classes.size;
-  let metrics = 0;
-  for (const p of patterns) {
-    const perProvider = p.filter((s) => s === '<id>').length;
-    if (p.includes('<from>')) metrics += P * Math.max(0, P - 1);
-    else metrics += Math.pow(P, perProvider) * (p.includes('<class>') ? C : 1);
-  }
-  const longestId = Math.max(0, ...[...providers, ...classes].map((id) => id.length));
-  const longestName = Math.max(...metricFamilies.map((f) => f.pattern.length)) + 2 * longestId;
+  let names = 0;
+  for (const name of shape.metrics) names += csvField(name).length;
   const header = TIMESERIES_COLUMNS.join(',').length + 1;
-  return Math.min(MAX_TIMESERIES_BYTES, header + metrics * shape.months * (longestName + ROW_BYTES));
+  return Math.min(MAX_TIMESERIES_BYTES, header + shape.months * (names + shape.metrics.length * ROW_BYTES));
 }
 
 /** A number as formatNumber writes it (the shortest round-trip text), or empty for NaN. */
@@ -89,8 +56,8 @@ export type KeepRow = (metric: string, month: number) => boolean;
  * line of the first line that is not what shakeout writes.
  */
 export function timeseriesReader(path: string, shape: TimeseriesShape, keep: KeepRow = () => true) {
-  const { providers, classes } = ids(shape.scenario);
   const { months, start } = shape;
+  const metrics = new Set(shape.metrics);
   const rows: TimeseriesRow[] = [];
   const seen = new Set<string>();
   let metric = '';
@@ -115,7 +82,7 @@ export function timeseriesReader(path: string, shape: TimeseriesShape, keep: Kee
       const name = quoted ? (parseFields(record)[0] ?? '') : record.slice(0, comma < 0 ? record.length : comma);
       if (t === 0) {
         metric = name;
-        if (!isMetric(metric, providers, classes)) fail(`${quote(metric, 80)} is not a metric of this run's scenario`);
+        if (!metrics.has(metric)) fail(`${quote(metric, 80)} is not a metric of this run's scenario`);
         if (seen.has(metric)) fail(`the rows of ${quote(metric, 80)} appear twice`);
         seen.add(metric);
       } else if (name !== metric) {

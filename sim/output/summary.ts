@@ -4,9 +4,8 @@
  * verdicts. Built from timeseries rows as they stream past, so it costs no
  * extra pass over the runs. No timestamps: see manifest.json.
  */
-import type { TimeseriesRow } from '../ensemble/aggregate.js';
 import { monthLabel } from '../calendar.js';
-import type { ExpectationResult } from '../ensemble/expectations.js';
+import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 
 export const SUMMARY_JSON_FILE = 'summary.json';
 

@@ -4,7 +4,7 @@
  * Values are as of the end of the month, in the metric's units. Read back
  * by read-timeseries.ts.
  */
-import type { TimeseriesRow } from '../ensemble/aggregate.js';
+import type { TimeseriesRow } from './result-types.js';
 import { createAtomicWriter } from './atomic-write.js';
 import { csvLine, formatNumber } from './format.js';
 

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { printable, quote } from '../printable.js';
-import { editDistanceWithin } from './edit-distance.js';
+import { editDistanceWithin } from '../edit-distance.js';
 import {
   MAX_CLASSES,
   MAX_EXPANDED_BYTES,

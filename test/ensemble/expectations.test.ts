@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { closeNames } from '../../sim/ensemble/close-names.js';
+import { closeNames } from '../../sim/close-names.js';
 import { checkExpectations, compare, evaluateExpectations, resolveExpectations } from '../../sim/ensemble/expectations.js';
 import { UsageError } from '../../sim/errors.js';
 import { handCompiled, readerOver, records } from './fixtures.js';

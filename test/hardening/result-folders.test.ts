@@ -13,8 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { UsageError } from '../../sim/errors.js';
+import { metricFamilies } from '../../sim/model/metrics.js';
+import { MAX_METRIC_NAME_LENGTH } from '../../sim/output/folder-schema.js';
 import { MAX_MANIFEST_BYTES, readResultFolder, readSummary } from '../../sim/output/read-folder.js';
-import { writeResultFolder } from '../../sim/output/result-folder.js';
+import { MAX_ID_LENGTH } from '../../sim/scenario/limits.js';
+import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { handExecutor, handWorld } from '../output/hand-made.js';
 import { tempDir } from '../output/tmp.js';
 
@@ -73,7 +76,7 @@ describe('special files are refused without being read', () => {
   });
 
   test('manifest.json, timeseries.csv and summary.json as named pipes (used to hang)', () => {
-    for (const file of ['manifest.json', 'timeseries.csv', 'summary.json']) {
+    for (const file of ['manifest.json', 'runs/index.json', 'timeseries.csv', 'summary.json']) {
       const dir = folder((d) => {
         rmSync(join(d, file));
         mkfifo(join(d, file));
@@ -121,6 +124,32 @@ describe('manifest.json and summary.json: shapes checked, one line naming the fi
     const message = refusal(dir);
     if (why) expect(message).toBe(`${dir}/${file}: ${why}; was the result folder damaged or edited?`);
     else expect(message).toBe(`${dir}/${file}:3: not valid JSON; was the result folder damaged or edited?`);
+    expect(message).not.toContain('\n');
+  });
+});
+
+describe('runs/index.json: the metric names of the run, checked against the manifest', () => {
+  const index = 'runs/index.json';
+  const cases: [string, (dir: string) => void, string][] = [
+    ['a symbolic link to /dev/zero', (d) => (rmSync(join(d, index)), symlinkSync('/dev/zero', join(d, index))), `${index}: not a regular file`],
+    ['missing', (d) => rmSync(join(d, index)), `: no ${index}; is this a finished result folder?`],
+    ['null', (d) => writeFileSync(join(d, index), 'null\n'), `${index}: expected a JSON object;`],
+    ['another format', (d) => editJson(d, index, (i) => void (i.format = 'shakeout-runs/9')), `${index}: format: expected "shakeout-runs/1", got "shakeout-runs/9";`],
+    ['markup where a metric name belongs', (d) => editJson(d, index, (i) => void ((i.metrics as unknown[])[0] = ['<img>'])), `${index}: metrics[0]: expected text, got a list;`],
+    ['a metric name past its bound', (d) => editJson(d, index, (i) => void ((i.metrics as unknown[])[0] = 'x'.repeat(10_000))), `${index}: metrics[0]: expected a metric name of at most 512 characters;`],
+    ['no metrics', (d) => editJson(d, index, (i) => void (i.metrics = [])), `${index}: metrics: expected a list of at least 1, got 0;`],
+    ['a metric listed twice', (d) => editJson(d, index, (i) => void ((i.metrics as unknown[])[1] = 'hhi.tokens')), `${index}: metrics[1]: "hhi.tokens" is listed twice;`],
+    ['months that disagree with the manifest', (d) => editJson(d, index, (i) => void (i.months = 30)), `${index}: months: 30, but manifest.json says 26;`],
+    ['a metric the rows do not have', (d) => editJson(d, index, (i) => void ((i.metrics as string[])[8] = 'flows.a.zz')), 'timeseries.csv:210: "deaths" is not a metric of this run\'s scenario'],
+  ];
+  test('every metric a scenario can have is within the bound on names', () => {
+    for (const f of metricFamilies) expect(f.pattern.length + 2 * MAX_ID_LENGTH, f.pattern).toBeLessThanOrEqual(MAX_METRIC_NAME_LENGTH);
+  });
+
+  test.each(cases)('%s', (_, tamper, why) => {
+    const dir = folder(tamper);
+    const message = refusal(dir);
+    expect(message.startsWith(why.startsWith(':') ? `${dir}${why}` : `${dir}/${why}`), message).toBe(true);
     expect(message).not.toContain('\n');
   });
 });

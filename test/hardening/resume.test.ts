@@ -13,7 +13,7 @@ import { describe, expect, test } from 'vitest';
 import type { ReplicationExecutor } from '../../sim/ensemble/ensemble.js';
 import { InterruptedError, UsageError } from '../../sim/errors.js';
 import { inspectPartial, PARTIAL_MARKER, partialPath, recoverSwap, RESUME_FILE } from '../../sim/output/folder-swap.js';
-import { writeResultFolder } from '../../sim/output/result-folder.js';
+import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { handCompiled } from '../ensemble/fixtures.js';
 import { handExecutor, handWorld } from '../output/hand-made.js';
 import { deadPid, leftover } from '../output/leftovers.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeResultFolder } from '../../sim/output/result-folder.js';
+import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { handExecutor, handWorld } from './hand-made.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden', 'hand-made');

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createOwnedFolder, isOwnedLeftover, isSealedResult, linkBelow, ownedLeftovers } from '../../sim/output/ownership.js';
-import { chartsBytes, diskNeeded, writeResultFolder } from '../../sim/output/result-folder.js';
+import { chartsBytes, diskNeeded, writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { handCompiled } from '../ensemble/fixtures.js';
 import { handExecutor, handWorld } from './hand-made.js';
 import { deadPid, leftover } from './leftovers.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../../sim/model/compile.js';
-import { writeResultFolder } from '../../sim/output/result-folder.js';
+import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { loadScenario } from '../../sim/scenario/load.js';
 
 export const root = join(import.meta.dirname, '..', '..');

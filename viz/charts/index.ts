@@ -5,7 +5,7 @@
  * PDF (render/) or the HTML report (report.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { closeNames } from '../../sim/ensemble/close-names.js';
+import { closeNames } from '../../sim/close-names.js';
 import { UsageError } from '../../sim/errors.js';
 import { unknownChart, unknownChartMetric } from '../messages.js';
 import { readChartTable } from '../read-table.js';

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { monthIndex, monthLabel } from '../../sim/calendar.js';
-import type { TimeseriesRow } from '../../sim/ensemble/aggregate.js';
+import type { TimeseriesRow } from '../../sim/output/result-types.js';
 import { chartNumber, providersOf, type ResultTable } from '../table.js';
 import { BAND_OPACITY, chartConfig, DEFAULT_WIDTH_IN, FONT_SIZE, INK, LEGEND_SYMBOL_WIDTH, POINTS_PER_INCH } from '../theme.js';
 

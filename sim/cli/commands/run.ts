@@ -4,7 +4,7 @@ import { compile, type CompiledScenario } from '../../model/compile.js';
 import { UsageError } from '../../errors.js';
 import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
-import { writeResultFolder } from '../../output/result-folder.js';
+import { writeResultFolder } from '../../ensemble/run-to-folder.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
 import { type LoadedScenario, loadScenario } from '../../scenario/load.js';
 import { withSource } from '../source-of-error.js';

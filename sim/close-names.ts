@@ -1,5 +1,5 @@
 /** "Did you mean …?" candidates for a mistyped name. */
-import { editDistanceWithin, type WorkBudget } from '../scenario/edit-distance.js';
+import { editDistanceWithin, type WorkBudget } from './edit-distance.js';
 
 /** At most this many edits, whatever the name's length: a typo, and a bounded cost per candidate. */
 const MAX_EDITS = 8;

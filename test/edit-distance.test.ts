@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { editDistanceWithin, MAX_COMPARED_LENGTH } from '../../sim/scenario/edit-distance.js';
+import { editDistanceWithin, MAX_COMPARED_LENGTH } from '../sim/edit-distance.js';
 
 /** The full matrix, with swaps of neighbours when asked (optimal string alignment). */
 function reference(a: string, b: string, swaps: boolean): number {

@@ -1,0 +1,51 @@
+/**
+ * The types of a result folder's contents that its writers and readers
+ * share with the code that computes them (ensemble) and the code that draws
+ * them (viz): a timeseries row and an expectation's verdict.
+ */
+import type { ComparisonOp } from '../scenario/schema.js';
+
+/** Summary of one (metric, month) cell; NaN stands for "empty" (sd and CI with one run). */
+export interface CellSummary {
+  mean: number;
+  /** Sample standard deviation, n − 1 in the denominator. */
+  sd: number;
+  p05: number;
+  p50: number;
+  p95: number;
+  /** 95 % confidence interval of the mean, mean ∓ t(0.975, n − 1) · sd / √n. */
+  ciLow: number;
+  ciHigh: number;
+}
+
+/** One row of timeseries.csv: a metric at month t across all runs (units of the metric). */
+export interface TimeseriesRow extends CellSummary {
+  metric: string;
+  /** Month index t, 0-based. */
+  month: number;
+  /** `YYYY-MM` of that month. */
+  date: string;
+}
+
+/** An expectation's verdict (summary.json `expectations`). */
+export interface ExpectationResult {
+  name: string;
+  metric: string;
+  /** As written: `YYYY-MM` or `end`. */
+  at: string;
+  /** Month index t (0-based) that `at` names. */
+  month: number;
+  op: ComparisonOp;
+  value: number;
+  /** Required fraction of runs, 0–1. */
+  probability: number;
+  /** Runs in which it holds. */
+  holds: number;
+  runs: number;
+  /** holds / runs, 0–1. */
+  fraction: number;
+  /** 95 % Wilson interval of the fraction, 0–1. */
+  low: number;
+  high: number;
+  pass: boolean;
+}
