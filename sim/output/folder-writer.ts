@@ -40,6 +40,15 @@ export function openFolderWriter(dir: string): FolderWriter {
   };
 }
 
+/** Closes `writer` after a failed write: the first error is the one to report, and the scratch folder stays provably ours. */
+function closeAfterFailure(writer: FolderWriter): void {
+  try {
+    writer.close();
+  } catch {
+    // Reported already: the write's error.
+  }
+}
+
 /** Runs `write` with a writer into `dir`; the scratch folder is removed however it ends. */
 export async function writeIntoFolder<T>(dir: string, write: (writer: FolderWriter) => T | Promise<T>): Promise<T> {
   const writer = openFolderWriter(dir);
@@ -47,11 +56,7 @@ export async function writeIntoFolder<T>(dir: string, write: (writer: FolderWrit
   try {
     result = await write(writer);
   } catch (e) {
-    try {
-      writer.close();
-    } catch {
-      // The first error is the one to report; the scratch folder stays provably ours.
-    }
+    closeAfterFailure(writer);
     throw e;
   }
   writer.close();
@@ -64,11 +69,7 @@ export function writeFileInto(path: string, data: string | Uint8Array): void {
   try {
     writer.write(path, data);
   } catch (e) {
-    try {
-      writer.close();
-    } catch {
-      // As in writeIntoFolder.
-    }
+    closeAfterFailure(writer);
     throw e;
   }
   writer.close();

@@ -128,15 +128,3 @@ export function timeseriesReader(path: string, shape: TimeseriesShape, keep: Kee
     }
   }
 }
-
-/** Parses the whole text of a timeseries.csv (see timeseriesReader). @throws UsageError */
-export function parseTimeseriesCsv(text: string, path: string, shape: TimeseriesShape, keep?: KeepRow): TimeseriesRow[] {
-  const reader = timeseriesReader(path, shape, keep);
-  for (let from = 0; from < text.length; ) {
-    const end = text.indexOf('\n', from);
-    if (end < 0) throw new UsageError(badTimeseriesRow(path, reader.lines + 1, CUT_SHORT));
-    reader.line(text.slice(from, end));
-    from = end + 1;
-  }
-  return reader.end();
-}
