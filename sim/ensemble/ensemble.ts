@@ -1,74 +1,58 @@
 /**
- * The ensemble driver. Phases of a run, and where each lives:
+ * The ensemble seam. Phases of a run, and where each lives:
  *
  *   load → validate → compile      sim/scenario, sim/model/compile (before this)
- *   init → step/record             runReplication, once per run (here)
- *   spill                          each run's values into the run store (here)
- *   aggregate                      aggregate.ts, streaming over the store
+ *   init → step/record             runReplication, once per run, on an executor (executor.ts)
+ *   store                          each run's values into a sink (here: runReplications)
+ *   aggregate                      aggregate.ts, streaming over the run store
  *   write                          run-to-folder.ts, into sim/output/result-folder.ts
  *
- * Replications go through a ReplicationExecutor, so a worker pool can take
- * the inline executor's place. Each result is written at its run's own
- * offset in the store, so neither the number of workers nor the order in
- * which runs finish changes any output byte.
+ * runReplications is the one place replications are run: any compiled
+ * scenario, on any executor, into any sink (the run store on disk, or an
+ * in-memory one that a calibration objective reads, memory-sink.ts). It
+ * loads the scenario into the executor and releases it at the end, but
+ * never closes the executor, which belongs to the command and serves every
+ * ensemble the command runs. Each result is stored at its run's own index,
+ * so neither the number of workers nor the order in which runs finish
+ * changes any output byte.
  *
  * Every value a replication returns is checked to be finite before it is
  * stored: a NaN or an infinity stops the ensemble with a ModelError that
  * names the metric, the month, the replication and the seed, and the
- * command that reproduces it. A resumed ensemble skips the runs the store
- * already holds; an aborted one stops between runs, keeps what it stored
- * and throws InterruptedError.
+ * command that reproduces it. Runs the sink already holds are skipped; an
+ * aborted ensemble stops between runs, keeps what it stored and throws
+ * InterruptedError.
  */
 import type { CompiledScenario } from '../model/compile.js';
-import { runReplication } from '../model/replication.js';
 import { monthLabel } from '../calendar.js';
 import { InterruptedError, ModelError, UsageError } from '../errors.js';
 import { createRunStore, type RunStoreReader } from '../output/run-store.js';
+import { inlineExecutor, type ReplicationExecutor } from './executor.js';
 import { assertResources } from './limits.js';
 import { badRunCount, inReplication, notFinite, reproduceCommand } from './messages.js';
 import { failedReplication } from './worker-protocol.js';
 
 export { aggregate } from './aggregate.js';
+export { inlineExecutor, type LoadedScenarioRuns, type ReplicationExecutor } from './executor.js';
 export type { TimeseriesRow } from '../output/result-types.js';
 
-/** Runs replications; a worker pool implements the same interface. */
-export interface ReplicationExecutor {
-  /** Replications in flight at once. */
-  readonly concurrency: number;
-  /** Values of replication r (0-based), row-major `values[t · metrics + m]`. */
-  run(replication: number): Promise<Float64Array>;
-  /** Releases workers; called once when the ensemble ends, also on failure. */
-  close(): Promise<void>;
+/** Where runReplications puts each run's values. */
+export interface RunSink {
+  /** Replication r is already held (a resumed store): it is not run again. */
+  has(replication: number): boolean;
+  /** Stores the values of replication r; a throw stops the ensemble. */
+  write(replication: number, values: Float64Array): void;
 }
 
-/** Runs replications one at a time on this thread. */
-export function inlineExecutor(compiled: CompiledScenario): ReplicationExecutor {
-  return {
-    concurrency: 1,
-    async run(replication) {
-      // Yield to the event loop between runs so signals and progress output get through.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      return runReplication(compiled, replication);
-    },
-    async close() {},
-  };
-}
-
-export interface EnsembleOptions {
-  /** Number of replications, ≥ 1. */
+export interface ReplicationsOptions {
+  /** Replications 0 … runs − 1, runs ≥ 1. */
   runs: number;
-  /** The (temporary) result folder; the store goes to `<dir>/runs/`. */
-  dir: string;
-  /** Called after each finished run with (runs done, runs in total); with `resume`, first with the runs kept. */
+  /** Where they run; loaded with the scenario and released at the end, never closed. */
+  executor: ReplicationExecutor;
+  sink: RunSink;
+  /** Called after each run stored with (runs held, runs in total). */
   onProgress?: (done: number, total: number) => void;
-  /** Default: inlineExecutor(compiled). */
-  executor?: ReplicationExecutor;
-  /** Keep the runs an interrupted ensemble stored in `dir` and compute only the others. */
-  resume?: boolean;
-  /**
-   * Stops the ensemble between runs (its reason, if a string, names the
-   * signal): the runs finished stay in the store, and InterruptedError is thrown.
-   */
+  /** Stops between runs (its reason, if a string, names the signal): the runs stored stay, and InterruptedError is thrown. */
   signal?: AbortSignal;
   /** The scenario file as the user named it, for the command in error messages. */
   scenarioFile?: string;
@@ -80,10 +64,11 @@ export function firstNonFinite(values: Float64Array): number {
   return -1;
 }
 
-/** Runs replications 0 … runs − 1 into a run store in `dir` and returns its reader. */
-export async function runEnsemble(compiled: CompiledScenario, options: EnsembleOptions): Promise<RunStoreReader> {
-  const { runs, dir, onProgress, signal } = options;
-  const executor = options.executor ?? inlineExecutor(compiled);
+/** Runs the replications 0 … runs − 1 of `compiled` that `sink` lacks, on `executor`, into `sink`. */
+export async function runReplications(compiled: CompiledScenario, options: ReplicationsOptions): Promise<void> {
+  const { runs, executor, sink, onProgress, signal } = options;
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new UsageError(badRunCount(runs));
+  assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
   const seed = compiled.scenario.seed;
   const M = compiled.metricNames.length;
   const reproduce = (r: number) => reproduceCommand(options.scenarioFile, seed, r + 1, compiled.months);
@@ -100,33 +85,24 @@ export async function runEnsemble(compiled: CompiledScenario, options: EnsembleO
   const located = (r: number, e: unknown): unknown =>
     e instanceof ModelError && !/to reproduce/i.test(e.message) ? new ModelError(inReplication(e.message, r, seed, reproduce(r)), e.location) : e;
 
-  let store: ReturnType<typeof createRunStore> | undefined;
-  try {
-    if (!(Number.isInteger(runs) && runs >= 1)) throw new UsageError(badRunCount(runs));
-    assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
-    store = createRunStore(dir, { metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start }, { resume: options.resume });
-  } catch (e) {
-    await executor.close();
-    throw e;
-  }
-  const writer = store;
   const todo: number[] = [];
-  for (let r = 0; r < runs; r++) if (!writer.has(r)) todo.push(r);
+  for (let r = 0; r < runs; r++) if (!sink.has(r)) todo.push(r);
   let done = runs - todo.length;
-  if (options.resume) onProgress?.(done, runs);
+  if (todo.length === 0) return;
 
+  const scenario = executor.load(compiled);
   let next = 0;
   let failed = false;
   const stopped = () => failed || !!signal?.aborted;
-  // An abort stops the workers at once; the runs they had in hand are not stored.
-  const onAbort = () => void executor.close().catch(() => {});
+  // An abort stops the runs in flight at once (a pool stops their workers); they are not stored.
+  const onAbort = () => void scenario.release().catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
   const lane = async () => {
     while (!stopped() && next < todo.length) {
       const r = todo[next++];
       let values: Float64Array;
       try {
-        values = checked(r, await executor.run(r));
+        values = checked(r, await scenario.run(r));
       } catch (e) {
         if (signal?.aborted) return; // a run cut short by the abort, not a failure
         failed = true;
@@ -135,7 +111,7 @@ export async function runEnsemble(compiled: CompiledScenario, options: EnsembleO
       }
       if (stopped()) return;
       try {
-        writer.write(r, values);
+        sink.write(r, values);
       } catch (e) {
         failed = true;
         throw e;
@@ -143,28 +119,57 @@ export async function runEnsemble(compiled: CompiledScenario, options: EnsembleO
       onProgress?.(++done, runs);
     }
   };
-  // Settle every lane before closing the store, so no late result writes to a closed file.
-  const lanes = Array.from({ length: Math.min(Math.max(1, executor.concurrency), Math.max(1, todo.length)) }, lane);
+  // Settle every lane before returning, so no late result writes to a sink its owner has closed.
+  const lanes = Array.from({ length: Math.min(Math.max(1, executor.concurrency), todo.length) }, lane);
   const settled = await Promise.allSettled(lanes);
   signal?.removeEventListener('abort', onAbort);
-  try {
-    await executor.close();
-  } catch (e) {
-    if (!signal?.aborted) {
-      writer.abort();
-      throw e;
-    }
-  }
+  await scenario.release();
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) {
-    writer.abort();
-    throw failure.reason;
-  }
-  if (signal?.aborted && writer.count < runs) {
-    writer.sync();
-    writer.abort();
+  if (failure) throw failure.reason;
+  if (signal?.aborted && done < runs) {
     const name = typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
-    throw new InterruptedError(`interrupted by ${name}: ${writer.count} of ${runs} runs are stored in ${dir}`, name, writer.count, runs);
+    throw new InterruptedError(`interrupted by ${name}: ${done} of ${runs} runs are done`, name, done, runs);
   }
-  return writer.finish();
+}
+
+export interface EnsembleOptions {
+  /** Number of replications, ≥ 1. */
+  runs: number;
+  /** The (temporary) result folder; the store goes to `<dir>/runs/`. */
+  dir: string;
+  /** Called after each finished run with (runs done, runs in total); with `resume`, first with the runs kept. */
+  onProgress?: (done: number, total: number) => void;
+  /** Default: a new inlineExecutor(). Not closed here: the caller owns it. */
+  executor?: ReplicationExecutor;
+  /** Keep the runs an interrupted ensemble stored in `dir` and compute only the others. */
+  resume?: boolean;
+  /**
+   * Stops the ensemble between runs (its reason, if a string, names the
+   * signal): the runs finished stay in the store, and InterruptedError is thrown.
+   */
+  signal?: AbortSignal;
+  /** The scenario file as the user named it, for the command in error messages. */
+  scenarioFile?: string;
+}
+
+/** Runs replications 0 … runs − 1 into a run store in `dir` and returns its reader. */
+export async function runEnsemble(compiled: CompiledScenario, options: EnsembleOptions): Promise<RunStoreReader> {
+  const { runs, dir } = options;
+  const executor = options.executor ?? inlineExecutor();
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new UsageError(badRunCount(runs));
+  assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
+  const store = createRunStore(dir, { metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start }, { resume: options.resume });
+  if (options.resume) options.onProgress?.(store.count, runs);
+  try {
+    await runReplications(compiled, { ...options, executor, sink: store });
+  } catch (e) {
+    if (e instanceof InterruptedError) {
+      store.sync();
+      store.abort();
+      throw new InterruptedError(`interrupted by ${e.signal}: ${store.count} of ${runs} runs are stored in ${dir}`, e.signal, store.count, runs);
+    }
+    store.abort();
+    throw e;
+  }
+  return store.finish();
 }

@@ -129,3 +129,18 @@ export function tooManyWorkers(asked: string, max: number, cores: number): strin
 export function moreWorkersThanCores(workers: number, cores: number): string {
   return `note: ${workers} workers on ${cores} core${cores === 1 ? '' : 's'}: the threads share the cores, so this is no faster than --workers ${cores}`;
 }
+
+/** Two run stores that cannot be paired run by run. */
+export function differentShapes(a: { runs: number; months: number; start: string }, b: { runs: number; months: number; start: string }): string {
+  return `cannot pair runs of different shapes: ${a.runs} runs of ${a.months} months from ${a.start} against ${b.runs} runs of ${b.months} months from ${b.start}`;
+}
+
+/** compare: a what-if that starts in another month than its baseline. */
+export function differentStart(file: string, start: string, baselineFile: string, baselineStart: string): string {
+  return `${printable(file)}: starts in ${printable(start, 20)} and the baseline ${printable(baselineFile)} in ${printable(baselineStart, 20)}; compared scenarios must share their calendar (set \`start\` in the what-if)`;
+}
+
+/** compare: two scenarios whose result folders would have the same name. */
+export function sameFolderName(name: string, first: string, second: string): string {
+  return `${printable(first)} and ${printable(second)} would both be written to ${quote(name)}: compare scenarios whose file names differ (rename one)`;
+}

@@ -51,7 +51,7 @@ export interface WriteResultFolderOptions {
   command?: readonly string[];
   /** After each run: (runs done, runs in total). */
   onProgress?: (done: number, total: number) => void;
-  /** Default: one replication at a time on this thread. */
+  /** Default: one replication at a time on this thread. Not closed here: the caller owns it. */
   executor?: ReplicationExecutor;
   /** Bytes of per-run values the aggregator holds at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
@@ -124,7 +124,7 @@ export async function writeResultFolder(
   const out = folderPath(options.out);
   const { runs = compiled.scenario.runs, force = false, resume = false } = options;
   const command = options.command ?? ['shakeout', ...process.argv.slice(2)];
-  const executor = options.executor ?? inlineExecutor(compiled);
+  const executor = options.executor ?? inlineExecutor();
   const record = partialRecord(compiled, runs, force, command);
   const resumeLine = resumeCommand(command);
 
@@ -135,13 +135,11 @@ export async function writeResultFolder(
     assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
     const claim = claimTarget(out, record, { resume, force, resumeLine });
     if (claim.kind === 'done') {
-      await executor.close();
       return { dir: out, manifest: claim.manifest, summary: claim.summary, reused: runs, alreadyComplete: claim.alreadyComplete };
     }
     assertDiskSpace(out, compiled, runs, claim.resuming, !!options.charts);
     return await build(expectations, claim);
   } catch (e) {
-    await executor.close().catch(() => {});
     throw fileSystemError(e, out);
   }
 

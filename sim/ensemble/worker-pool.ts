@@ -1,78 +1,47 @@
 /**
- * Replications on worker threads: a ReplicationExecutor (ensemble.ts) that
- * runs each replication on one of N workers. Each worker compiles the
- * scenario once and runs the replication indices it is handed, one at a
- * time; the values come back transferred, not copied. Results are written
- * by run index (run-store.ts), so the output bytes do not depend on N.
+ * Replications on worker threads: a ReplicationExecutor (executor.ts) that
+ * lives as long as the command and serves every scenario loaded into it.
+ * Each worker compiles a loaded scenario once, when first given one of its
+ * runs, from the checked trees of its expressions (no mathjs on a worker),
+ * with the WebAssembly kernel this thread compiled once; the values come
+ * back transferred, not copied. Results are written by run index
+ * (run-store.ts), so the output bytes do not depend on the worker count.
  *
- * Lifecycle: workers are spawned on demand (the first N runs), unref'd while
- * idle (an executor that is never closed cannot keep the process alive), and
- * terminated by close(). When a replication throws, every outstanding run
- * fails with the error of the lowest failing replication, the one a single
- * thread would have met first, so the message does not depend on N; runs
- * above it are abandoned at once (their workers terminated), only runs
+ * Lifecycle: `start` workers are spawned at once (their start-up then
+ * overlaps the reading of the scenario), the others on demand; idle workers
+ * are unref'd (an executor that is never closed cannot keep the process
+ * alive), and close() terminates them all.
+ *
+ * Failures are per scenario. When a replication throws, every outstanding
+ * run of its scenario fails with the error of the lowest failing
+ * replication, the one a single thread would have met first, so the
+ * message does not depend on the worker count; runs above it are abandoned
+ * at once (their workers stopped, others started when needed), only runs
  * below it are waited for. That error carries its `replication` (see
- * failedReplication). A worker that crashes fails everything at once.
+ * failedReplication). A worker that crashes fails the scenario it was
+ * running; other scenarios go on.
  *
- * Workers can also be started before the scenario is read (startWorkers):
- * a worker needs about 0.15 s to start and load the expression parser, which
- * then overlaps the main thread's reading of the file instead of following
- * it, and the pool adopts them.
- *
- * Measured here (2 cores, bench-10k, 64 runs): see test/bench/README.md.
+ * Measured here (2 cores): see test/bench/README.md.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CompiledScenario } from '../model/compile.js';
-import { inlineExecutor, type ReplicationExecutor } from './ensemble.js';
-import { type Init, type Job, type Reply, reviveError, type WorkerInput } from './worker-protocol.js';
+import { expressionTrees } from '../model/expression-trees.js';
+import { kernelModule } from '../model/kernel.js';
+import { inlineExecutor, type LoadedScenarioRuns, type ReplicationExecutor } from './executor.js';
+import { type Load, type Reply, type Request, reviveError, type WorkerInput } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads, ≥ 1. */
   workers: number;
+  /** Workers to spawn at once, before any scenario is loaded (default 0: all on demand). */
+  start?: number;
   /**
    * The compiled worker entry. Default: `replication-worker.js` beside this
    * module, which is right when running from dist/; code run from the
    * TypeScript sources (tests) points it at dist/sim/ensemble/replication-worker.js.
    */
   script?: URL | string;
-  /** Workers from startWorkers, used before any is spawned; the pool stops them when it closes. */
-  started?: StartedWorker[];
-}
-
-/** A worker started by startWorkers, waiting for its scenario. */
-export interface StartedWorker {
-  readonly worker: Worker;
-  /** The error it met or how it exited while waiting, if it did. */
-  problem(): Error | null;
-  /** Removes the listeners that watch it while it waits (its pool attaches its own). */
-  detach(): void;
-}
-
-/**
- * Starts `count` workers before the scenario is known; each loads the
- * engine and the expression parser and waits. Give them to a pool
- * (`started` of replicationExecutor), which stops those it does not need;
- * workers never given to a pool do not keep the process alive.
- */
-export function startWorkers(count: number, script: URL | string = new URL('./replication-worker.js', import.meta.url)): StartedWorker[] {
-  return Array.from({ length: count }, () => {
-    const worker = new Worker(script, { workerData: {} satisfies WorkerInput });
-    let problem: Error | null = null;
-    const onError = (e: unknown) => (problem ??= e instanceof Error ? e : new Error(String(e)));
-    const onExit = (code: number) => (problem ??= new Error(`a replication worker stopped unexpectedly (exit code ${code})`));
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.unref();
-    return {
-      worker,
-      problem: () => problem,
-      detach() {
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      },
-    };
-  });
 }
 
 /** The default number of workers: the cores this process may use. */
@@ -81,7 +50,7 @@ export function defaultWorkers(): number {
 }
 
 /**
- * Workers worth starting before the scenario is read (startWorkers): no
+ * Workers worth starting before the scenario is read (WorkerPoolOptions.start): no
  * more than the cores, whose start-up they overlap, nor than the runs
  * when they are already known (`--runs`); the pool spawns any others on
  * demand, once the runs are known.
@@ -104,149 +73,199 @@ export function maxWorkers(cores = availableParallelism()): number {
   return Math.max(8, 4 * cores);
 }
 
+
 interface Task {
-  replication: number;
+  readonly scenario: Entry;
+  readonly replication: number;
   resolve: (values: Float64Array) => void;
   reject: (error: Error) => void;
 }
 
+/** A scenario loaded into the pool. */
+interface Entry {
+  readonly handle: number;
+  readonly load: Load;
+  /** The lowest of its replications that has failed so far, and its error. */
+  lowest: { replication: number; error: Error } | null;
+  /** The error each of its runs fails with from now on (it failed, or was released). */
+  failure: Error | null;
+  /** Its runs above the lowest failing one, which fail with that run's error once no run below is outstanding. */
+  readonly held: Task[];
+}
+
 interface Slot {
-  worker: Worker;
+  readonly worker: Worker;
   task: Task | null;
-  /** Terminated on purpose: its exit is no failure. */
+  /** Handles of the scenarios this worker has compiled. */
+  readonly loaded: Set<number>;
+  /** Terminated on purpose, or gone: its messages and exit are no longer news. */
   retired: boolean;
 }
 
-/** A pool of `options.workers` worker threads running replications of `compiled`. */
-export function workerPool(compiled: CompiledScenario, options: WorkerPoolOptions): ReplicationExecutor {
+/** A pool of up to `options.workers` worker threads, for every scenario loaded into it. */
+export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
   const { workers } = options;
   if (!(Number.isInteger(workers) && workers >= 1)) throw new RangeError(`workers: expected a whole number ≥ 1, got ${workers}`);
   const script = options.script ?? new URL('./replication-worker.js', import.meta.url);
-  const input: WorkerInput = { scenario: compiled.scenario };
-  const adoptable = [...(options.started ?? [])];
+  const input: WorkerInput = { kernel: kernelModule() };
   const slots: Slot[] = [];
   /** Runs waiting for a worker, in the order asked. */
   const queue: Task[] = [];
-  /** Runs that will fail with the ensemble's error once it is known. */
-  const held: Task[] = [];
-  const stopping: Promise<number>[] = [];
-  /** The lowest replication that has failed so far, and its error. */
-  let lowest: { replication: number; error: Error } | null = null;
-  /** The error every run fails with from now on. */
-  let failure: Error | null = null;
+  const entries = new Map<number, Entry>();
+  const stopping = new Set<Promise<number>>();
+  let nextHandle = 0;
   let closed = false;
 
   const retire = (slot: Slot) => {
+    if (slot.retired) return;
     slot.retired = true;
     slots.splice(slots.indexOf(slot), 1);
-    stopping.push(slot.worker.terminate());
+    const stopped = slot.worker.terminate();
+    stopping.add(stopped);
+    void stopped.finally(() => stopping.delete(stopped));
   };
 
-  const outstanding = () => [...held.splice(0), ...queue.splice(0), ...slots.flatMap((s) => (s.task ? [s.task] : []))];
+  /** Takes the entry's runs out of the queue and off the workers (stopping those), with its held runs. */
+  const withdraw = (entry: Entry, above = -1): Task[] => {
+    const taken: Task[] = [];
+    for (let i = queue.length - 1; i >= 0; i--) if (queue[i].scenario === entry && queue[i].replication > above) taken.unshift(...queue.splice(i, 1));
+    for (const slot of [...slots])
+      if (slot.task?.scenario === entry && slot.task.replication > above) {
+        taken.push(slot.task);
+        slot.task = null;
+        retire(slot);
+      }
+    return taken;
+  };
 
-  /** Fails every outstanding run with `error` and stops the workers. */
-  const failAll = (error: Error) => {
-    if (failure || closed) return;
-    failure = error;
-    const pending = outstanding();
-    for (const slot of [...slots]) retire(slot);
-    for (const task of pending) task.reject(error);
+  /** Fails every outstanding run of `entry` with `error`; the pool goes on with other scenarios. */
+  const failScenario = (entry: Entry, error: Error) => {
+    if (entry.failure) return;
+    entry.failure = error;
+    for (const task of [...entry.held.splice(0), ...withdraw(entry)]) task.reject(error);
+    dispatch();
+  };
+
+  /**
+   * After one of its replications failed: the scenario fails with the error
+   * of its lowest failing replication, as it would on one thread, whatever
+   * the number of workers or the order in which runs end. Runs above it are
+   * held (their workers stopped); once none below it is outstanding, every
+   * run fails with its error.
+   */
+  const settle = (entry: Entry) => {
+    if (!entry.lowest || entry.failure) return;
+    entry.held.push(...withdraw(entry, entry.lowest.replication));
+    const waiting = queue.some((t) => t.scenario === entry) || slots.some((s) => s.task?.scenario === entry);
+    if (waiting) dispatch();
+    else failScenario(entry, entry.lowest.error);
   };
 
   const dispatch = () => {
-    while (queue.length > 0) {
-      const slot = slots.find((s) => !s.task) ?? (slots.length < workers ? (adopt() ?? spawn()) : undefined);
+    while (queue.length > 0 && !closed) {
+      const handle = queue[0].scenario.handle;
+      const idle = slots.filter((s) => !s.task);
+      const slot = idle.find((s) => s.loaded.has(handle)) ?? idle[0] ?? (slots.length < workers ? spawn() : undefined);
       if (!slot) break;
-      if (failure) return; // an adopted worker had already failed
       const task = queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      slot.worker.postMessage({ replication: task.replication } satisfies Job);
+      if (!slot.loaded.has(handle)) {
+        slot.loaded.add(handle);
+        post(slot, task.scenario.load);
+      }
+      post(slot, { kind: 'run', handle, replication: task.replication });
     }
     // Idle workers do not keep the process alive (an executor that is never closed cannot hang it).
     for (const slot of slots) if (!slot.task) slot.worker.unref();
   };
 
-  /**
-   * After a replication failed: the ensemble fails with the error of the
-   * lowest failing replication, as it would on one thread, whatever the
-   * number of workers or the order in which runs end. Runs above it are
-   * held (their workers stopped); once none below it is outstanding, every
-   * run fails with its error.
-   */
-  const settle = () => {
-    if (!lowest || failure) return;
-    const r = lowest.replication;
-    for (let i = queue.length - 1; i >= 0; i--) if (queue[i].replication > r) held.push(...queue.splice(i, 1));
-    for (const slot of [...slots])
-      if (slot.task && slot.task.replication > r) {
-        held.push(slot.task);
-        slot.task = null;
-        retire(slot);
-      }
-    if (queue.length > 0 || slots.some((s) => s.task)) dispatch();
-    else failAll(lowest.error);
-  };
+  const post = (slot: Slot, request: Request) => slot.worker.postMessage(request);
 
-  /** A started worker, given its scenario, or undefined when none is left. */
-  const adopt = (): Slot | undefined => {
-    const started = adoptable.shift();
-    if (!started) return undefined;
-    started.detach();
-    const slot = attach(started.worker);
-    const problem = started.problem();
-    if (problem) failAll(problem);
-    else started.worker.postMessage({ scenario: compiled.scenario } satisfies Init);
-    return slot;
-  };
-
-  const spawn = (): Slot => attach(new Worker(script, { workerData: input }));
-
-  const attach = (worker: Worker): Slot => {
-    const slot: Slot = { worker, task: null, retired: false };
+  const spawn = (): Slot => {
+    const worker = new Worker(script, { workerData: input });
+    const slot: Slot = { worker, task: null, loaded: new Set(), retired: false };
     worker.on('message', (reply: Reply) => {
       const task = slot.task;
-      if (slot.retired || !task || task.replication !== reply.replication) return;
+      if (slot.retired || !task || task.scenario.handle !== reply.handle || task.replication !== reply.replication) return;
       slot.task = null;
+      const entry = task.scenario;
       if ('error' in reply) {
-        held.push(task);
-        if (!lowest || task.replication < lowest.replication) lowest = { replication: task.replication, error: reviveError(reply.error, task.replication) };
-        settle();
+        entry.held.push(task);
+        if (!entry.lowest || task.replication < entry.lowest.replication)
+          entry.lowest = { replication: task.replication, error: reviveError(reply.error, task.replication) };
+        settle(entry);
         return;
       }
       task.resolve(reply.values);
-      if (lowest) settle();
+      if (entry.lowest) settle(entry);
       else dispatch();
     });
-    // A worker that crashes or cannot start fails the ensemble at once: no run of it is to be trusted.
-    worker.on('error', (e) => slot.retired || failAll(e instanceof Error ? e : new Error(String(e))));
-    worker.on('exit', (code) => slot.retired || failAll(new Error(`a replication worker stopped unexpectedly (exit code ${code})`)));
+    // A worker that crashes or cannot start fails the scenario it was running: no run of that one is to be trusted.
+    const gone = (error: Error) => {
+      if (slot.retired) return;
+      const task = slot.task;
+      slot.task = null;
+      retire(slot);
+      if (task) {
+        task.scenario.held.push(task);
+        failScenario(task.scenario, error);
+      } else dispatch();
+    };
+    worker.on('error', (e) => gone(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => gone(new Error(`a replication worker stopped unexpectedly (exit code ${code})`)));
     slots.push(slot);
+    worker.unref();
     return slot;
   };
 
+  const closedError = () => new Error('the worker pool is closed');
+
+  for (let i = 0; i < Math.min(options.start ?? 0, workers); i++) spawn();
+
   return {
     concurrency: workers,
-    run(replication) {
-      if (failure) return Promise.reject(failure);
-      if (closed) return Promise.reject(new Error('the worker pool is closed'));
-      return new Promise<Float64Array>((resolve, reject) => {
-        const task: Task = { replication, resolve, reject };
-        if (lowest && replication > lowest.replication) held.push(task);
-        else {
-          queue.push(task);
-          dispatch();
-        }
-      });
+    load(compiled: CompiledScenario): LoadedScenarioRuns {
+      if (closed) throw closedError();
+      const handle = nextHandle++;
+      const entry: Entry = {
+        handle,
+        load: { kind: 'load', handle, scenario: compiled.scenario, expressions: expressionTrees(compiled) },
+        lowest: null,
+        failure: null,
+        held: [],
+      };
+      entries.set(handle, entry);
+      return {
+        run(replication) {
+          if (closed) return Promise.reject(closedError());
+          if (entry.failure) return Promise.reject(entry.failure);
+          return new Promise<Float64Array>((resolve, reject) => {
+            const task: Task = { scenario: entry, replication, resolve, reject };
+            if (entry.lowest && replication > entry.lowest.replication) entry.held.push(task);
+            else {
+              queue.push(task);
+              dispatch();
+            }
+          });
+        },
+        async release() {
+          if (!entries.delete(handle)) return;
+          failScenario(entry, new Error('the scenario was released'));
+          for (const slot of slots)
+            if (slot.loaded.delete(handle)) post(slot, { kind: 'forget', handle });
+        },
+      };
     },
     async close() {
       if (closed) return;
-      const pending = outstanding();
       closed = true;
-      const error = failure ?? new Error('the worker pool is closed');
-      for (const task of pending) task.reject(error);
+      const error = closedError();
+      const pending = [...queue.splice(0), ...slots.flatMap((s) => (s.task ? [s.task] : [])), ...[...entries.values()].flatMap((e) => e.held.splice(0))];
       for (const slot of [...slots]) retire(slot);
-      for (const started of adoptable.splice(0)) stopping.push(started.worker.terminate());
+      for (const entry of entries.values()) entry.failure ??= error;
+      for (const task of pending) task.reject(error);
+      entries.clear();
       await Promise.all(stopping);
     },
   };
@@ -255,23 +274,18 @@ export function workerPool(compiled: CompiledScenario, options: WorkerPoolOption
 export interface ExecutorOptions {
   /** Worker threads; default defaultWorkers(). */
   workers?: number;
-  /** Replications the executor will be asked for; no more workers than this are used. */
-  runs: number;
+  /** Workers to spawn at once (see WorkerPoolOptions.start). */
+  start?: number;
   /** See WorkerPoolOptions.script. */
   script?: URL | string;
-  /** Workers from startWorkers; those not needed are stopped. */
-  started?: StartedWorker[];
 }
 
 /**
- * The executor for a run: replications on this thread when only one worker
- * would be used (`workers` or `runs` is 1: no worker is spawned), else a
- * pool of min(workers, runs) threads.
+ * The executor for a command: replications on this thread when one worker
+ * is asked for (no worker is spawned), else a pool of that many threads.
  */
-export function replicationExecutor(compiled: CompiledScenario, options: ExecutorOptions): ReplicationExecutor {
-  const workers = Math.min(options.workers ?? defaultWorkers(), options.runs);
-  const started = options.started ?? [];
-  for (const unneeded of started.splice(Math.max(0, workers <= 1 ? 0 : workers))) void unneeded.worker.terminate();
-  if (workers <= 1) return inlineExecutor(compiled);
-  return workerPool(compiled, { workers, script: options.script, started });
+export function replicationExecutor(options: ExecutorOptions = {}): ReplicationExecutor {
+  const workers = options.workers ?? defaultWorkers();
+  if (workers <= 1) return inlineExecutor();
+  return workerPool({ workers, start: options.start, script: options.script });
 }

@@ -1,29 +1,47 @@
 /**
  * What the worker pool (worker-pool.ts) and its workers
- * (replication-worker.ts) say to each other. A worker gets the resolved
- * scenario once, as workerData or, when it was started before the scenario
- * was read (startWorkers), as its first message; it compiles it, then takes
- * one replication index at a time and answers with its values (transferred,
- * not copied) or with the error it threw, flattened to data so that the
- * pool can rethrow it as the same class with the same message.
+ * (replication-worker.ts) say to each other. A worker starts with the
+ * engine's compiled WebAssembly module (workerData); scenarios are loaded
+ * into it by handle (Load: the resolved scenario and the checked trees of
+ * its expressions, so the worker compiles it without mathjs), then it
+ * takes one replication of one scenario at a time and answers with its
+ * values (transferred, not copied) or with the error it threw, flattened
+ * to data so that the pool can rethrow it as the same class with the same
+ * message. Forget drops a scenario the pool has released.
  */
 import { type Diagnostic, type DocumentLocation, ModelError, ScenarioError, UsageError } from '../errors.js';
+import type { ExpressionTree } from '../scenario/expression.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export interface WorkerInput {
-  /** The resolved scenario (flags applied); the worker compiles it itself. Absent: it comes as an Init message. */
-  scenario?: Scenario;
+  /** The engine's kernel, compiled once by the pool's thread. */
+  kernel: WebAssembly.Module;
 }
 
-/** Pool → worker, first message to a worker started without a scenario. */
-export interface Init {
+/** Pool → worker: compile this scenario under this handle. */
+export interface Load {
+  kind: 'load';
+  handle: number;
+  /** The resolved scenario (flags applied). */
   scenario: Scenario;
+  /** Every expression it evaluates, checked, by source. */
+  expressions: Record<string, ExpressionTree>;
 }
 
-/** Pool → worker: run this replication (0-based). */
+/** Pool → worker: run this replication (0-based) of a loaded scenario. */
 export interface Job {
+  kind: 'run';
+  handle: number;
   replication: number;
 }
+
+/** Pool → worker: the scenario was released. */
+export interface Forget {
+  kind: 'forget';
+  handle: number;
+}
+
+export type Request = Load | Job | Forget;
 
 /** An error as data: structured clone keeps neither custom classes nor their fields. */
 export interface ErrorData {
@@ -37,8 +55,8 @@ export interface ErrorData {
 
 /** Worker → pool: the values of a replication (row-major `values[t · metrics + m]`), or its error. */
 export type Reply =
-  | { replication: number; values: Float64Array }
-  | { replication: number; error: ErrorData };
+  | { handle: number; replication: number; values: Float64Array }
+  | { handle: number; replication: number; error: ErrorData };
 
 /** A thrown value as data that survives postMessage. */
 export function errorData(e: unknown): ErrorData {

@@ -63,12 +63,26 @@ export interface Kernel {
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The kernel instantiated over `memory` (the module is compiled once per thread). */
-export function instantiateKernel(memory: WebAssembly.Memory): Kernel {
+/**
+ * The kernel's compiled module, compiled once per process: a worker pool
+ * hands it to its workers (a WebAssembly.Module crosses to a worker thread
+ * without being compiled again), which adopt it with useKernelModule.
+ */
+export function kernelModule(): WebAssembly.Module {
   if (!compiled) {
     const file = fileURLToPath(new URL('../kernel/operate.wasm', import.meta.url));
     if (!existsSync(file)) throw new Error(`the engine's WebAssembly kernel is missing (${file}): run \`npm run build\``);
     compiled = new WebAssembly.Module(readFileSync(file));
   }
-  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Kernel;
+  return compiled;
+}
+
+/** Adopts the module another thread compiled (kernelModule there). */
+export function useKernelModule(module: WebAssembly.Module): void {
+  compiled = module;
+}
+
+/** The kernel instantiated over `memory`. */
+export function instantiateKernel(memory: WebAssembly.Memory): Kernel {
+  return new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernel;
 }

@@ -17,8 +17,23 @@ export const expressionVariables = ['t', 'price', 'quality', 'cost', 'share', 't
 export type ExpressionVariable = (typeof expressionVariables)[number];
 export type ExpressionScope = Record<ExpressionVariable, number>;
 
+/**
+ * A checked expression as plain data: what the whitelist let through, with
+ * mathjs's operator and function names. It crosses to worker threads (a
+ * structured clone), which build the evaluator from it without loading
+ * mathjs (evaluatorOf).
+ */
+export type ExpressionTree =
+  | { readonly number: number }
+  | { readonly variable: ExpressionVariable }
+  | { readonly operator: string; readonly args: readonly ExpressionTree[] }
+  | { readonly compare: readonly string[]; readonly args: readonly ExpressionTree[] }
+  | { readonly condition: ExpressionTree; readonly then: ExpressionTree; readonly otherwise: ExpressionTree }
+  | { readonly call: string; readonly args: readonly ExpressionTree[] };
+
 export interface CompiledExpression {
   readonly source: string;
+  readonly tree: ExpressionTree;
   /** The variables the expression reads. */
   readonly variables: ReadonlySet<ExpressionVariable>;
   /** Comparisons and logic give 1 or 0; a non-finite result is the caller's to judge. */
@@ -156,6 +171,8 @@ export function loadExpressionParser(): (source: string) => MathNode {
  * @throws ExpressionError when it does not parse or uses anything outside the whitelist.
  */
 export function compileExpression(source: string): CompiledExpression {
+  const adopted = checkedTrees?.get(source);
+  if (adopted) return compiledFromTree(source, adopted);
   const known = compiledCache.get(source);
   if (known instanceof ExpressionError) throw new ExpressionError(known.message);
   if (known) return known;
@@ -173,6 +190,30 @@ export function compileExpression(source: string): CompiledExpression {
 
 const cacheSize = 1000;
 const compiledCache = new Map<string, CompiledExpression | ExpressionError>();
+
+/** Trees checked elsewhere (on the main thread), by source: used instead of parsing while set. */
+let checkedTrees: ReadonlyMap<string, ExpressionTree> | undefined;
+
+/**
+ * Runs `body` with `trees` standing in for the parser: an expression whose
+ * source is among them is built from its tree, so a worker thread that is
+ * given the trees of a scenario compiles it without loading mathjs. The
+ * trees must come from compileExpression (`tree`): they are not checked again.
+ */
+export function withCheckedExpressions<T>(trees: Readonly<Record<string, ExpressionTree>>, body: () => T): T {
+  const outer = checkedTrees;
+  checkedTrees = new Map(Object.entries(trees));
+  try {
+    return body();
+  } finally {
+    checkedTrees = outer;
+  }
+}
+
+function compiledFromTree(source: string, tree: ExpressionTree): CompiledExpression {
+  const variables = new Set<ExpressionVariable>();
+  return { source, tree, variables, evaluate: evaluatorOf(tree, variables) };
+}
 
 /**
  * Number literals, for refusing one that overflows (mathjs reads `1e400`,
@@ -201,59 +242,42 @@ function compileUncached(source: string): CompiledExpression {
     // mathjs quotes the offending text, which may hold line breaks or controls.
     throw new ExpressionError(`cannot parse: ${printable(reason.charAt(0).toLowerCase() + reason.slice(1))}`);
   }
-  const variables = new Set<ExpressionVariable>();
-  const evaluate = build(root, variables, 0);
-  return { source, variables, evaluate };
+  return compiledFromTree(source, check(root, 0));
 }
 
-function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number): Eval {
+/** The whitelist: mathjs's syntax tree as an ExpressionTree, or an ExpressionError naming what is not allowed. */
+function check(node: MathNode, depth: number): ExpressionTree {
   if (depth > maxDepth) throw new ExpressionError('the expression nests too deeply');
-  const sub = (n: MathNode) => build(n, variables, depth + 1);
+  const sub = (n: MathNode) => check(n, depth + 1);
   switch (node.type) {
     case 'ConstantNode': {
       const value: unknown = (node as unknown as { value: unknown }).value;
       if (Number.isNaN(value)) throw new ExpressionError('NaN (not a number) is not allowed');
-      if (typeof value === 'number') return () => value;
+      if (typeof value === 'number') return { number: value };
       if (typeof value === 'string') throw new ExpressionError('text in quotes is not allowed');
       throw new ExpressionError(`"${String(value)}" is not allowed; use numbers (1 for true, 0 for false)`);
     }
     case 'SymbolNode': {
       const name = (node as unknown as { name: string }).name;
       if (!variableSet.has(name)) throw new ExpressionError(unknownVariable(name));
-      const variable = name as ExpressionVariable;
-      variables.add(variable);
-      return readers[variable];
+      return { variable: name as ExpressionVariable };
     }
     case 'ParenthesisNode':
       return sub((node as unknown as { content: MathNode }).content);
     case 'OperatorNode': {
       const { fn, op, args } = node as unknown as { fn: string; op: string; args: MathNode[] };
-      if (args.length === 1 && Object.hasOwn(unary, fn)) return unary[fn](sub(args[0]));
-      if (args.length === 2 && Object.hasOwn(binary, fn)) return binary[fn](sub(args[0]), sub(args[1]));
+      if ((args.length === 1 && Object.hasOwn(unary, fn)) || (args.length === 2 && Object.hasOwn(binary, fn))) return { operator: fn, args: args.map(sub) };
       throw new ExpressionError(`the operator "${op}" is not allowed`);
     }
     case 'RelationalNode': {
       // `0 < t < 12`: every adjacent pair must hold.
       const { conditionals, params } = node as unknown as { conditionals: string[]; params: MathNode[] };
-      const tests = conditionals.map((c) => {
-        if (!Object.hasOwn(comparisons, c)) throw new ExpressionError(`the comparison "${c}" is not allowed`);
-        return comparisons[c];
-      });
-      const operands = params.map(sub);
-      return (s) => {
-        let left = operands[0](s);
-        for (let i = 0; i < tests.length; i++) {
-          const right = operands[i + 1](s);
-          if (!tests[i](left, right)) return 0;
-          left = right;
-        }
-        return 1;
-      };
+      for (const c of conditionals) if (!Object.hasOwn(comparisons, c)) throw new ExpressionError(`the comparison "${c}" is not allowed`);
+      return { compare: conditionals, args: params.map(sub) };
     }
     case 'ConditionalNode': {
       const n = node as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
-      const [c, a, b] = [sub(n.condition), sub(n.trueExpr), sub(n.falseExpr)];
-      return (s) => (c(s) ? a(s) : b(s));
+      return { condition: sub(n.condition), then: sub(n.trueExpr), otherwise: sub(n.falseExpr) };
     }
     case 'FunctionNode': {
       const n = node as unknown as { fn: MathNode; args: MathNode[] };
@@ -265,13 +289,12 @@ function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number
       if (!Object.hasOwn(functions, name)) {
         throw new ExpressionError(`the function ${quote(name)} is not allowed; the functions are ${functionNames.join(', ')}`);
       }
-      const spec = functions[name];
-      const [min, max] = spec.arity;
+      const [min, max] = functions[name].arity;
       if (n.args.length < min || n.args.length > max) {
         const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
         throw new ExpressionError(`${name} takes ${wanted} argument${min === 1 && max === 1 ? '' : 's'}, got ${n.args.length}`);
       }
-      return spec.build(n.args.map(sub));
+      return { call: name, args: n.args.map(sub) };
     }
     case 'AssignmentNode':
       throw new ExpressionError('assignment (=) is not allowed; to compare, write ==');
@@ -292,6 +315,41 @@ function build(node: MathNode, variables: Set<ExpressionVariable>, depth: number
     default:
       throw new ExpressionError(`${node.type} is not allowed`);
   }
+}
+
+/** The tree as a closure (noting the variables it reads); no mathjs here. */
+function evaluatorOf(tree: ExpressionTree, variables: Set<ExpressionVariable>): Eval {
+  const sub = (t: ExpressionTree) => evaluatorOf(t, variables);
+  if ('number' in tree) {
+    const value = tree.number;
+    return () => value;
+  }
+  if ('variable' in tree) {
+    variables.add(tree.variable);
+    return readers[tree.variable];
+  }
+  if ('operator' in tree) {
+    const [a, b] = tree.args.map(sub);
+    return tree.args.length === 1 ? unary[tree.operator](a) : binary[tree.operator](a, b);
+  }
+  if ('compare' in tree) {
+    const tests = tree.compare.map((c) => comparisons[c]);
+    const operands = tree.args.map(sub);
+    return (s) => {
+      let left = operands[0](s);
+      for (let i = 0; i < tests.length; i++) {
+        const right = operands[i + 1](s);
+        if (!tests[i](left, right)) return 0;
+        left = right;
+      }
+      return 1;
+    };
+  }
+  if ('condition' in tree) {
+    const [c, a, b] = [sub(tree.condition), sub(tree.then), sub(tree.otherwise)];
+    return (s) => (c(s) ? a(s) : b(s));
+  }
+  return functions[tree.call].build(tree.args.map(sub));
 }
 
 function unknownVariable(name: string): string {

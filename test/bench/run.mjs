@@ -13,11 +13,14 @@ const quick = process.argv.includes('--quick');
 const allWorkers = availableParallelism();
 const BENCH_10K = 'scenarios/bench/bench-10k.yaml';
 const BENCH_1M = 'scenarios/bench/bench-1m.yaml';
+const MINIMAL = 'scenarios/minimal.yaml';
+/** The warm-pool case runs on 2 workers whatever the machine, as its figures in README.md do. */
+const POOL_WORKERS = 2;
 
 // Sizes: the full set takes about 3–6 minutes on 2 cores; --quick about one.
 const plan = quick
-  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 } }
-  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 } };
+  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 }, warmPool: { ensembles: 10, runs: 20 } }
+  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 }, warmPool: { ensembles: 50, runs: 20 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -89,10 +92,10 @@ const results = {
 try {
   log(`shakeout benchmarks${quick ? ' (--quick)' : ''}: ${allWorkers} workers available`);
 
-  log(`1/5 one replication on one thread: ${BENCH_10K} …`);
+  log(`1/6 one replication on one thread: ${BENCH_10K} …`);
   const s10k = single(BENCH_10K, plan.singleReps);
   results.perStartupState = { bytes: s10k.perStartup.bytes, fields: s10k.perStartup.fields };
-  log(`1/5 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
+  log(`1/6 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
   const s1m = single(BENCH_1M, 1, plan.months1m);
   results.singleThread = { 'bench-10k': s10k.result, 'bench-1m': s1m.result };
 
@@ -101,9 +104,9 @@ try {
   const rounds = { one: [], all: [] };
   for (let k = 1; k <= plan.ensembleRounds; k++) {
     const label = plan.ensembleRounds > 1 ? ` (round ${k} of ${plan.ensembleRounds})` : '';
-    log(`2/5 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
+    log(`2/6 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
     rounds.one.push(cliRun(BENCH_10K, plan.ensembleRuns, 1));
-    log(`3/5 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
+    log(`3/6 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
     rounds.all.push(cliRun(BENCH_10K, plan.ensembleRuns, allWorkers));
   }
   const best = (cases) => cases.reduce((a, b) => (b.ensembleSeconds < a.ensembleSeconds ? b : a));
@@ -120,7 +123,7 @@ try {
   };
 
   const { months, small, large } = plan.flatness;
-  log(`4/5 memory flatness: ${small} vs ${large} runs of bench-10k, --months ${months}, ${allWorkers} workers …`);
+  log(`4/6 memory flatness: ${small} vs ${large} runs of bench-10k, --months ${months}, ${allWorkers} workers …`);
   const a = cliRun(BENCH_10K, small, allWorkers, ['--months', String(months)]);
   const b = cliRun(BENCH_10K, large, allWorkers, ['--months', String(months)]);
   results.memoryFlatness = {
@@ -132,9 +135,33 @@ try {
     aggregatorBudgetMiB: DEFAULT_SLAB_BYTES / 2 ** 20,
   };
 
-  log(`5/5 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
+  log(`5/6 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
   const big = cliRun(BENCH_1M, 1, 1, plan.months1m ? ['--months', String(plan.months1m)] : []);
   results.noChartsCli = big;
+
+  const { ensembles, runs: poolRuns } = plan.warmPool;
+  log(`6/6 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
+  const inProcess = measure(['test/bench/warm-pool.mjs', String(ensembles), String(poolRuns), String(POOL_WORKERS)]);
+  const pool = JSON.parse(inProcess.stdout);
+  log(`6/6 … against ${ensembles} \`shakeout run\` processes …`);
+  const began = performance.now();
+  for (let i = 0; i < ensembles; i++) {
+    const out = join(scratch, `process-${i}`);
+    const price = `providers.leader.price=${5 + i / 100}`;
+    measure([cli, 'run', MINIMAL, '--runs', String(poolRuns), '--workers', String(POOL_WORKERS), '--set', price, '--no-charts', '--quiet', '--out', out]);
+    rmSync(out, { recursive: true, force: true });
+  }
+  const processesSeconds = (performance.now() - began) / 1000;
+  results.warmPool = {
+    scenario: MINIMAL,
+    ensembles,
+    runsEach: poolRuns,
+    workers: POOL_WORKERS,
+    ...Object.fromEntries(Object.entries(pool).filter(([k]) => !['ensembles', 'runs', 'workers'].includes(k)).map(([k, v]) => [k, round(v)])),
+    processesSeconds: round(processesSeconds),
+    overheadPerProcessMs: round(((processesSeconds - pool.oneEnsembleSeconds) / ensembles) * 1000),
+    otherLoadCores: round(inProcess.otherLoadCores, 2),
+  };
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -143,7 +170,7 @@ writeFileSync(join(root, 'bench-results.json'), JSON.stringify(results, null, 2)
 
 // The table on stdout.
 const fmt = (x) => (typeof x === 'number' && Math.abs(x) >= 1e5 ? x.toExponential(2) : String(x));
-const { singleThread: st, ensemble: en, memoryFlatness: mf, noChartsCli: big } = results;
+const { singleThread: st, ensemble: en, memoryFlatness: mf, noChartsCli: big, warmPool: wp } = results;
 const rows = [
   ['per-startup state', `${results.perStartupState.bytes} bytes`],
   [
@@ -167,6 +194,12 @@ const rows = [
     `${mf.small.peakRssMiB} vs ${mf.large.peakRssMiB} MiB: ratio ${mf.peakRssRatioLargeOverSmall} (${mf.note})`,
   ],
   ['bench-1m via the CLI, --runs 1 --no-charts', `peak ${big.peakRssMiB} MiB, ${big.wallSeconds} s wall, ${fmt(big.startupMonthsPerSecond)} startup-months/s`],
+  [
+    `${wp.ensembles} ensembles × ${wp.runsEach} runs, minimal`,
+    `one process, warm pool: ${wp.ensemblesSeconds} s (${wp.overheadPerEnsembleMs} ms/ensemble over the compute, ` +
+      `${wp.prepareMsPerScenario} ms/scenario to validate and compile; into folders ${wp.overheadPerFolderMs} ms/ensemble); ` +
+      `${wp.ensembles} processes: ${wp.processesSeconds} s (${wp.overheadPerProcessMs} ms each)`,
+  ],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');

@@ -57,10 +57,12 @@ describe('the packed tarball, installed globally', () => {
     // A project that depends on the installed package.
     mkdirSync(join(elsewhere, 'node_modules'), { recursive: true });
     symlinkSync(join(prefix, 'lib', 'node_modules', 'shakeout'), join(elsewhere, 'node_modules', 'shakeout'), 'dir');
-    writeFileSync(join(elsewhere, 'example.mjs'), `${example}\nconsole.log(JSON.stringify({ length: values.length, metrics: compiled.metricNames.length, months: compiled.months }));\n`);
+    writeFileSync(join(elsewhere, 'example.mjs'), `${example}\nconsole.log(JSON.stringify({ length: values.length, metrics: compiled.metricNames.length, months: compiled.months, ensemble: sink.count, same: sink.values[0].every((v, i) => Object.is(v, values[i])) }));\n`);
     const r = spawnSync(process.execPath, ['example.mjs'], { cwd: elsewhere, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     expect(out.length).toBe(out.metrics * out.months);
+    // The ensemble ran on the installed package's workers, replication 0 with the bytes of this thread.
+    expect([out.ensemble, out.same]).toEqual([20, true]);
   });
 });

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { toArray } from '../async.js';
-import { aggregate, inlineExecutor, type ReplicationExecutor, runEnsemble } from '../../sim/ensemble/ensemble.js';
+import { aggregate, inlineExecutor, type ReplicationExecutor, runEnsemble, runReplications } from '../../sim/ensemble/ensemble.js';
+import { memorySink } from '../../sim/ensemble/memory-sink.js';
+import { executorOf } from './executors.js';
 import { compile } from '../../sim/model/compile.js';
 import { runReplication } from '../../sim/model/replication.js';
-import { UsageError } from '../../sim/errors.js';
+import { InterruptedError, UsageError } from '../../sim/errors.js';
 import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
 import { tempDir } from '../output/tmp.js';
 import { tinyScenario } from './fixtures.js';
@@ -14,11 +16,7 @@ const compiled = compile(tinyScenario({ months: 5 }));
 
 /** Finishes runs out of order, several at a time, as a worker pool would. */
 function shuffledExecutor(concurrency: number): ReplicationExecutor {
-  return {
-    concurrency,
-    run: (r) => new Promise((resolve) => setTimeout(() => resolve(runReplication(compiled, r)), ((r * 7) % 5) * 2)),
-    close: async () => {},
-  };
+  return executorOf(concurrency, (r) => new Promise((resolve) => setTimeout(() => resolve(runReplication(compiled, r)), ((r * 7) % 5) * 2)));
 }
 
 type Store = Awaited<ReturnType<typeof runEnsemble>>;
@@ -36,7 +34,7 @@ describe('runEnsemble', () => {
   test('worker count and finishing order change no byte, store or aggregate', async () => {
     const a = tempDir();
     const b = tempDir();
-    const one = await runEnsemble(compiled, { runs: 9, dir: a, executor: inlineExecutor(compiled) });
+    const one = await runEnsemble(compiled, { runs: 9, dir: a, executor: inlineExecutor() });
     const four = await runEnsemble(compiled, { runs: 9, dir: b, executor: shuffledExecutor(4) });
     expect(readFileSync(join(b, 'runs/values.f64'))).toEqual(readFileSync(join(a, 'runs/values.f64')));
     expect(await csv(four)).toBe(await csv(one));
@@ -54,18 +52,65 @@ describe('runEnsemble', () => {
   });
 
   test('a failing replication aborts the ensemble', async () => {
-    const failing: ReplicationExecutor = {
-      concurrency: 2,
-      run: async (r) => {
-        if (r === 2) throw new Error('boom');
-        return runReplication(compiled, r);
-      },
-      close: async () => {},
-    };
+    const failing = executorOf(2, async (r) => {
+      if (r === 2) throw new Error('boom');
+      return runReplication(compiled, r);
+    });
     await expect(runEnsemble(compiled, { runs: 5, dir: tempDir(), executor: failing })).rejects.toThrow('boom');
+    // The scenario is released, the executor left open for its owner.
+    expect(failing.seen).toEqual({ loads: 1, releases: 1, closes: 0 });
   });
 
   test('refuses a run count below 1', async () => {
     await expect(runEnsemble(compiled, { runs: 0, dir: tempDir() })).rejects.toThrow(UsageError);
+  });
+});
+
+describe('runReplications (the seam)', () => {
+  test('runs every replication into any sink, on an executor it never closes', async () => {
+    const executor = shuffledExecutor(3);
+    const sink = memorySink(6);
+    const progress: number[] = [];
+    await runReplications(compiled, { runs: 6, executor, sink, onProgress: (d) => progress.push(d) });
+    expect(sink.count).toBe(6);
+    sink.values.forEach((v, r) => expect(v).toEqual(runReplication(compiled, r)));
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    // Loaded once and released once per ensemble; the executor serves the next one.
+    await runReplications(compiled, { runs: 2, executor, sink: memorySink(2) });
+  });
+
+  test('skips the runs the sink already holds', async () => {
+    const asked: number[] = [];
+    const executor = executorOf(2, async (r) => {
+      asked.push(r);
+      return runReplication(compiled, r);
+    });
+    const sink = memorySink(5);
+    sink.write(1, runReplication(compiled, 1));
+    sink.write(3, runReplication(compiled, 3));
+    await runReplications(compiled, { runs: 5, executor, sink });
+    expect(asked.sort()).toEqual([0, 2, 4]);
+    expect(executor.seen).toEqual({ loads: 1, releases: 1, closes: 0 });
+  });
+
+  test('an abort stops between runs with InterruptedError, the runs stored kept', async () => {
+    const controller = new AbortController();
+    const sink = memorySink(8);
+    const executor = executorOf(1, async (r) => {
+      if (r === 3) controller.abort('SIGTERM');
+      return runReplication(compiled, r);
+    });
+    const e = await runReplications(compiled, { runs: 8, executor, sink, signal: controller.signal }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InterruptedError);
+    expect((e as InterruptedError).signal).toBe('SIGTERM');
+    expect(sink.count).toBe(3);
+    expect(executor.seen.closes).toBe(0);
+  });
+
+  test('is the one loop of runEnsemble: the store holds the bytes the memory sink holds', async () => {
+    const sink = memorySink(4);
+    await runReplications(compiled, { runs: 4, executor: inlineExecutor(), sink });
+    const store = await runEnsemble(compiled, { runs: 4, dir: tempDir() });
+    await store.forEachRun((r, values) => expect(values).toEqual(sink.values[r]));
   });
 });

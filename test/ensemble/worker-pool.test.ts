@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { inlineExecutor, runEnsemble } from '../../sim/ensemble/ensemble.js';
-import { replicationExecutor, startWorkers, type StartedWorker, workerPool } from '../../sim/ensemble/worker-pool.js';
+import { replicationExecutor, workerPool } from '../../sim/ensemble/worker-pool.js';
 import { errorData, failedReplication, reviveError } from '../../sim/ensemble/worker-protocol.js';
 import { ModelError, ScenarioError, UsageError } from '../../sim/errors.js';
-import { compile } from '../../sim/model/compile.js';
+import { compile, type CompiledScenario } from '../../sim/model/compile.js';
 import { runReplication } from '../../sim/model/replication.js';
 import { tempDir } from '../output/tmp.js';
 import { tinyScenario } from './fixtures.js';
@@ -34,12 +34,39 @@ const sometimes = compile(
   }),
 );
 
+/** Replication r's values or the error it throws, on this thread. */
+function outcome(c: CompiledScenario, r: number): Float64Array | Error {
+  try {
+    return runReplication(c, r);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
 describe('workerPool', () => {
   test('returns the values runReplication gives on this thread, in any order', async () => {
-    const pool = workerPool(compiled, { workers: 3, script });
+    const pool = workerPool({ workers: 3, script });
     try {
-      const got = await Promise.all([5, 0, 3, 1, 4, 2].map((r) => pool.run(r)));
+      const runs = pool.load(compiled);
+      const got = await Promise.all([5, 0, 3, 1, 4, 2].map((r) => runs.run(r)));
       [5, 0, 3, 1, 4, 2].forEach((r, i) => expect(got[i]).toEqual(runReplication(compiled, r)));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('serves several scenarios at once, each with its own bytes', async () => {
+    const other = compile(tinyScenario({ months: 6, seed: 'other' }));
+    const pool = workerPool({ workers: 2, script });
+    try {
+      const a = pool.load(compiled);
+      const b = pool.load(other);
+      const asked = [0, 1, 2, 3].flatMap((r) => [a.run(r), b.run(r)]);
+      const got = await Promise.all(asked);
+      [0, 1, 2, 3].forEach((r) => {
+        expect(got[2 * r]).toEqual(runReplication(compiled, r));
+        expect(got[2 * r + 1]).toEqual(runReplication(other, r));
+      });
     } finally {
       await pool.close();
     }
@@ -48,133 +75,139 @@ describe('workerPool', () => {
   test('an ensemble on 2 workers stores exactly the bytes of one on this thread', async () => {
     const a = tempDir();
     const b = tempDir();
-    await runEnsemble(compiled, { runs: 7, dir: a, executor: inlineExecutor(compiled) });
-    await runEnsemble(compiled, { runs: 7, dir: b, executor: workerPool(compiled, { workers: 2, script }) });
+    await runEnsemble(compiled, { runs: 7, dir: a, executor: inlineExecutor() });
+    const pool = workerPool({ workers: 2, script });
+    await runEnsemble(compiled, { runs: 7, dir: b, executor: pool });
+    await pool.close();
     expect(readFileSync(join(b, 'runs/values.f64'))).toEqual(readFileSync(join(a, 'runs/values.f64')));
   });
 
   test("a worker's ModelError reaches the caller as a ModelError with the worker's message", async () => {
-    const inline = await inlineExecutor(failing).run(0).catch((e: unknown) => e);
+    const inline = await inlineExecutor().load(failing).run(0).catch((e: unknown) => e);
     expect(inline).toBeInstanceOf(ModelError);
-    const pool = workerPool(failing, { workers: 2, script });
-    const runs = [0, 1, 2, 3].map((r) => pool.run(r).catch((e: unknown) => e));
-    const errors = await Promise.all(runs);
+    const pool = workerPool({ workers: 2, script });
+    const runs = pool.load(failing);
+    const errors = await Promise.all([0, 1, 2, 3].map((r) => runs.run(r).catch((e: unknown) => e)));
     for (const e of errors) {
       expect(e).toBeInstanceOf(ModelError);
       expect((e as Error).message).toBe((inline as Error).message);
     }
-    await expect(pool.run(4)).rejects.toBe(errors[0]);
+    await expect(runs.run(4)).rejects.toBe(errors[0]);
     await pool.close();
   });
 
   test('fails with the error of the lowest failing replication, whatever ends first', async () => {
-    const outcomes = Array.from({ length: 12 }, (_, r) => {
-      try {
-        runReplication(sometimes, r);
-        return null;
-      } catch (e) {
-        return e as Error;
-      }
-    });
-    const failed = outcomes.flatMap((e, r) => (e ? [r] : []));
+    const outcomes = Array.from({ length: 12 }, (_, r) => outcome(sometimes, r));
+    const failed = outcomes.flatMap((e, r) => (e instanceof Error ? [r] : []));
     expect(failed.length).toBeGreaterThan(1); // the fixture must fail in some runs, not all
-    const first = outcomes[failed[0]]!;
+    const first = outcomes[failed[0]] as Error;
     for (const workers of [2, 3, 5]) {
-      const executor = workerPool(sometimes, { workers, script });
+      const executor = workerPool({ workers, script });
       const e = await runEnsemble(sometimes, { runs: 12, dir: tempDir(), executor }).catch((x: unknown) => x);
+      await executor.close();
       expect(e).toBeInstanceOf(ModelError);
       // The ensemble may add where the run failed; the engine's message comes first.
       expect((e as Error).message.startsWith(first.message)).toBe(true);
     }
     // Asked in reverse, the higher failing run is in flight first (and may fail first): the lower one's error still wins.
-    const pool = workerPool(sometimes, { workers: 2, script });
-    const [high, low] = await Promise.all([pool.run(failed[1]), pool.run(failed[0])].map((p) => p.catch((x: unknown) => x)));
+    const pool = workerPool({ workers: 2, script });
+    const runs = pool.load(sometimes);
+    const [high, low] = await Promise.all([runs.run(failed[1]), runs.run(failed[0])].map((p) => p.catch((x: unknown) => x)));
     expect(low).toBe(high);
     expect((low as Error).message).toBe(first.message);
     expect(failedReplication(low)).toBe(failed[0]);
     await pool.close();
   });
 
-  test('runEnsemble rethrows the ModelError and closes the pool', async () => {
-    await expect(runEnsemble(failing, { runs: 6, dir: tempDir(), executor: workerPool(failing, { workers: 2, script }) })).rejects.toThrow(
-      ModelError,
-    );
+  test("one scenario's failure leaves the pool serving the others", async () => {
+    const pool = workerPool({ workers: 2, script });
+    try {
+      const good = pool.load(compiled);
+      const bad = pool.load(failing);
+      const [broken, fine] = await Promise.all([
+        Promise.all([0, 1, 2].map((r) => bad.run(r).catch((e: unknown) => e))),
+        Promise.all([0, 1, 2].map((r) => good.run(r))),
+      ]);
+      for (const e of broken) expect(e).toBeInstanceOf(ModelError);
+      [0, 1, 2].forEach((r) => expect(fine[r]).toEqual(runReplication(compiled, r)));
+      expect(await good.run(5)).toEqual(runReplication(compiled, 5));
+      expect(await pool.load(compiled).run(6)).toEqual(runReplication(compiled, 6));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('release fails the runs still outstanding, forgets the scenario and keeps the pool open', async () => {
+    const pool = workerPool({ workers: 2, script });
+    try {
+      const runs = pool.load(compiled);
+      const pending = [0, 1, 2, 3].map((r) => runs.run(r).catch((e: unknown) => e));
+      await runs.release();
+      const results = await Promise.all(pending);
+      // Every run ended: each with its values (it finished before the release) or with the release's error.
+      for (const [r, x] of results.entries()) {
+        if (x instanceof Error) expect(x.message).toMatch(/released/);
+        else expect(x).toEqual(runReplication(compiled, r));
+      }
+      expect(results.some((x) => x instanceof Error)).toBe(true);
+      await expect(runs.run(4)).rejects.toThrow(/released/);
+      expect(await pool.load(compiled).run(4)).toEqual(runReplication(compiled, 4));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('runEnsemble rethrows the ModelError and leaves the pool open for the next ensemble', async () => {
+    const pool = workerPool({ workers: 2, script });
+    await expect(runEnsemble(failing, { runs: 6, dir: tempDir(), executor: pool })).rejects.toThrow(ModelError);
+    const store = await runEnsemble(compiled, { runs: 3, dir: tempDir(), executor: pool });
+    await store.forEachRun((r, values) => expect(values).toEqual(runReplication(compiled, r)));
+    await pool.close();
   });
 
   test('a worker that cannot start fails the runs instead of hanging them', async () => {
-    const pool = workerPool(compiled, { workers: 2, script: pathToFileURL('/nonexistent/replication-worker.js') });
-    await expect(pool.run(0)).rejects.toThrow();
+    const pool = workerPool({ workers: 2, start: 2, script: pathToFileURL('/nonexistent/replication-worker.js') });
+    await expect(pool.load(compiled).run(0)).rejects.toThrow();
     await pool.close();
   });
 
-  test('close refuses further runs', async () => {
-    const pool = workerPool(compiled, { workers: 2, script });
-    await pool.run(0);
+  test('workers started at once give the bytes of this thread', async () => {
+    const pool = workerPool({ workers: 2, start: 2, script });
+    const a = tempDir();
+    const b = tempDir();
+    await runEnsemble(compiled, { runs: 7, dir: a });
+    await runEnsemble(compiled, { runs: 7, dir: b, executor: pool });
     await pool.close();
-    await expect(pool.run(1)).rejects.toThrow('closed');
+    expect(readFileSync(join(b, 'runs/values.f64'))).toEqual(readFileSync(join(a, 'runs/values.f64')));
+  });
+
+  test('close refuses further runs and loads', async () => {
+    const pool = workerPool({ workers: 2, script });
+    const runs = pool.load(compiled);
+    await runs.run(0);
+    await pool.close();
+    await expect(runs.run(1)).rejects.toThrow('closed');
+    expect(() => pool.load(compiled)).toThrow('closed');
   });
 
   test('refuses a worker count below 1', () => {
-    expect(() => workerPool(compiled, { workers: 0, script })).toThrow(RangeError);
+    expect(() => workerPool({ workers: 0, script })).toThrow(RangeError);
   });
 });
 
 describe('replicationExecutor', () => {
-  // A script that does not exist proves that no worker is spawned.
-  const nowhere = pathToFileURL('/nonexistent/replication-worker.js');
-
-  test('one worker, or one run, stays on this thread', async () => {
-    for (const options of [{ workers: 1, runs: 10 }, { workers: 4, runs: 1 }]) {
-      const executor = replicationExecutor(compiled, { ...options, script: nowhere });
-      expect(executor.concurrency).toBe(1);
-      expect(await executor.run(0)).toEqual(runReplication(compiled, 0));
-      await executor.close();
-    }
-  });
-
-  test('uses no more workers than runs', async () => {
-    const executor = replicationExecutor(compiled, { workers: 8, runs: 3, script });
-    expect(executor.concurrency).toBe(3);
+  test('one worker stays on this thread', async () => {
+    // A script that does not exist proves that no worker is spawned.
+    const executor = replicationExecutor({ workers: 1, start: 1, script: pathToFileURL('/nonexistent/replication-worker.js') });
+    expect(executor.concurrency).toBe(1);
+    expect(await executor.load(compiled).run(0)).toEqual(runReplication(compiled, 0));
     await executor.close();
   });
-});
 
-describe('workers started before the scenario (startWorkers)', () => {
-  /** Resolves with the exit code once the worker has stopped. */
-  const stopped = (s: StartedWorker) => new Promise<number>((resolve) => s.worker.once('exit', resolve));
-
-  test('are adopted by the pool and give the bytes of this thread', async () => {
-    const started = startWorkers(2, script);
-    const a = tempDir();
-    const b = tempDir();
-    await runEnsemble(compiled, { runs: 7, dir: a, executor: inlineExecutor(compiled) });
-    await runEnsemble(compiled, { runs: 7, dir: b, executor: replicationExecutor(compiled, { workers: 2, runs: 7, script, started }) });
-    expect(readFileSync(join(b, 'runs/values.f64'))).toEqual(readFileSync(join(a, 'runs/values.f64')));
-  });
-
-  test('those not needed are stopped: all of them for one run, the extra ones for fewer runs than workers', async () => {
-    const all = startWorkers(2, script);
-    const exits = all.map(stopped);
-    const single = replicationExecutor(compiled, { workers: 2, runs: 1, script, started: all });
-    expect(single.concurrency).toBe(1);
-    expect(await Promise.all(exits)).toHaveLength(2);
-    await single.close();
-
-    const three = startWorkers(3, script);
-    const extraExit = stopped(three[2]);
-    const two = replicationExecutor(compiled, { workers: 3, runs: 2, script, started: three });
-    expect(two.concurrency).toBe(2);
-    await extraExit;
-    expect(await two.run(1)).toEqual(runReplication(compiled, 1));
-    await two.close();
-  });
-
-  test('a started worker that failed while waiting fails the runs instead of hanging them', async () => {
-    const broken = startWorkers(2, pathToFileURL('/nonexistent/replication-worker.js'));
-    await Promise.all(broken.map(stopped));
-    const pool = replicationExecutor(compiled, { workers: 2, runs: 4, script, started: broken });
-    await expect(pool.run(0)).rejects.toThrow();
-    await pool.close();
+  test('more workers make a pool of that many', async () => {
+    const executor = replicationExecutor({ workers: 3, script });
+    expect(executor.concurrency).toBe(3);
+    await executor.close();
   });
 });
 

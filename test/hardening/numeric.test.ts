@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstNonFinite, runEnsemble, type ReplicationExecutor } from '../../sim/ensemble/ensemble.js';
+import { firstNonFinite, runEnsemble } from '../../sim/ensemble/ensemble.js';
+import { executorOf } from '../ensemble/executors.js';
 import { ModelError, UsageError } from '../../sim/errors.js';
 import { estimateResources } from '../../sim/ensemble/limits.js';
 import { compile } from '../../sim/model/compile.js';
@@ -133,15 +134,11 @@ describe('numeric safety', () => {
     const compiled = compile(scenarioSchema.parse({ start: '2024-06', months: 5, seed: 'a b', runs: 3, providers: [{ id: 'a', price: 5, quality: 1, unitCost: 2, cash: 1e9 }], classes: { small: { share: 1, cash: { median: 1, sigma: 0 }, revenue: { median: 1, sigma: 0 }, opex: { median: 1, sigma: 0 }, tokens: { median: 1, sigma: 0 }, growth: { mean: 0, sd: 0 }, switchCost: { median: 1, sigma: 0 }, hazard: 0, disruption: { months: 0, loss: 0 }, reconsider: 0, precision: 1, network: 0, qualityElasticity: 0, funding: { probability: 0, months: 0 } } }, startups: { initial: 3 } }));
     const metric = compiled.metricNames.indexOf('price.paid');
     // An engine that goes wrong in replication 1 at t = 3.
-    const broken: ReplicationExecutor = {
-      concurrency: 1,
-      run: async (r) => {
-        const values = runReplication(compiled, r);
-        if (r === 1) values[3 * compiled.metricNames.length + metric] = NaN;
-        return values;
-      },
-      close: async () => {},
-    };
+    const broken = executorOf(1, async (r) => {
+      const values = runReplication(compiled, r);
+      if (r === 1) values[3 * compiled.metricNames.length + metric] = NaN;
+      return values;
+    });
     const run = runEnsemble(compiled, { runs: 3, dir: tempDir(), executor: broken, scenarioFile: 'my world.yaml' });
     await expect(run).rejects.toThrow(ModelError);
     await expect(runEnsemble(compiled, { runs: 3, dir: tempDir(), executor: broken, scenarioFile: 'my world.yaml' })).rejects.toThrow(

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ReplicationExecutor } from '../../sim/ensemble/ensemble.js';
+import { executorOf } from '../ensemble/executors.js';
 import { InterruptedError, UsageError } from '../../sim/errors.js';
 import { inspectPartial, PARTIAL_MARKER, partialPath, recoverSwap, RESUME_FILE } from '../../sim/output/folder-swap.js';
 import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
@@ -27,23 +28,21 @@ const command = ['shakeout', 'run', 'x.yaml', '--runs', String(RUNS)];
 /** The hand-made executor, counting the runs it is asked for, stopping (as a signal would) when asked for run `stopAt`. */
 function stoppingExecutor(controller: AbortController, stopAt: number, signal = 'SIGINT'): ReplicationExecutor & { asked: number[] } {
   const inner = handExecutor();
-  const ex = {
-    asked: [] as number[],
-    concurrency: 1,
-    run(r: number) {
-      ex.asked.push(r);
+  const asked: number[] = [];
+  return Object.assign(
+    executorOf(1, (r) => {
+      asked.push(r);
       if (r === stopAt) controller.abort(signal);
       return inner.run(r);
-    },
-    close: async () => {},
-  };
-  return ex;
+    }),
+    { asked },
+  );
 }
 
 function counting(): ReplicationExecutor & { asked: number[] } {
   const inner = handExecutor();
-  const ex = { asked: [] as number[], concurrency: 1, run: (r: number) => (ex.asked.push(r), inner.run(r)), close: async () => {} };
-  return ex;
+  const asked: number[] = [];
+  return Object.assign(executorOf(1, (r) => (asked.push(r), inner.run(r))), { asked });
 }
 
 async function reference(): Promise<Map<string, Buffer>> {

@@ -1,4 +1,5 @@
 import type { ReplicationExecutor } from '../../sim/ensemble/ensemble.js';
+import { executorOf } from '../ensemble/executors.js';
 import { handCompiled } from '../ensemble/fixtures.js';
 
 /** Metrics of the hand-made world: key metrics, a per-provider one, a flow. */
@@ -50,18 +51,13 @@ const defaultExpect = [
 ];
 
 /** Replications of the hand-made world; counts the calls. */
-export function handExecutor(months = 26): ReplicationExecutor & { calls: number } {
-  const ex = {
-    calls: 0,
-    concurrency: 1,
-    async run(r: number) {
-      ex.calls++;
-      const out = new Float64Array(months * HAND_METRICS.length);
-      for (let t = 0; t < months; t++)
-        HAND_METRICS.forEach((name, m) => (out[t * HAND_METRICS.length + m] = handValue(name, t, r)));
-      return out;
-    },
-    async close() {},
+export function handExecutor(months = 26): ReplicationExecutor & { calls: number; run: (r: number) => Promise<Float64Array> } {
+  const run = async (r: number) => {
+    ex.calls++;
+    const out = new Float64Array(months * HAND_METRICS.length);
+    for (let t = 0; t < months; t++) HAND_METRICS.forEach((name, m) => (out[t * HAND_METRICS.length + m] = handValue(name, t, r)));
+    return out;
   };
+  const ex = Object.assign(executorOf(1, (r) => run(r)), { calls: 0, run });
   return ex;
 }

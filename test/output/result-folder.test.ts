@@ -10,6 +10,7 @@ import { readResultFolder } from '../../sim/output/result-folder.js';
 import { openRunStore } from '../../sim/output/run-store.js';
 import { runsCsvColumns } from '../../sim/output/runs-csv.js';
 import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
+import { executorOf } from '../ensemble/executors.js';
 import { handExecutor, handWorld, HAND_METRICS } from './hand-made.js';
 import { tempDir } from './tmp.js';
 import { files } from '../folder-files.js';
@@ -97,7 +98,7 @@ describe('writeResultFolder', () => {
     const out = join(parent, 'result');
     await write(out, { runs: 2 });
     const before = files(out);
-    const broken = { ...handExecutor(), run: async () => new Float64Array(1) };
+    const broken = executorOf(1, async () => new Float64Array(1));
     await expect(write(out, { force: true, executor: broken as never })).rejects.toThrow(RangeError);
     expect(readdirSync(parent)).toEqual(['result']);
     expect(files(out)).toEqual(before);

@@ -4,6 +4,7 @@ import {
   ExpressionError,
   expressionVariables,
   type ExpressionScope,
+  withCheckedExpressions,
 } from '../../sim/scenario/expression.js';
 
 const scope: ExpressionScope = {
@@ -190,5 +191,44 @@ describe('compileExpression: refusals', () => {
     ['\u0000\n', 'cannot parse: syntax error in part "\\u0000\\n" (char 1)'],
   ])('says why %j is refused', (source, message) => {
     expect(() => compileExpression(source)).toThrow(new ExpressionError(message));
+  });
+});
+
+describe('checked trees (what a worker thread compiles from)', () => {
+  const sources = [
+    'max(cost, min(12, lowestPrice * 1.1))',
+    't < 6 ? price : price * 0.9',
+    '0 < t <= 12',
+    '-(share - 0.5) ^ 2 + log(cash + 1, 10)',
+    'round(quality * 3.14159, 2) + abs(sign(tokenShare - 0.2))',
+    'not (t == 3) and (cost != 1 or sqrt(price) > 1)',
+    'max(t, price, cost, share)',
+  ];
+  const scopes = Array.from({ length: 20 }, (_, i) => ({
+    t: i,
+    price: 0.5 + i / 7,
+    quality: 1 + (i % 3),
+    cost: (i * 0.37) % 2,
+    share: (i % 10) / 10,
+    tokenShare: ((i * 3) % 10) / 10,
+    lowestPrice: 0.4 + i / 11,
+    cash: i * 1e5,
+  }));
+
+  it.each(sources)('%s: the tree, cloned to another thread, evaluates as the text does', (source) => {
+    const parsed = compileExpression(source);
+    const tree = structuredClone(parsed.tree);
+    const rebuilt = withCheckedExpressions({ [source]: tree }, () => compileExpression(source));
+    expect(rebuilt).not.toBe(parsed);
+    expect([...rebuilt.variables].sort()).toEqual([...parsed.variables].sort());
+    for (const scope of scopes) expect(Object.is(rebuilt.evaluate(scope), parsed.evaluate(scope))).toBe(true);
+  });
+
+  it('stand in for the parser only while the body runs', () => {
+    // A tree given for a source is used as is (it was checked where it was made), so a stand-in shows.
+    const tree = compileExpression('t + 1').tree;
+    const inside = withCheckedExpressions({ 'price * 2': tree }, () => compileExpression('price * 2'));
+    expect(inside.evaluate({ ...scope, t: 3, price: 5 })).toBe(4);
+    expect(compileExpression('price * 2').evaluate({ ...scope, t: 3, price: 5 })).toBe(10);
   });
 });

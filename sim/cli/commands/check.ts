@@ -16,6 +16,7 @@ import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
 import { defaultWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
+import type { ReplicationExecutor } from '../../ensemble/executor.js';
 
 interface CheckOptions extends ScenarioFlags {
   workers?: number;
@@ -43,7 +44,7 @@ export function folderScenarioFiles(dir: string): string[] {
 
 export const noScenarioFiles = (dir: string) => `no scenario files in ${printable(dir)} (.yaml, .yml or .json)`;
 
-async function checkScenario(file: string, options: CheckOptions): Promise<ExpectationResult[]> {
+async function checkScenario(file: string, options: CheckOptions, executor: ReplicationExecutor): Promise<ExpectationResult[]> {
   const loaded = loadScenario(file);
   const compiled = compile(applyFlags(loaded.scenario, options));
   assertExpectationsLocated(compiled, loaded.locate);
@@ -58,7 +59,7 @@ async function checkScenario(file: string, options: CheckOptions): Promise<Expec
       runs,
       dir: scratch,
       onProgress: (done, total) => progress.update(done, total),
-      executor: replicationExecutor(compiled, { workers: options.workers, runs }),
+      executor,
     }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
     progress.finish(`${printable(file)}: ${compiled.scenario.runs} runs`);
     const columns = await store.cells(resolved.map((r) => r.cell));
@@ -95,11 +96,17 @@ export function registerCheck(program: Command): void {
       const isDir = statSync(target).isDirectory();
       const files = isDir && !existsSync(join(target, MANIFEST_FILE)) ? folderScenarioFiles(target) : [target];
       const report: { target: string; expectations: ExpectationResult[] }[] = [];
-      for (const file of files) {
-        const verdicts = isDir && files[0] === target ? readVerdicts(target) : await checkScenario(file, options);
-        report.push({ target: file, expectations: verdicts });
-        const shown = options.quiet ? verdicts.filter((v) => !v.pass) : verdicts;
-        if (shown.length > 0 || !options.quiet) process.stderr.write([`${printable(file)}:`, ...expectationLines(shown)].join('\n') + '\n');
+      // One executor for every scenario of a folder: its workers start once.
+      const executor = replicationExecutor({ workers: options.workers });
+      try {
+        for (const file of files) {
+          const verdicts = isDir && files[0] === target ? readVerdicts(target) : await checkScenario(file, options, executor);
+          report.push({ target: file, expectations: verdicts });
+          const shown = options.quiet ? verdicts.filter((v) => !v.pass) : verdicts;
+          if (shown.length > 0 || !options.quiet) process.stderr.write([`${printable(file)}:`, ...expectationLines(shown)].join('\n') + '\n');
+        }
+      } finally {
+        await executor.close();
       }
       if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       if (report.some((r) => r.expectations.some((e) => !e.pass))) process.exitCode = 1;

@@ -1,17 +1,17 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { compile, type CompiledScenario } from '../../model/compile.js';
+import { compile } from '../../model/compile.js';
 import { UsageError } from '../../errors.js';
 import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
-import { writeResultFolder } from '../../ensemble/run-to-folder.js';
+import { writeResultFolder, type WrittenResult } from '../../ensemble/run-to-folder.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
-import { type LoadedScenario, loadScenario } from '../../scenario/load.js';
+import { loadScenario } from '../../scenario/load.js';
 import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
-import { defaultWorkers, earlyWorkers, replicationExecutor, startWorkers } from '../../ensemble/worker-pool.js';
+import { defaultWorkers, earlyWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
 import { InterruptedError } from '../../errors.js';
@@ -59,52 +59,12 @@ export function registerRun(program: Command): void {
       '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n',
     )
     .action(async (file: string, options: RunOptions) => {
-      // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts);
-      // no more than the cores (the rest would only wait) nor than --runs, when given.
-      const wanted = options.workers ?? defaultWorkers();
-      const started = startWorkers(earlyWorkers(wanted, options.runs));
-      let compiled: CompiledScenario;
-      let loaded: LoadedScenario;
-      try {
-        loaded = loadScenario(file);
-        const applied = applyFlags(loaded.scenario, options);
-        // A run too large for this machine is refused here, with the estimate, before anything is built.
-        assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
-        compiled = compile(applied);
-        // An expectation's metric or month (--months may shorten the run) located in the file, before anything runs.
-        assertExpectationsLocated(compiled, loaded.locate);
-      } catch (e) {
-        for (const s of started) void s.worker.terminate();
-        throw e;
-      }
-      const out = options.out ?? defaultOut(file);
-      const runs = compiled.scenario.runs;
-      noteOversubscription(Math.min(wanted, runs), options.quiet);
-      const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
-      const began = performance.now();
       // Ctrl-C, SIGTERM: stop between runs or in the aggregation and keep the runs for --resume; once the
       // folder is sealed, skip the charts. A second signal exits at once (signals.ts): every phase yields
       // to the event loop, so the handlers run.
       const stop = stopOnSignals();
       try {
-        const written = await writeResultFolder(compiled, {
-          out,
-          runs,
-          force: !!options.force,
-          resume: !!options.resume,
-          signal: stop.signal,
-          scenarioFile: file,
-          charts: options.charts,
-          onProgress: (done, total) => progress.update(done, total),
-          executor: replicationExecutor(compiled, { workers: wanted, runs, started }),
-        }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
-        const seconds = ((performance.now() - began) / 1000).toFixed(1);
-        const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
-        progress.finish(
-          written.alreadyComplete
-            ? `${out} is already complete: nothing to resume`
-            : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
-        );
+        const { written, out } = await writeFolder(file, options, stop.signal);
         if (options.charts) await drawAfterRun(written.dir, out, stop.signal, !!options.quiet);
         if (!options.quiet && written.summary.expectations.length > 0)
           process.stderr.write(['expectations:', ...expectationLines(written.summary.expectations)].join('\n') + '\n');
@@ -115,9 +75,51 @@ export function registerRun(program: Command): void {
     });
 }
 
-/** Draws the charts of the finished folder `out`; a signal skips the rest, saying how to draw them later. */
+/** Loads, checks and runs the scenario into its result folder, on workers that stop before the charts are drawn. */
+async function writeFolder(file: string, options: RunOptions, signal: AbortSignal): Promise<{ written: WrittenResult; out: string }> {
+  // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts);
+  // no more than the cores (the rest would only wait) nor than --runs, when given.
+  const wanted = options.workers ?? defaultWorkers();
+  const executor = replicationExecutor({ workers: wanted, start: earlyWorkers(wanted, options.runs) });
+  try {
+    const loaded = loadScenario(file);
+    const applied = applyFlags(loaded.scenario, options);
+    // A run too large for this machine is refused here, with the estimate, before anything is built.
+    assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
+    const compiled = compile(applied);
+    // An expectation's metric or month (--months may shorten the run) located in the file, before anything runs.
+    assertExpectationsLocated(compiled, loaded.locate);
+    const out = options.out ?? defaultOut(file);
+    const runs = compiled.scenario.runs;
+    noteOversubscription(Math.min(wanted, runs), options.quiet);
+    const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
+    const began = performance.now();
+    const written = await writeResultFolder(compiled, {
+      out,
+      runs,
+      force: !!options.force,
+      resume: !!options.resume,
+      signal,
+      scenarioFile: file,
+      charts: options.charts,
+      onProgress: (done, total) => progress.update(done, total),
+      executor,
+    }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
+    const seconds = ((performance.now() - began) / 1000).toFixed(1);
+    const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
+    progress.finish(
+      written.alreadyComplete
+        ? `${out} is already complete: nothing to resume`
+        : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
+    );
+    return { written, out };
+  } finally {
+    await executor.close();
+  }
+}
+
 /** Draws the charts of the finished result folder `dir` (`out` as the user named it, for messages). */
-async function drawAfterRun(dir: string, out: string, signal: AbortSignal, quiet: boolean): Promise<void> {
+export async function drawAfterRun(dir: string, out: string, signal: AbortSignal, quiet: boolean): Promise<void> {
   // Loaded only here, so that --no-charts never loads vega.
   const { drawCharts, CHARTS_DIR } = await import('../../../viz/draw.js');
   try {

@@ -1,0 +1,48 @@
+/**
+ * A worker compiles a scenario from the checked trees of its expressions
+ * (expression-trees.ts), never from their text: it must not load mathjs,
+ * whose load was most of a worker's start-up. Checked on every shipped
+ * scenario, so an expression the trees miss fails here.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, test } from 'vitest';
+import { compile } from '../../sim/model/compile.js';
+import { expressionTrees } from '../../sim/model/expression-trees.js';
+import { loadScenario } from '../../sim/scenario/load.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const dist = pathToFileURL(join(root, 'dist')).href;
+const shipped = spawnSync('git', ['ls-files', 'scenarios/*.yaml', 'scenarios/**/*.yaml'], { cwd: root, encoding: 'utf8' })
+  .stdout.split('\n')
+  .filter(Boolean);
+
+function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./compile-in-thread.mjs', import.meta.url), { workerData: { dist, ...data } });
+    worker.once('message', (m) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+describe('workers compile scenarios without mathjs', () => {
+  test.each(shipped)('%s', async (file) => {
+    const scenario = loadScenario(join(root, file)).scenario;
+    const compiled = compile(scenario);
+    const trees = expressionTrees(compiled);
+    const onThread = await compileOnThread({ scenario, expressions: trees });
+    expect(onThread).toEqual({ months: compiled.months, mathjs: false });
+  });
+
+  test('while compiling from the text does load it (the check above can fail)', async () => {
+    const file = shipped.find((f) => f.includes('openai-exit'))!;
+    const scenario = loadScenario(join(root, file)).scenario;
+    expect(Object.keys(expressionTrees(compile(scenario))).length).toBeGreaterThan(0);
+    expect((await compileOnThread({ scenario })).mathjs).toBe(true);
+  });
+});
