@@ -9,6 +9,7 @@ import { InterruptedError, ModelError, ScenarioError, UsageError } from '../erro
 import { shakeoutVersion } from '../output/manifest.js';
 import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
+import { registerCompare } from './commands/compare.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -30,6 +31,7 @@ function program(): Command {
     .exitOverride();
   registerRun(p);
   registerCheck(p);
+  registerCompare(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

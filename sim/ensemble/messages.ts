@@ -144,3 +144,36 @@ export function differentStart(file: string, start: string, baselineFile: string
 export function sameFolderName(name: string, first: string, second: string): string {
   return `${printable(first)} and ${printable(second)} would both be written to ${quote(name)}: compare scenarios whose file names differ (rename one)`;
 }
+
+/** sweep: a `--set` that is not `<path>=<number>,<number>,…`. */
+export function badSweepValues(text: string): string {
+  return `--set takes <path>=<value>,<value>,… with numbers, e.g. --set providers.zhipu.price=0.5,1,2, got ${quote(text, 80)}`;
+}
+
+/** sweep: a `--range` that is not `<path>=<lo>:<hi>[:<n>]` with lo < hi and n ≥ 2. */
+export function badRange(text: string, needsCount = false): string {
+  return needsCount
+    ? `--range ${printable(text, 80)} needs a number of values for a grid: <path>=<lo>:<hi>:<n> (or use --lhs <points>)`
+    : `--range takes <path>=<lo>:<hi>[:<n>] with lo < hi and n ≥ 2, e.g. --range classes.small.hazard=0.01:0.03:5, got ${quote(text, 80)}`;
+}
+
+/** sweep: one path swept twice. */
+export function duplicateSweepPath(path: string): string {
+  return `${printable(path, 200)} is swept twice: give each path once, with all its values`;
+}
+
+/** sweep: a design larger than a sweep takes. */
+export function tooManyPoints(points: number, max: number): string {
+  return `the sweep has ${points} points, more than the ${max} a sweep takes: use fewer values, or --lhs with fewer points`;
+}
+
+/** compare --resume: the finished comparison's summary.json cannot be read. */
+export function comparisonUnreadable(out: string): string {
+  return `${printable(out, 200)} is a complete comparison, but its summary.json cannot be read: run again with --force to replace it`;
+}
+
+/** sweep: a `--metric` that names no metric or no month of the run. */
+export function badSweepMetric(spec: string, why: string, suggestions: readonly string[]): string {
+  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '';
+  return `--metric ${printable(spec, 120)}: ${printable(why, 300)}${hint}; \`shakeout metrics <scenario>\` lists the metrics`;
+}

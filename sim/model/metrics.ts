@@ -124,6 +124,18 @@ export const metricFamilies: readonly MetricFamily[] = [
   perProvider('provider.profit.<id>', 'month', 'USD', 'revenue − costs booked this month; 0 once inactive', (w, j) => w.providers.profit[j]),
 ];
 
+/**
+ * The metric name of a registry `pattern` with its placeholders filled in,
+ * e.g. metricName('cohort.dead.<class>.on.<id>.fraction', { class: 'small', id: 'openai' }).
+ * @throws Error when `pattern` is no family's, or a placeholder is left unfilled (a programming error)
+ */
+export function metricName(pattern: string, bindings: Readonly<Record<string, string>> = {}): string {
+  if (!metricFamilies.some((f) => f.pattern === pattern)) throw new Error(`no metric family has the pattern ${pattern}`);
+  const name = pattern.replace(/<(\w+)>/g, (whole, key: string) => bindings[key] ?? whole);
+  if (/<\w+>/.test(name)) throw new Error(`metricName: ${pattern} needs ${name.match(/<\w+>/g)!.join(', ')}`);
+  return name;
+}
+
 export function metricLayout(providerIds: readonly string[], classIds: readonly string[]): MetricLayout {
   const scope: MetricScope = { providers: providerIds, classes: classIds };
   const names: string[] = [];

@@ -76,10 +76,13 @@ export function assertTarget(out: string): void {
   if (isFileSystemRoot(out)) throw new UsageError(fileSystemRoot(out));
 }
 
-/** Refuses an `out` that holds something other than a sealed result (a file, a link, any other folder). */
-export function assertNotForeign(out: string): void {
+/** The sealed folder a command makes, and so may replace: `run`'s result or `compare`'s comparison. */
+export type SealedOccupant = 'a result' | 'a comparison' | 'a sweep';
+
+/** Refuses an `out` that holds something other than a sealed folder of the `kind` this command makes (a file, a link, any other folder). */
+export function assertNotForeign(out: string, kind: SealedOccupant = 'a result'): void {
   const what = occupant(out);
-  if (what !== 'nothing' && what !== 'a result') throw new UsageError(notReplaceable(out, what));
+  if (what !== 'nothing' && what !== kind) throw new UsageError(notReplaceable(out, what, kind));
 }
 
 /**
@@ -88,10 +91,10 @@ export function assertNotForeign(out: string): void {
  * result without `force`; a result that is a mount point (it cannot be
  * renamed aside).
  */
-export function assertWritable(out: string, force: boolean): void {
+export function assertWritable(out: string, force: boolean, kind: SealedOccupant = 'a result'): void {
   const what = occupant(out);
   if (what === 'nothing') return;
-  if (what !== 'a result') throw new UsageError(notReplaceable(out, what));
+  if (what !== kind) throw new UsageError(notReplaceable(out, what, kind));
   if (!force) throw new UsageError(folderExists(out));
   if (isMountPoint(out)) throw new UsageError(mountPoint(out));
 }

@@ -11,6 +11,10 @@ import { installationGitState, installationRoot } from './installation.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const RESULT_FORMAT = 'shakeout-result/1';
+/** A comparison folder's manifest (comparison-files.ts): the scenarios' result folders inside, and their paired differences. */
+export const COMPARISON_FORMAT = 'shakeout-comparison/1';
+/** A sweep folder's manifest (sweep-files.ts): one scenario at many design points. */
+export const SWEEP_FORMAT = 'shakeout-sweep/1';
 
 export interface Manifest {
   format: typeof RESULT_FORMAT;

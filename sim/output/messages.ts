@@ -1,12 +1,14 @@
 /** User-facing messages of the output layer: one line each, saying what is wrong and how to fix it. */
+import { printable } from '../printable.js';
 
 export function folderExists(out: string): string {
   return `${out} already exists; use --force to replace it, or --out to write elsewhere`;
 }
 
 /** `what`: what is at `out` (ownership.ts's Occupant), e.g. "a file". */
-export function notReplaceable(out: string, what: string): string {
-  return `${out} is ${what}, not a shakeout result (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`;
+export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' = 'a result'): string {
+  const wanted = kind.replace(/^a /, 'a shakeout ');
+  return `${out} is ${what}, not ${wanted} (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`;
 }
 
 export function fileSystemRoot(out: string): string {
@@ -23,6 +25,13 @@ export function linkInResult(link: string, results: string): string {
 
 export function notAResultFolder(dir: string): string {
   return `${dir} is not a result folder (no readable manifest.json); run \`shakeout run\` to make one`;
+}
+
+/** A comparison folder where a result folder is wanted; `scenarios`: its scenarios' folders. */
+export function aComparison(dir: string, scenarios: readonly string[]): string {
+  const shown = scenarios.slice(0, 4).map((s) => printable(s, 200));
+  const which = shown.length ? `: use one of its scenarios' result folders (${shown.join(', ')}${scenarios.length > 4 ? ', …' : ''})` : '';
+  return `${printable(dir, 200)} is a comparison (written by \`shakeout compare\`), not a result folder${which}`;
 }
 
 export function notARunStore(dir: string): string {

@@ -3,8 +3,11 @@
  * are never removed"). Besides an unfinished run, only two kinds of folder:
  *
  *   a sealed result      a real folder (not a link) whose manifest.json is
- *                        shakeout's (RESULT_FORMAT) and that has no PARTIAL
- *                        marker: what `run --force` may replace;
+ *                        shakeout's (RESULT_FORMAT, or COMPARISON_FORMAT for
+ *                        a comparison, SWEEP_FORMAT for a sweep) and that has
+ *                        no PARTIAL marker: what `run --force` (a result),
+ *                        `compare --force` (a comparison) and `sweep
+ *                        --force` (a sweep) may replace;
  *   a provable leftover  a folder holding an owner record (`lock`) with
  *                        shakeout's format tag, this host, a process that
  *                        no longer runs, the target it was made for and the
@@ -18,7 +21,7 @@
 import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { MANIFEST_FILE, RESULT_FORMAT } from './manifest.js';
+import { COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { PARTIAL_HEADLINE } from './messages.js';
 
 export const PARTIAL_MARKER = 'PARTIAL';
@@ -88,17 +91,23 @@ export function readSmallFile(path: string, max: number): string | null {
   }
 }
 
-/** Whether `dir` is a sealed shakeout result: a real folder, shakeout's manifest.json, no PARTIAL marker. */
-export function isSealedResult(dir: string): boolean {
-  if (!entry(dir)?.isDirectory() || present(join(dir, PARTIAL_MARKER))) return false;
+/** What sealed shakeout folder `dir` is: a real folder, shakeout's manifest.json of either format, no PARTIAL marker. */
+export function sealedKind(dir: string): 'result' | 'comparison' | 'sweep' | null {
+  if (!entry(dir)?.isDirectory() || present(join(dir, PARTIAL_MARKER))) return null;
   const text = readSmallFile(join(dir, MANIFEST_FILE), MANIFEST_MAX_BYTES);
-  if (text === null) return false;
+  if (text === null) return null;
   try {
     const m = JSON.parse(text) as { format?: unknown; files?: unknown };
-    return m.format === RESULT_FORMAT && Array.isArray(m.files);
+    if (!Array.isArray(m.files)) return null;
+    return m.format === RESULT_FORMAT ? 'result' : m.format === COMPARISON_FORMAT ? 'comparison' : m.format === SWEEP_FORMAT ? 'sweep' : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Whether `dir` is a sealed shakeout folder (a result or a comparison): provably shakeout's own. */
+export function isSealedResult(dir: string): boolean {
+  return sealedKind(dir) !== null;
 }
 
 /** Whether `dir` is an unfinished shakeout run: a real folder whose PARTIAL marker is shakeout's text. */
@@ -108,7 +117,7 @@ export function isUnfinishedRun(dir: string): boolean {
 }
 
 /** What is at `path`, in the words of a message. */
-export type Occupant = 'nothing' | 'a result' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
+export type Occupant = 'nothing' | 'a result' | 'a comparison' | 'a sweep' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
 
 export function occupant(path: string): Occupant {
   const st = entry(path);
@@ -116,7 +125,8 @@ export function occupant(path: string): Occupant {
   if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isFile()) return 'a file';
   if (!st.isDirectory()) return 'something else';
-  if (isSealedResult(path)) return 'a result';
+  const sealed = sealedKind(path);
+  if (sealed) return `a ${sealed}`;
   if (isUnfinishedRun(path)) return 'an unfinished run';
   return 'a folder';
 }

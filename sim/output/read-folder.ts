@@ -19,7 +19,7 @@ import { UsageError } from '../errors.js';
 import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { issueMessage, printable } from '../scenario/messages.js';
 import { manifestSchema, runIndexSchema, summarySchema } from './folder-schema.js';
-import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { COMPARISON_FORMAT, MANIFEST_FILE, type Manifest } from './manifest.js';
 import {
   badJson,
   badTimeseriesRow,
@@ -27,6 +27,7 @@ import {
   fileSystemReason,
   isFolder,
   missingResultFile,
+  aComparison,
   notAResultFolder,
   notRegular,
   tooLarge,
@@ -123,7 +124,13 @@ function validated<S extends z.ZodType>(schema: S, data: unknown, path: string):
 export function readManifest(dir: string): Manifest {
   const text = readText(dir, MANIFEST_FILE, MAX_MANIFEST_BYTES, () => notAResultFolder(dir));
   const path = join(dir, MANIFEST_FILE);
-  return validated(manifestSchema, parseJson(text, path), path);
+  const data = parseJson(text, path);
+  if ((data as { format?: unknown } | null)?.format === COMPARISON_FORMAT) {
+    const scenarios = (data as { scenarios?: unknown }).scenarios;
+    const folders = Array.isArray(scenarios) ? scenarios.flatMap((s: { folder?: unknown }) => (typeof s?.folder === 'string' ? [join(dir, s.folder)] : [])) : [];
+    throw new UsageError(aComparison(dir, folders));
+  }
+  return validated(manifestSchema, data, path);
 }
 
 /** summary.json of result folder `dir`, checked against its manifest. @throws UsageError */

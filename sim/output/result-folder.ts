@@ -84,7 +84,7 @@ async function* tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncGene
 }
 
 /** Every file under `dir`, relative, `/`-separated. */
-function listFiles(dir: string): string[] {
+export function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
@@ -114,7 +114,7 @@ export function partialRecord(run: RunOfScenario, runs: number, force: boolean, 
 }
 
 /** What a sealed folder's manifest says about the run that made it, for comparing with a resume. */
-type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'>;
+export type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'>;
 
 function recordOfManifest(dir: string): (RunIdentity & { force: boolean }) | null {
   try {
@@ -136,7 +136,7 @@ function recordOfManifest(dir: string): (RunIdentity & { force: boolean }) | nul
 const nodeMajor = (version: string) => version.replace(/^v/, '').split('.')[0];
 
 /** Why the run recorded in `theirs` is not the run `ours` asks for, or null when it is. */
-function difference(theirs: RunIdentity | null, ours: PartialRecord): string | null {
+export function difference(theirs: RunIdentity | null, ours: PartialRecord): string | null {
   if (!theirs) return 'it does not say which run it is (resume.json and manifest.json are missing or damaged)';
   if (theirs.runs !== ours.runs) return `it has ${theirs.runs} runs and this command asks for ${ours.runs}`;
   if (theirs.seed !== ours.seed) return `it has seed ${theirs.seed} and this command has ${ours.seed}`;
@@ -338,6 +338,6 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
 const signalName = (signal: AbortSignal) => (typeof signal.reason === 'string' ? signal.reason : 'SIGINT');
 
 /** Files of `<out>.partial` that are not part of the result (folder-swap.ts), left out of the manifest. */
-const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);
+export const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);
 
 export { readResultFolder, type ResultFolder } from './read-folder.js';

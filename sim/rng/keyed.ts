@@ -37,6 +37,8 @@ export const Purpose = {
   hazardSchedule: 12,
   /** A startup's priority in the month's random orders (MODEL.md section 9). */
   order: 13,
+  /** A sweep's Latin-hypercube design (sweep-design.ts): not a draw of the model. */
+  design: 14,
 } as const;
 export type PurposeCode = (typeof Purpose)[keyof typeof Purpose];
 

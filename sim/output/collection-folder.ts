@@ -1,0 +1,194 @@
+/**
+ * A folder that collects many ensembles (a comparison, a sweep), with the
+ * same promises as a result folder (result-folder.ts, docs/security.md):
+ * it is built in `<out>.partial`, sealed, and only then moved to `<out>`,
+ * replacing an existing folder of the same kind only with `force` and
+ * never anything else; an interrupted one keeps `<out>.partial` for
+ * `--resume`, which finishes exactly the same work (the same identity:
+ * scenarios, design, seed, runs and months, version).
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InterruptedError, UsageError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import {
+  assertNotForeign,
+  assertTarget,
+  assertWritable,
+  claimPartial,
+  commitPartial,
+  createPartial,
+  inspectPartial,
+  PARTIAL_FORMAT,
+  type PartialRecord,
+  partialPath,
+  recoverSwap,
+  releasePartial,
+  removePartial,
+  type SealedOccupant,
+  sealPartial,
+} from './folder-swap.js';
+import { fileSystemCode } from './fs-error.js';
+import { MANIFEST_FILE, shakeoutVersion } from './manifest.js';
+import { appeared, cannotResume, interrupted, NO_ROOM_CODES, noRoom, notMovedIntoPlace, partialExists, partialMarkerText } from './messages.js';
+import { readSmallFile } from './ownership.js';
+import { BOOKKEEPING, difference, listFiles, type RunIdentity } from './result-folder.js';
+
+/** What a kind of collection folder tells the generic code. */
+export interface CollectionKind<M> {
+  /** What a sealed one is (ownership.ts's Occupant): the only thing `--force` replaces. */
+  occupant: Exclude<SealedOccupant, 'a result'>;
+  /** Its manifest.json, parsed and checked, or null. */
+  parseManifest(data: unknown): M | null;
+  /** What a sealed one's manifest says it is, to compare with a resume. */
+  identity(manifest: M): RunIdentity & { force: boolean };
+}
+
+/** resume.json for a collection: `sha256` is the hash of its identity (scenarios, design), `name` what its marker calls it. */
+export function collectionRecord(sha256: string, name: string, seed: number | string, runs: number, months: number, force: boolean, command: readonly string[]): PartialRecord {
+  return {
+    format: PARTIAL_FORMAT,
+    shakeoutVersion: shakeoutVersion(),
+    nodeVersion: process.version,
+    scenarioSha256: sha256,
+    scenarioName: name,
+    seed,
+    runs,
+    months,
+    force,
+    command: [...command],
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** The manifest of the sealed collection in `dir`, or null when there is none to trust. */
+export function readCollectionManifest<M>(dir: string, kind: CollectionKind<M>): M | null {
+  const text = readSmallFile(join(dir, MANIFEST_FILE), 16 << 20);
+  if (text === null) return null;
+  try {
+    return kind.parseManifest(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/** `out`'s manifest, when `out` is a complete collection of exactly what `record` describes. */
+function complete<M extends { files: string[] }>(out: string, record: PartialRecord, kind: CollectionKind<M>): M | null {
+  const manifest = readCollectionManifest(out, kind);
+  if (!manifest || difference(kind.identity(manifest), record) || !manifest.files.every((f) => existsSync(join(out, f)))) return null;
+  return manifest;
+}
+
+export type CollectionClaim<M> = { kind: 'done'; manifest: M; alreadyComplete: boolean } | { kind: 'open'; resuming: boolean; replace: boolean };
+
+/**
+ * The checks on `out` (not a file system's root, an interrupted swap
+ * repaired, nothing there but a collection of this kind), then what becomes
+ * of `<out>.partial` (the rules of claimTarget in result-folder.ts).
+ * @throws UsageError
+ */
+export function claimCollection<M extends { files: string[] }>(
+  out: string,
+  record: PartialRecord,
+  kind: CollectionKind<M>,
+  options: { resume: boolean; force: boolean; resumeLine: string },
+): CollectionClaim<M> {
+  const { resume, force, resumeLine } = options;
+  assertTarget(out);
+  recoverSwap(out);
+  assertNotForeign(out, kind.occupant);
+  const partial = partialPath(out);
+  let resuming = false;
+  let replace = force;
+  const state = inspectPartial(out);
+  if (resume && state.kind === 'none') {
+    const done = complete(out, record, kind);
+    if (done) return { kind: 'done', manifest: done, alreadyComplete: true };
+  }
+  if (state.kind === 'unfinished' || state.kind === 'complete') {
+    if (resume) {
+      const sealed = state.kind === 'complete' ? readCollectionManifest(state.dir, kind) : null;
+      const theirs = state.kind === 'unfinished' ? state.record : sealed && kind.identity(sealed);
+      const why = difference(theirs, record);
+      if (why) throw new UsageError(cannotResume(partial, why));
+      replace = force || !!theirs?.force;
+      if (state.kind === 'complete') {
+        commitPartial(partial, out, replace);
+        const done = complete(out, record, kind);
+        if (!done) throw new UsageError(cannotResume(partial, 'it is not complete'));
+        return { kind: 'done', manifest: done, alreadyComplete: false };
+      }
+      claimPartial(out);
+      resuming = true;
+    } else {
+      if (!force) throw new UsageError(partialExists(partial, resumeLine));
+      claimPartial(out);
+      removePartial(out);
+    }
+  }
+  assertWritable(out, replace, kind.occupant);
+  return { kind: 'open', resuming, replace };
+}
+
+/** `<out>.partial` while a collection fills it. */
+export interface CollectionPartial {
+  readonly partial: string;
+  /** Whether it was taken over from an interrupted run. */
+  readonly resuming: boolean;
+  create(): void;
+  /**
+   * Writes the manifest `build` makes from the list of files (every file
+   * but the bookkeeping, the manifest's own excluded), seals the folder and
+   * moves it into place; `signal` is checked once more before the seal.
+   */
+  finish<M>(build: (files: string[]) => M, signal?: AbortSignal): M;
+  /** What to throw for `e`, thrown while the folder was filled (`done` of `runs` runs, or points, stored). */
+  failure(e: unknown, done: number, runs: number): unknown;
+}
+
+export function openCollectionFolder(out: string, record: PartialRecord, claim: { resuming: boolean; replace: boolean }, resumeLine: string): CollectionPartial {
+  const partial = partialPath(out);
+  const { resuming, replace } = claim;
+  let created = false;
+  let sealed = false;
+  return {
+    partial,
+    resuming,
+    create() {
+      if (resuming) return;
+      createPartial(out, record, partialMarkerText(out, resumeLine, record.scenarioName ?? 'collection', record.runs, record.createdAt));
+      created = true;
+    },
+    finish(build, signal) {
+      const manifest = build(listFiles(partial).filter((f) => !BOOKKEEPING.has(f)));
+      writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+      if (signal?.aborted) throw new InterruptedError('interrupted', typeof signal.reason === 'string' ? signal.reason : 'SIGINT', record.runs, record.runs);
+      sealPartial(partial);
+      sealed = true;
+      try {
+        commitPartial(partial, out, replace);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        throw new UsageError(appeared(out, partial));
+      }
+      return manifest;
+    },
+    failure(e, done, runs) {
+      if (sealed) {
+        const code = fileSystemCode(e);
+        return code ? new UsageError(notMovedIntoPlace(out, partial, code)) : e;
+      }
+      if (e instanceof InterruptedError) {
+        releasePartial(partial);
+        return new InterruptedError(interrupted(e.signal, done, runs, partial, resumeLine), e.signal, done, runs);
+      }
+      const code = fileSystemCode(e);
+      if (code && NO_ROOM_CODES.has(code) && existsSync(partial)) {
+        releasePartial(partial);
+        return new UsageError(noRoom(out, code, done, runs, partial, resumeLine));
+      }
+      if (created || resuming) rmSync(partial, { recursive: true, force: true });
+      return e;
+    },
+  };
+}
