@@ -28,7 +28,7 @@ describe('shakeout run', () => {
     expect(r.stderr).toContain(`wrote ${out}: 8 runs of 24 months`);
     expect(r.code).toBe(0);
     const written = [...files(out).keys()].sort();
-    expect(written).toEqual(['manifest.json', 'runs.csv', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
+    expect(written).toEqual(['manifest.json', 'runs.csv', 'runs.parquet', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.runs).toBe(8);
     expect(manifest.seed).toBe(42);
