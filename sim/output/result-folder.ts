@@ -14,8 +14,8 @@
  * (an unfinished `<out>.partial`: resume it, or discard it with `force`) →
  * openPartialFolder: create `<out>.partial`, the runs go into its store →
  * finish: timeseries.csv from the aggregated rows while collecting the
- * summary's rows → runs.csv → runs.parquet → expectations → summary → manifest → seal and
- * rename into place (folder-swap.ts).
+ * summary's rows → runs.csv → runs.parquet → expectations → summary →
+ * manifest → seal and rename into place (folder-swap.ts).
  *
  * What is kept when it goes wrong (`failure`): an interruption (signal) or
  * a full disk keeps `<out>.partial` for `--resume`; any other failure
