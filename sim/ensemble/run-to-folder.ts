@@ -88,7 +88,10 @@ export function diskNeeded(compiled: CompiledScenario, runs: number, written: nu
   // scratch copy of the values while they are read slab by slab (run-store.ts, SCRATCH_FILE).
   const tables = metrics * compiled.months * 120 + runs * metrics * 16;
   const scratch = values > DEFAULT_SLAB_BYTES ? values : 0;
-  return values - written + scratch + tables + (charts ? chartsBytes(compiled.months, metrics) : 0);
+  // runs.parquet: the values in long form (measured at under half their float64 bytes, counted as all of
+  // them) and its footer, which holds the resolved scenario (a scenario file is at most 512 KiB).
+  const parquet = values + (1 << 20);
+  return values - written + scratch + tables + parquet + (charts ? chartsBytes(compiled.months, metrics) : 0);
 }
 
 /** Refuses up front when the disk under `out` cannot hold what the run will write. */

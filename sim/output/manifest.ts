@@ -69,8 +69,16 @@ export function shakeoutVersion(): string {
   return (version = pkg.version ?? 'unknown');
 }
 
-/** The manifest of a finished result folder. */
-export function buildManifest(input: ManifestInput): Manifest {
+/**
+ * What ran: the manifest without what differs between two runs of the same
+ * scenario and seed on one installation (timestamps, duration, command
+ * line, file list). runs.parquet carries it, so that file too is
+ * byte-identical across repeated runs.
+ */
+export type RunProvenance = Omit<Manifest, 'command' | 'createdAt' | 'wallTimeSeconds' | 'files'>;
+
+/** The provenance of a run of `scenario` (runs.parquet; the manifest's fields of the same names). */
+export function buildProvenance(input: Pick<ManifestInput, 'scenario' | 'runs' | 'months' | 'start'>): RunProvenance {
   const git = installationGitState();
   return {
     format: RESULT_FORMAT,
@@ -84,8 +92,28 @@ export function buildManifest(input: ManifestInput): Manifest {
     runs: input.runs,
     months: input.months,
     start: input.start,
-    command: [...input.command],
     nodeVersion: process.version,
+  };
+}
+
+/** The manifest of a finished result folder. */
+export function buildManifest(input: ManifestInput): Manifest {
+  const p = buildProvenance(input);
+  // Spelled out: the fields keep their order in manifest.json.
+  return {
+    format: p.format,
+    shakeoutVersion: p.shakeoutVersion,
+    shakeoutCommit: p.shakeoutCommit,
+    shakeoutTreeModified: p.shakeoutTreeModified,
+    scenarioName: p.scenarioName,
+    scenario: p.scenario,
+    scenarioSha256: p.scenarioSha256,
+    seed: p.seed,
+    runs: p.runs,
+    months: p.months,
+    start: p.start,
+    command: [...input.command],
+    nodeVersion: p.nodeVersion,
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     wallTimeSeconds: Math.round(input.wallTimeSeconds * 1000) / 1000,
     files: [...input.files].sort(),

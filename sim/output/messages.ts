@@ -134,7 +134,8 @@ export function cannotWrite(path: string, code: string): string {
 }
 
 export function notEnoughDisk(out: string, needed: string, free: string, charts: boolean): string {
-  const what = charts ? 'the per-run values, runs × months × metrics × 8 bytes, and the charts' : 'the per-run values, runs × months × metrics × 8 bytes';
+  const values = 'the per-run values, runs × months × metrics × 8 bytes, in runs/ and runs.parquet';
+  const what = charts ? `${values}, and the charts` : values;
   const fixes = charts ? 'free some space, lower --runs, add --no-charts, or choose another folder with --out' : 'free some space, lower --runs, or choose another folder with --out';
   return `cannot write ${out}: it needs about ${needed} of disk (${what}), but only ${free} are free there; ${fixes}`;
 }

@@ -8,9 +8,11 @@
  *   names (read-timeseries.ts) → summary.json, its schema and the
  *   manifest's numbers
  *
- * Each file is read only when it is a regular file within a size bound
- * (sim/files.ts). Whatever is wrong ends in a UsageError of one line naming
- * the file, and the line or field where there is one.
+ * runs.csv and runs.parquet are written for the user's own tools and never
+ * read back; runs/values.f64 only while a run is written or resumed
+ * (run-store.ts). Each file is read only when it is a regular file within
+ * a size bound (sim/files.ts). Whatever is wrong ends in a UsageError of
+ * one line naming the file, and the line or field where there is one.
  */
 import { join } from 'node:path';
 import type { z } from 'zod';

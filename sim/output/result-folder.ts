@@ -4,7 +4,8 @@
  *
  *   manifest.json     what ran, with what, when, how long (timestamps only here)
  *   timeseries.csv    metric,month,date,mean,sd,p05,p50,p95,ci_low,ci_high
- *   runs.csv          one row per run: final and key-month values
+ *   runs.csv          one row per run: final, key-month and expectation values
+ *   runs.parquet      every value of every run, long format (runs-parquet.ts)
  *   summary.json/.md  headline numbers and expectation verdicts
  *   runs/             per-run values (run-store.ts)
  *
@@ -13,8 +14,8 @@
  * (an unfinished `<out>.partial`: resume it, or discard it with `force`) →
  * openPartialFolder: create `<out>.partial`, the runs go into its store →
  * finish: timeseries.csv from the aggregated rows while collecting the
- * summary's rows → runs.csv → expectations → summary → manifest → seal and
- * rename into place (folder-swap.ts).
+ * summary's rows → runs.csv → runs.parquet → expectations → summary →
+ * manifest → seal and rename into place (folder-swap.ts).
  *
  * What is kept when it goes wrong (`failure`): an interruption (signal) or
  * a full disk keeps `<out>.partial` for `--resume`; any other failure
@@ -43,7 +44,7 @@ import {
   removePartial,
   sealPartial,
 } from './folder-swap.js';
-import { buildManifest, MANIFEST_FILE, type Manifest, shakeoutVersion } from './manifest.js';
+import { buildManifest, buildProvenance, MANIFEST_FILE, type Manifest, shakeoutVersion } from './manifest.js';
 import { fileSystemCode } from './fs-error.js';
 import {
   appeared,
@@ -61,6 +62,7 @@ import { readManifest, readSummary } from './read-folder.js';
 import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 import type { RunStoreReader } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
+import { RUNS_PARQUET_FILE, writeRunsParquet } from './runs-parquet.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
 import { TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
@@ -235,7 +237,7 @@ export interface FinishOptions {
   runs: number;
   /** The aggregated rows, in store order (timeseries.csv). */
   rows: AsyncIterable<TimeseriesRow>;
-  /** The store of the runs (runs.csv). */
+  /** The store of the runs (runs.csv, runs.parquet). */
   store: RunStoreReader;
   /** The expectations' verdicts, asked for once runs.csv is written. */
   expectations: () => Promise<ExpectationResult[]>;
@@ -287,7 +289,15 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
       });
       // From here to the seal, `signal` is checked between blocks of the values file (run-store.ts).
       await writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
-      await writeRunsCsv(join(partial, RUNS_FILE), store, { signal });
+      const csvScenario = {
+        name: scenario.name ?? null,
+        seed: scenario.seed,
+        classes: Object.keys(scenario.classes),
+        expectations: scenario.expect,
+      };
+      await writeRunsCsv(join(partial, RUNS_FILE), store, csvScenario, { signal });
+      const provenance = buildProvenance({ scenario, runs, months: run.months, start: run.start });
+      await writeRunsParquet(join(partial, RUNS_PARQUET_FILE), store, provenance, { signal });
       const summary = collector.build(await expectations());
       writeFileAtomic(join(partial, SUMMARY_JSON_FILE), summaryJson(summary));
       writeFileAtomic(join(partial, SUMMARY_MD_FILE), summaryMarkdown(summary));

@@ -28,7 +28,7 @@ describe('shakeout run', () => {
     expect(r.stderr).toContain(`wrote ${out}: 8 runs of 24 months`);
     expect(r.code).toBe(0);
     const written = [...files(out).keys()].sort();
-    expect(written).toEqual(['manifest.json', 'runs.csv', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
+    expect(written).toEqual(['manifest.json', 'runs.csv', 'runs.parquet', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.runs).toBe(8);
     expect(manifest.seed).toBe(42);
@@ -63,8 +63,23 @@ describe('shakeout run', () => {
     const fb = files(b);
     fa.delete('manifest.json');
     fb.delete('manifest.json');
-    expect(fa.size).toBe(6);
+    expect(fa.size).toBe(7);
     expect(fb).toEqual(fa);
+  });
+
+  it("reproduces a run from runs.csv's seed: --seed <seed> --runs <run + 1> computes it again as the last", () => {
+    const a = join(scratch, 'seeded-a');
+    const b = join(scratch, 'seeded-b');
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--runs', '4', '--seed', 'a text seed', '--out', a, '--quiet', '--no-charts').code).toBe(0);
+    const [header, , , row] = readFileSync(join(a, 'runs.csv'), 'utf8').split('\n').map((l) => l.split(','));
+    const run = Number(row[header.indexOf('run')]);
+    const seed = row[header.indexOf('seed')];
+    expect([run, seed]).toEqual([2, 'a text seed']);
+    expect(shakeout('run', 'scenarios/minimal.yaml', '--seed', seed, '--runs', String(run + 1), '--out', b, '--quiet', '--no-charts').code).toBe(0);
+    const record = readFileSync(join(a, 'runs', 'values.f64')).length / 4;
+    const again = readFileSync(join(b, 'runs', 'values.f64'));
+    expect(again.length).toBe(3 * record);
+    expect(again.subarray(2 * record).equals(readFileSync(join(a, 'runs', 'values.f64')).subarray(2 * record, 3 * record))).toBe(true);
   });
 
   it('gives different numbers for a different seed', () => {

@@ -103,7 +103,7 @@ describe('an interrupted run', () => {
     expect(written.reused).toBe(9);
     expect(withoutManifest(out)).toEqual(expected);
     expect(existsSync(partialPath(out))).toBe(false);
-    expect(written.manifest.files).toEqual(['runs.csv', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
+    expect(written.manifest.files).toEqual(['runs.csv', 'runs.parquet', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv']);
   });
 
   test('--resume of a run whose --force was meant to replace a folder replaces it', async () => {
@@ -240,7 +240,7 @@ describe('the disk says no', () => {
     // A million runs of 1,000 metrics over 1,200 months: about 9.6 TB of per-run values.
     const wide = handCompiled(Array.from({ length: 1000 }, (_, i) => `m${i}`), 1200, { expect: [] });
     await expect(writeResultFolder(wide, { out: join(parent, 'result'), runs: 1_000_000, executor, command })).rejects.toThrow(
-      /^cannot write .*result: it needs about [\d.]+ TB of disk \(the per-run values, runs × months × metrics × 8 bytes\), but only .* are free there; free some space, lower --runs, or choose another folder with --out$/,
+      /^cannot write .*result: it needs about [\d.]+ TB of disk \(the per-run values, runs × months × metrics × 8 bytes, in runs\/ and runs\.parquet\), but only .* are free there; free some space, lower --runs, or choose another folder with --out$/,
     );
     expect(executor.asked).toEqual([]);
     expect(readdirSync(parent)).toEqual([]);

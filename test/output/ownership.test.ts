@@ -11,6 +11,7 @@ import { chartsBytes, diskNeeded, writeResultFolder } from '../../sim/ensemble/r
 import { handCompiled } from '../ensemble/fixtures.js';
 import { handExecutor, handWorld } from './hand-made.js';
 import { deadPid, leftover } from './leftovers.js';
+import { files } from '../folder-files.js';
 import { tempDir } from './tmp.js';
 
 const command = ['shakeout', 'run', 'x.yaml'];
@@ -100,6 +101,14 @@ describe('linkBelow', () => {
 });
 
 describe('the disk check', () => {
+  test.each([1, 10, 200])('counts every byte a run of %i writes, runs.parquet included', async (runs) => {
+    const out = join(tempDir(), 'result');
+    await writeResultFolder(handWorld(), { out, runs, executor: handExecutor(), command });
+    const written = [...files(out).values()].reduce((sum, bytes) => sum + bytes.length, 0);
+    expect(files(out).has('runs.parquet')).toBe(true);
+    expect(written).toBeLessThanOrEqual(diskNeeded(handWorld(), runs, 0, false));
+  });
+
   test('counts the charts when they will be drawn', async () => {
     const compiled = handWorld();
     expect(diskNeeded(compiled, 4, 0, true) - diskNeeded(compiled, 4, 0, false)).toBe(chartsBytes(compiled.months, compiled.metricNames.length));
@@ -107,7 +116,7 @@ describe('the disk check', () => {
     // A million runs of 1,000 metrics over 1,200 months: refused, and the message counts the charts and offers --no-charts.
     const wide = handCompiled(Array.from({ length: 1000 }, (_, i) => `m${i}`), 1200, { expect: [] });
     await expect(writeResultFolder(wide, { out: join(tempDir(), 'result'), runs: 1_000_000, executor: handExecutor(), command, charts: true })).rejects.toThrow(
-      /^cannot write .*result: it needs about [\d.]+ TB of disk \(the per-run values, runs × months × metrics × 8 bytes, and the charts\), but only .* are free there; free some space, lower --runs, add --no-charts, or choose another folder with --out$/,
+      /^cannot write .*result: it needs about [\d.]+ TB of disk \(the per-run values, runs × months × metrics × 8 bytes, in runs\/ and runs\.parquet, and the charts\), but only .* are free there; free some space, lower --runs, add --no-charts, or choose another folder with --out$/,
     );
   });
 });

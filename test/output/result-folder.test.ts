@@ -11,6 +11,8 @@ import { openRunStore } from '../../sim/output/run-store.js';
 import { runsCsvColumns } from '../../sim/output/runs-csv.js';
 import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
 import { executorOf } from '../ensemble/executors.js';
+import { compile } from '../../sim/model/compile.js';
+import { loadScenario } from '../../sim/scenario/load.js';
 import { handExecutor, handWorld, HAND_METRICS } from './hand-made.js';
 import { tempDir } from './tmp.js';
 import { files } from '../folder-files.js';
@@ -18,7 +20,7 @@ import { files } from '../folder-files.js';
 const write = (out: string, extra: { force?: boolean; runs?: number; executor?: ReturnType<typeof handExecutor> } = {}) =>
   writeResultFolder(handWorld(), { out, runs: extra.runs ?? 4, force: extra.force, executor: extra.executor ?? handExecutor(), command: ['shakeout', 'run', 'x.yaml'] });
 
-const DETERMINISTIC = ['timeseries.csv', 'runs.csv', 'summary.json', 'summary.md', 'runs/values.f64', 'runs/index.json'];
+const DETERMINISTIC = ['timeseries.csv', 'runs.csv', 'runs.parquet', 'summary.json', 'summary.md', 'runs/values.f64', 'runs/index.json'];
 
 describe('writeResultFolder', () => {
   test('writes the layout and a manifest, leaving nothing else behind', async () => {
@@ -26,7 +28,7 @@ describe('writeResultFolder', () => {
     const out = join(parent, 'result');
     const { manifest } = await write(out);
     expect(readdirSync(parent)).toEqual(['result']);
-    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'runs', 'runs.csv', 'summary.json', 'summary.md', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'runs', 'runs.csv', 'runs.parquet', 'summary.json', 'summary.md', 'timeseries.csv']);
     expect(readdirSync(join(out, 'runs')).sort()).toEqual(['index.json', 'values.f64']);
     const onDisk = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(onDisk).toEqual(manifest);
@@ -42,7 +44,7 @@ describe('writeResultFolder', () => {
       start: '2024-06',
       command: ['shakeout', 'run', 'x.yaml'],
       nodeVersion: process.version,
-      files: ['runs.csv', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv'],
+      files: ['runs.csv', 'runs.parquet', 'runs/index.json', 'runs/values.f64', 'summary.json', 'summary.md', 'timeseries.csv'],
     });
     expect(manifest.scenario).toEqual(scenario);
     expect(new Date(manifest.createdAt).toISOString()).toBe(manifest.createdAt);
@@ -151,19 +153,75 @@ describe('readResultFolder', () => {
 });
 
 describe('runs.csv columns', () => {
+  const tiny = { name: 'Tiny world', seed: 7, classes: ['small'], expectations: [] };
+  const names = (months: number, scenario = tiny) => runsCsvColumns(HAND_METRICS, months, '2024-06', scenario).map((c) => c.name);
+
   test('final values of every metric, then key metrics at t12 and t24 within the run', () => {
-    const names = (months: number) => runsCsvColumns(HAND_METRICS, months).map((c) => c.name);
     expect(names(26).slice(0, HAND_METRICS.length)).toEqual(HAND_METRICS);
     expect(names(26).slice(HAND_METRICS.length)).toEqual([
-      'hhi.tokens@t12', 'hhi.tokens@t24',
-      'hhi.customers@t12', 'hhi.customers@t24',
-      'providers.active@t12', 'providers.active@t24',
-      'startups.alive@t12', 'startups.alive@t24',
-      'cohort.dead.fraction@t12', 'cohort.dead.fraction@t24',
-      'cohort.dead.small.fraction@t12', 'cohort.dead.small.fraction@t24',
+      'hhi.tokens_t12', 'hhi.tokens_t24',
+      'hhi.customers_t12', 'hhi.customers_t24',
+      'providers.active_t12', 'providers.active_t24',
+      'startups.alive_t12', 'startups.alive_t24',
+      'cohort.dead.fraction_t12', 'cohort.dead.fraction_t24',
+      'cohort.dead.small.fraction_t12', 'cohort.dead.small.fraction_t24',
     ]);
-    expect(names(13)).toContain('hhi.tokens@t12');
-    expect(names(13)).not.toContain('hhi.tokens@t24');
-    expect(names(12).some((n) => n.includes('@'))).toBe(false);
+    expect(names(13)).toContain('hhi.tokens_t12');
+    expect(names(13)).not.toContain('hhi.tokens_t24');
+    expect(names(12).some((n) => /_t\d+$/.test(n))).toBe(false);
+  });
+
+  test("the key-month columns of a class come from the scenario's classes, not from the look of a name", () => {
+    expect(names(26, { ...tiny, classes: [] })).not.toContain('cohort.dead.small.fraction_t12');
+    expect(names(26)).not.toContain('cohort.dead.small.on.a.fraction_t12');
+  });
+
+  test("every expectation's metric at its month, once", () => {
+    const expectations = [
+      { metric: 'price.paid', at: '2024-09' }, // t = 3: a new column
+      { metric: 'hhi.tokens', at: '2025-06' }, // t = 12: hhi.tokens_t12 is there already
+      { metric: 'deaths', at: 'end' }, // the last month: deaths is there already
+      { metric: 'price.paid', at: '2024-09' }, // twice: one column
+    ];
+    const columns = runsCsvColumns(HAND_METRICS, 26, '2024-06', { ...tiny, expectations });
+    const added = columns.slice(HAND_METRICS.length + 12);
+    expect(added).toEqual([{ name: 'price.paid_t3', metric: HAND_METRICS.indexOf('price.paid'), month: 3 }]);
+  });
+
+  test('names are syntactic in R: a - in an id is written _, and a name taken twice gets _2', () => {
+    const metrics = ['share.tokens.azure-cn', 'share.tokens.azure_cn', 'flows.azure-cn.openai', 'cohort.dead.big-co.fraction'];
+    const columns = runsCsvColumns(metrics, 13, '2024-06', { ...tiny, classes: ['big-co'] }).map((c) => c.name);
+    expect(columns).toEqual(['share.tokens.azure_cn', 'share.tokens.azure_cn_2', 'flows.azure_cn.openai', 'cohort.dead.big_co.fraction', 'cohort.dead.big_co.fraction_t12']);
+  });
+});
+
+describe('runs.csv', () => {
+  // R's rule for a syntactic name (?make.names): letters, digits, "." and "_", starting with a letter or a dot not followed by a digit.
+  const R_NAME = /^([A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/;
+  const R_RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break', 'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'in']);
+
+  test('has names R takes as they are, once each, for the shipped 2024 scenario', () => {
+    const compiled = compile(loadScenario('scenarios/china-2024-openai-exit.yaml').scenario);
+    const scenario = { name: 'x', seed: 1, classes: Object.keys(compiled.scenario.classes), expectations: compiled.scenario.expect };
+    const columns = ['run', 'scenario', 'seed', ...runsCsvColumns(compiled.metricNames, compiled.months, compiled.start, scenario).map((c) => c.name)];
+    expect(compiled.metricNames.some((m) => m.includes('-'))).toBe(true);
+    expect(columns.filter((c) => !R_NAME.test(c) || R_RESERVED.has(c))).toEqual([]);
+    expect(new Set(columns).size).toBe(columns.length);
+  });
+
+  test("holds run, scenario and seed, and each expectation's metric at its month", async () => {
+    const out = join(tempDir(), 'result');
+    await write(out, { runs: 3 });
+    const [header, ...rows] = readFileSync(join(out, 'runs.csv'), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+    expect(header.slice(0, 3)).toEqual(['run', 'scenario', 'seed']);
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([['0', 'Tiny world', '7'], ['1', 'Tiny world', '7'], ['2', 'Tiny world', '7']]);
+    // The hand world's expectations: hhi.tokens at the end, cohort.dead.small.fraction in 2025-06 (t = 12).
+    const store = openRunStore(out);
+    const cells = await store.cells([
+      { metric: HAND_METRICS.indexOf('hhi.tokens'), month: 25 },
+      { metric: HAND_METRICS.indexOf('cohort.dead.small.fraction'), month: 12 },
+    ]);
+    expect(rows.map((r) => Number(r[header.indexOf('hhi.tokens')]))).toEqual([...cells[0]]);
+    expect(rows.map((r) => Number(r[header.indexOf('cohort.dead.small.fraction_t12')]))).toEqual([...cells[1]]);
   });
 });

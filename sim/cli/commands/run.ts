@@ -38,7 +38,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .summary('run a scenario and write a result folder')
     .description(
-      'Run the replications of one scenario and write a result folder: manifest.json, timeseries.csv, runs.csv, ' +
+      'Run the replications of one scenario and write a result folder: manifest.json, timeseries.csv, runs.csv, runs.parquet, ' +
         'summary.json, summary.md, the per-run values and the charts (charts/). Exits 0 once the results are written, whatever the expectations say ' +
         '(use `shakeout check` to gate on them).',
     )
