@@ -27,6 +27,13 @@ export interface TimeseriesRow extends CellSummary {
   date: string;
 }
 
+/**
+ * PASS: the 95 % Wilson interval of the fraction is at or above the
+ * required probability; FAIL: it is wholly below; INCONCLUSIVE: it
+ * straddles it (more runs may settle it).
+ */
+export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
+
 /** An expectation's verdict (summary.json `expectations`). */
 export interface ExpectationResult {
   name: string;
