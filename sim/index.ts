@@ -14,7 +14,7 @@ export { step } from './model/step.js';
 export { metricFamilies, type MetricFamily } from './model/metrics.js';
 export { runEnsemble } from './ensemble/ensemble.js';
 export { checkExpectations } from './ensemble/expectations.js';
-export type { ExpectationResult } from './output/result-types.js';
+export type { ExpectationResult, Verdict } from './output/result-types.js';
 export { writeResultFolder } from './ensemble/run-to-folder.js';
 export { readResultFolder } from './output/read-folder.js';
 export { ModelError, ScenarioError, UsageError, formatDiagnostic, type Diagnostic } from './errors.js';

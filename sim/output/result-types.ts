@@ -54,5 +54,17 @@ export interface ExpectationResult {
   /** 95 % Wilson interval of the fraction, 0–1. */
   low: number;
   high: number;
+  verdict: Verdict;
+  /**
+   * Whether the verdict is PASS. Kept for readers of summary.json from
+   * before verdicts, where it was `fraction >= probability`; a folder that
+   * has only `pass` reads as PASS (true) or FAIL (false).
+   */
   pass: boolean;
+  /**
+   * INCONCLUSIVE only: the runs in all at which the verdict would likely
+   * (80 %) be settled if the fraction stayed where it is; null when the
+   * verdict is settled, or no number of runs settles it at this fraction.
+   */
+  runsToSettle: number | null;
 }
