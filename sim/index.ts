@@ -19,7 +19,7 @@ export { memorySink } from './ensemble/memory-sink.js';
 export { replicationExecutor } from './ensemble/worker-pool.js';
 export type { LoadedScenarioRuns, ReplicationExecutor } from './ensemble/executor.js';
 export { checkExpectations } from './ensemble/expectations.js';
-export type { ExpectationResult } from './output/result-types.js';
+export type { ExpectationResult, Verdict } from './output/result-types.js';
 export { writeResultFolder } from './ensemble/run-to-folder.js';
 export { readResultFolder } from './output/read-folder.js';
 export { ModelError, ScenarioError, UsageError, formatDiagnostic, type Diagnostic } from './errors.js';

@@ -42,3 +42,56 @@ classes:
 startups: { initial: 20 }
 `;
 }
+
+export interface CoinFlipWorld {
+  seed: number;
+  runs?: number;
+  /** The claim: cohort.dead.fraction at the end ≥ `value` in at least `probability` of the runs. */
+  value?: number;
+  probability?: number;
+}
+
+/**
+ * A claim near its threshold: 40 startups that die only of the hazard
+ * (0.05 a month, cash and margins that never run out) for 12 months, so the
+ * dead count is Binomial(40, 1 − 0.95¹²) = Binomial(40, 0.46), and "at least
+ * 46 % dead" (19 or more) holds in about 48 % of the runs: against a
+ * required 50 %, a coin flip.
+ */
+export function coinFlipYaml(w: CoinFlipWorld): string {
+  return `name: Coin flip
+start: 2024-01
+months: 12
+seed: ${w.seed}
+runs: ${w.runs ?? 20}
+providers:
+  - { id: only, price: 1, quality: 1, unitCost: 0.5, cash: 1e12 }
+classes:
+  small:
+    share: 1
+    cash: { median: 1e9, sigma: 0 }
+    revenue: { median: 10000, sigma: 0 }
+    opex: { median: 1000, sigma: 0 }
+    tokens: { median: 1, sigma: 0 }
+    growth: { mean: 0, sd: 0 }
+    switchCost: { median: 1, sigma: 0 }
+    hazard: 0.05
+    disruption: { months: 1, loss: 0 }
+    reconsider: 0
+    precision: 1
+    network: 0
+    qualityElasticity: 0
+    funding: { probability: 0, months: 1 }
+startups:
+  initial: 40
+  initialProviders: { only: 1 }
+  entry: { rate: 0 }
+expect:
+  - name: near its threshold
+    metric: cohort.dead.fraction
+    at: end
+    op: ">="
+    value: ${w.value ?? 0.46}
+    probability: ${w.probability ?? 0.5}
+`;
+}

@@ -11,12 +11,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ExpectationResult } from '../sim/output/result-types.js';
+import type { ExpectationResult, Verdict } from '../sim/output/result-types.js';
 import { assertNoLinkInside, writeFileInto } from '../sim/output/folder-writer.js';
 import type { Manifest } from '../sim/output/manifest.js';
 import { readSummary } from '../sim/output/read-folder.js';
 import type { Band, Summary } from '../sim/output/summary.js';
 import { readableNumber } from '../sim/output/summary-md.js';
+import { fractionText, settleText, verdictsSentence } from '../sim/output/verdict-text.js';
 import { type Chart, type ChartSelection, standardCharts } from './charts/index.js';
 import { type Html, html, joinHtml, raw, scriptJson } from './html.js';
 import { readChartTable } from './read-table.js';
@@ -105,17 +106,19 @@ function expectationsHtml(expectations: readonly ExpectationResult[]): Html {
     html`${e.name}`,
     html`<code>${e.metric}</code> ${OP_TEXT[e.op] ?? e.op} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : e.at}`,
     html`${num(e.fraction)} (${e.holds}/${e.runs})`,
-    html`${num(e.low)} – ${num(e.high)}`,
+    html`${fractionText(e.low)} – ${fractionText(e.high)}`,
     html`≥ ${e.probability}`,
-    e.pass ? html`<span class="verdict pass">PASS</span>` : html`<span class="verdict fail">FAIL</span>`,
+    e.verdict === 'INCONCLUSIVE' ? html`${VERDICT_HTML[e.verdict]} ${settleText(e)}` : VERDICT_HTML[e.verdict],
   ]);
-  const failed = expectations.filter((e) => !e.pass).length;
-  const n = expectations.length;
-  const noun = n === 1 ? 'expectation' : 'expectations';
-  const closing = failed ? `${failed} of ${n} ${noun} failed.` : `${n === 1 ? 'The' : `All ${n}`} ${noun} passed.`;
   return html`${table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows, [false, false, true, true, true, false])}
-<p>${closing}</p>`;
+<p>${verdictsSentence(expectations)}</p>`;
 }
+
+const VERDICT_HTML: Record<Verdict, Html> = {
+  PASS: html`<span class="verdict pass">PASS</span>`,
+  FAIL: html`<span class="verdict fail">FAIL</span>`,
+  INCONCLUSIVE: html`<span class="verdict inconclusive">INCONCLUSIVE</span>`,
+};
 
 /** ` (commit 0123456789ab, modified)` when a git checkout of shakeout wrote the folder; the schema allows only hex digits. */
 function shakeoutCommitText(m: Manifest): string {
@@ -151,7 +154,7 @@ function chartsHtml(charts: readonly Chart[]): Html {
 }
 
 const STYLE = `
-:root { color-scheme: light; --ink: #222; --muted: #555; --rule: #ddd; --pass: #117733; --fail: #b2182b; }
+:root { color-scheme: light; --ink: #222; --muted: #555; --rule: #ddd; --pass: #117733; --fail: #b2182b; --inconclusive: #5a5a5a; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; font: 15px/1.5 "DejaVu Sans", Verdana, Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; }
 h1 { font-size: 26px; margin: 0 0 6px; }
@@ -176,6 +179,7 @@ th { font-weight: 600; }
 .verdict { font-weight: 700; padding: 1px 6px; border-radius: 3px; color: #fff; }
 .verdict.pass { background: var(--pass); }
 .verdict.fail { background: var(--fail); }
+.verdict.inconclusive { background: var(--inconclusive); }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 pre { background: #f6f6f6; padding: 12px; overflow: auto; max-height: 640px; }
 details summary { cursor: pointer; }

@@ -1,8 +1,8 @@
 /**
  * Scenario expectations (MODEL.md section 11, `expect`): the fraction of
  * runs in which "metric op value" holds at a month, its 95 % Wilson
- * interval, and the verdict: pass when the fraction reaches the required
- * probability.
+ * interval, and the verdict (verdict.ts): PASS, FAIL or INCONCLUSIVE by
+ * where that interval lies against the required probability.
  */
 import type { CompiledScenario } from '../model/compile.js';
 import type { ExpectationResult } from '../output/result-types.js';
@@ -12,7 +12,7 @@ import type { Locate } from '../scenario/issues.js';
 import { monthIndex, monthLabel } from '../calendar.js';
 import { closeNames } from '../close-names.js';
 import { expectationProblem, monthOutsideRun, noSuchMetric } from './messages.js';
-import { wilsonInterval } from './wilson.js';
+import { judge } from './verdict.js';
 
 /** One value of every run: metric index into `metricNames`, month index t (0-based). */
 export interface MetricCell {
@@ -106,8 +106,7 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
     let holds = 0;
     for (let r = 0; r < values.length; r++) if (compare(values[r], spec.op, spec.value)) holds++;
     const runs = values.length;
-    const fraction = runs > 0 ? holds / runs : NaN;
-    const { low, high } = wilsonInterval(holds, runs);
+    const { fraction, low, high, verdict, runsToSettle } = judge(holds, runs, spec.probability);
     return {
       name: spec.name,
       metric: spec.metric,
@@ -121,7 +120,9 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
       fraction,
       low,
       high,
-      pass: fraction >= spec.probability,
+      verdict,
+      pass: verdict === 'PASS',
+      runsToSettle,
     };
   });
 }

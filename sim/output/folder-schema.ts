@@ -12,7 +12,8 @@ import { MAX_CLASSES } from '../scenario/limits.js';
 import { quote } from '../scenario/messages.js';
 import { comparisonOps, idSchema, monthSchema, scenarioSchema } from '../scenario/schema.js';
 import { RESULT_FORMAT } from './manifest.js';
-import { mismatch } from './messages.js';
+import { mismatch, passDisagrees } from './messages.js';
+import type { ExpectationResult, Verdict } from './result-types.js';
 import { RUN_STORE_FORMAT } from './run-store.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
@@ -20,6 +21,8 @@ const fraction = z.number().min(0).max(1);
 const seed = z.union([z.number(), z.string().max(1000)]);
 /** Months of a run, as the scenario schema bounds them. */
 const months = int(1, 1200);
+
+const verdicts = ['PASS', 'FAIL', 'INCONCLUSIVE'] as const satisfies readonly Verdict[];
 
 /** Agreement between fields is checked only once each field is valid (a bad field is one problem, not two). */
 const onlyWhenValid = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
@@ -71,21 +74,27 @@ const statistic = z
 
 const bandSchema = z.object({ month: int(0, 1199), date: monthSchema, mean: statistic, p05: statistic, p50: statistic, p95: statistic });
 
-const expectationResultSchema = z.object({
-  name: z.string().min(1),
-  metric: z.string().min(1),
-  at: z.union([monthSchema, z.literal('end')]),
-  month: int(0, 1199),
-  op: z.enum(comparisonOps),
-  value: z.number(),
-  probability: fraction,
-  holds: int(0),
-  runs: int(1),
-  fraction,
-  low: fraction,
-  high: fraction,
-  pass: z.boolean(),
-});
+const expectationResultSchema = z
+  .object({
+    name: z.string().min(1),
+    metric: z.string().min(1),
+    at: z.union([monthSchema, z.literal('end')]),
+    month: int(0, 1199),
+    op: z.enum(comparisonOps),
+    value: z.number(),
+    probability: fraction,
+    holds: int(0),
+    runs: int(1),
+    fraction,
+    low: fraction,
+    high: fraction,
+    // Folders written before verdicts have `pass` (then `fraction >= probability`) alone: they read as PASS or FAIL.
+    verdict: z.enum(verdicts).optional(),
+    pass: z.boolean(),
+    runsToSettle: int(1).nullable().default(null),
+  })
+  .refine((e) => e.verdict === undefined || e.pass === (e.verdict === 'PASS'), { error: passDisagrees, path: ['pass'] })
+  .transform(({ verdict, pass, runsToSettle, ...e }): ExpectationResult => ({ ...e, verdict: verdict ?? (pass ? 'PASS' : 'FAIL'), pass, runsToSettle }));
 
 const summaryShape = z.object({
   scenario: z.string().nullable(),

@@ -188,3 +188,6 @@ export function badTimeseriesRow(path: string, line: number, why: string): strin
 export function truncatedTimeseries(path: string, metric: string, got: number, months: number): string {
   return `${path}: ends in the rows of ${metric}, with ${got} of its ${months} months; was the result folder damaged or edited?`;
 }
+
+/** summary.json: an expectation whose `pass` says otherwise than its `verdict`. */
+export const passDisagrees = 'pass must be true exactly when the verdict is PASS';

@@ -27,6 +27,13 @@ export interface TimeseriesRow extends CellSummary {
   date: string;
 }
 
+/**
+ * PASS: the 95 % Wilson interval of the fraction is at or above the
+ * required probability; FAIL: it is wholly below; INCONCLUSIVE: it
+ * straddles it (more runs may settle it).
+ */
+export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
+
 /** An expectation's verdict (summary.json `expectations`). */
 export interface ExpectationResult {
   name: string;
@@ -47,5 +54,17 @@ export interface ExpectationResult {
   /** 95 % Wilson interval of the fraction, 0–1. */
   low: number;
   high: number;
+  verdict: Verdict;
+  /**
+   * Whether the verdict is PASS. Kept for readers of summary.json from
+   * before verdicts, where it was `fraction >= probability`; a folder that
+   * has only `pass` reads as PASS (true) or FAIL (false).
+   */
   pass: boolean;
+  /**
+   * INCONCLUSIVE only: the runs in all at which the verdict would likely
+   * (80 %) be settled if the fraction stayed where it is; null when the
+   * verdict is settled, or no number of runs settles it at this fraction.
+   */
+  runsToSettle: number | null;
 }

@@ -2,6 +2,7 @@
 import { printable } from '../printable.js';
 import type { ComparisonOp } from '../scenario/schema.js';
 import type { Band, Summary } from './summary.js';
+import { fractionText, settleText, VERDICT_RULE, verdictsSentence } from './verdict-text.js';
 
 export const SUMMARY_MD_FILE = 'summary.md';
 
@@ -76,15 +77,13 @@ export function summaryMarkdown(s: Summary): string {
       markdownText(e.name),
       `${markdownText(e.metric)} ${OP_TEXT[e.op]} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : markdownText(e.at)}`,
       `${readableNumber(e.fraction)} (${e.holds}/${e.runs})`,
-      `${readableNumber(e.low)} – ${readableNumber(e.high)}`,
+      `${fractionText(e.low)} – ${fractionText(e.high)}`,
       `≥ ${e.probability}`,
-      e.pass ? 'PASS' : 'FAIL',
+      e.verdict === 'INCONCLUSIVE' ? `INCONCLUSIVE: ${settleText(e)}` : e.verdict,
     ]);
+    out.push(VERDICT_RULE, '');
     out.push(...table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows), '');
-    const n = s.expectations.length;
-    const failed = s.expectations.filter((e) => !e.pass).length;
-    const noun = n === 1 ? 'expectation' : 'expectations';
-    out.push(failed ? `${failed} of ${n} ${noun} failed.` : `${n === 1 ? 'The' : `All ${n}`} ${noun} passed.`, '');
+    out.push(verdictsSentence(s.expectations), '');
   }
   return out.join('\n');
 }

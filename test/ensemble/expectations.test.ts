@@ -28,18 +28,26 @@ describe('evaluateExpectations', () => {
     ]);
     const [concentration, bloodbath, exact] = checkExpectations(compiled, read);
     // end = t 2: 3000, 2400, 2600, 2500, NaN → 3 of 5 hold (NaN never holds).
-    expect(concentration).toMatchObject({ at: 'end', month: 2, holds: 3, runs: 5, fraction: 0.6, pass: true });
+    // [0.2307, 0.8824] straddles 0.5.
+    expect(concentration).toMatchObject({ at: 'end', month: 2, holds: 3, runs: 5, fraction: 0.6, verdict: 'INCONCLUSIVE', pass: false });
     expect(concentration.low).toBeCloseTo(0.2307, 4);
     expect(concentration.high).toBeCloseTo(0.8824, 4);
-    // t 1: 0.2, 0.4, 0.1, 0.3, 0.0 → 3 of 5 > 0.15, below 0.8.
-    expect(bloodbath).toMatchObject({ month: 1, holds: 3, fraction: 0.6, probability: 0.8, pass: false });
-    // default probability 0.5; all 5 equal 1000.
-    expect(exact).toMatchObject({ month: 0, holds: 5, fraction: 1, high: 1, probability: 0.5, pass: true });
+    expect(concentration.runsToSettle).toBeGreaterThan(5);
+    // t 1: 0.2, 0.4, 0.1, 0.3, 0.0 → 3 of 5 > 0.15, below 0.8 but the interval reaches above it.
+    expect(bloodbath).toMatchObject({ month: 1, holds: 3, fraction: 0.6, probability: 0.8, verdict: 'INCONCLUSIVE', pass: false });
+    // default probability 0.5; all 5 equal 1000: the interval [5 / (5 + z²), 1] = [0.566, 1] is above 0.5.
+    expect(exact).toMatchObject({ month: 0, holds: 5, fraction: 1, high: 1, probability: 0.5, verdict: 'PASS', pass: true, runsToSettle: null });
   });
 
-  test('a fraction equal to the required probability passes', () => {
+  test('a fraction equal to the required probability is inconclusive, and no number of runs settles it', () => {
     const compiled = compiledWith([{ name: 'edge', metric: 'hhi.tokens', at: 'end', op: '>=', value: 2500, probability: 0.6 }]);
-    expect(checkExpectations(compiled, read)[0].pass).toBe(true);
+    expect(checkExpectations(compiled, read)[0]).toMatchObject({ fraction: 0.6, verdict: 'INCONCLUSIVE', pass: false, runsToSettle: null });
+  });
+
+  test('an interval wholly below the required probability fails', () => {
+    // 0 of 5 runs have hhi.tokens < 0 at the end: [0, 0.435] is below 0.9.
+    const compiled = compiledWith([{ name: 'never', metric: 'hhi.tokens', at: 'end', op: '<', value: 0, probability: 0.9 }]);
+    expect(checkExpectations(compiled, read)[0]).toMatchObject({ holds: 0, verdict: 'FAIL', pass: false, runsToSettle: null });
   });
 
   test('no expectations, no reads', () => {

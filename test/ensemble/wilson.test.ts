@@ -26,6 +26,20 @@ describe('wilsonInterval (95 %)', () => {
     expect(wilsonInterval(1, 1).high).toBe(1);
   });
 
+  // At k = n the lower bound is n / (n + z²) and the upper 1 (at k = 0 mirrored): not a point
+  // interval. 1000 of 1000: [0.99617, 1], the published figure; 20 of 20: [0.8389, 1].
+  test.each([
+    [1000, 1000, 0.99617, 1],
+    [0, 1000, 0, 0.00383],
+    [20, 20, 0.8389, 1],
+    [200, 200, 0.98115, 1],
+  ])('%d of %d at the ends', (k, n, low, high) => {
+    const w = wilsonInterval(k, n);
+    expect(w.low).toBeCloseTo(low, 4);
+    expect(w.high).toBeCloseTo(high, 4);
+    expect(w.high - w.low).toBeGreaterThan(0.003);
+  });
+
   test('no trials: NaN', () => {
     expect(wilsonInterval(0, 0).low).toBeNaN();
   });

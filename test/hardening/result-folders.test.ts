@@ -118,6 +118,9 @@ describe('manifest.json and summary.json: shapes checked, one line naming the fi
     ['markup where an expectation value belongs', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void ((s.expectations as Record<string, unknown>[])[1].value = '<img>')), 'expectations[1].value: expected a number, got "<img>"'],
     ['a band outside the run', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void ((s.hhiTokens as Record<string, unknown>[])[0].month = 99)), 'hhiTokens[0].month: month 99 is outside the run (t = 0 to 25)'],
     ['not JSON', 'summary.json', (d) => writeFileSync(join(d, 'summary.json'), '{\n  "runs": 4,\n}\n'), ''],
+    ['markup where a verdict belongs', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void ((s.expectations as Record<string, unknown>[])[0].verdict = '<b>PASS</b>')), 'expectations[0].verdict: expected "PASS" or "FAIL" or "INCONCLUSIVE", got "<b>PASS</b>"'],
+    ['a pass that says otherwise than the verdict', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void ((s.expectations as Record<string, unknown>[])[0].pass = true)), 'expectations[0].pass: pass must be true exactly when the verdict is PASS'],
+    ['a count to settle that is not a whole number', 'summary.json', (d) => editJson(d, 'summary.json', (s) => void ((s.expectations as Record<string, unknown>[])[0].runsToSettle = 'soon')), 'expectations[0].runsToSettle: expected a number, got "soon"'],
   ];
   test.each(cases)('%s', (_, file, tamper, why) => {
     const dir = folder(tamper);

@@ -61,7 +61,9 @@ function result(over: Partial<ExpectationResult>): ExpectationResult {
     fraction: 1,
     low: 0.34,
     high: 1,
+    verdict: 'PASS',
     pass: true,
+    runsToSettle: null,
     ...over,
   };
 }
@@ -74,7 +76,7 @@ describe('the terminal: every string from a scenario is escaped', () => {
     const r = shakeout('check', file, '--runs', '2', '--workers', '1');
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(RAW);
-    const verdicts = r.stderr.split('\n').filter((l) => /^\s*(PASS|FAIL)\b/.test(l));
+    const verdicts = r.stderr.split('\n').filter((l) => /^\s*(PASS|FAIL|INCONCLUSIVE)\b/.test(l));
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]).toMatch(/^ {2}PASS {2}/);
     expect(verdicts[0]).toContain(FORGED_SHOWN);
@@ -93,7 +95,7 @@ describe('the terminal: every string from a scenario is escaped', () => {
   });
 
   it('a verdict line shows names, metrics and months escaped and cut', () => {
-    const lines = expectationLines([result({ name: FORGED, metric: 'm\u009b2J', at: '2025-01\r' }), result({ name: 'y'.repeat(500), pass: false })]);
+    const lines = expectationLines([result({ name: FORGED, metric: 'm\u009b2J', at: '2025-01\r' }), result({ name: 'y'.repeat(500), verdict: 'FAIL', pass: false })]);
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line).not.toMatch(RAW);
     expect(lines[0]).toBe(
@@ -146,7 +148,7 @@ describe('summary.md: scenario text is escaped for Markdown', () => {
     cohortDead: null,
     cohortDeadByClass: [],
     providersActive: null,
-    expectations: [result({ name: 'x | FAIL | forged\n| row |', metric: '<b>m</b>_x_', pass: false })],
+    expectations: [result({ name: 'x | FAIL | forged\n| row |', metric: '<b>m</b>_x_', verdict: 'FAIL', pass: false })],
   };
 
   it('names, seeds and metrics cannot add headings, cells, links, code or HTML', () => {

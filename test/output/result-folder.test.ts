@@ -7,6 +7,7 @@ import { UsageError } from '../../sim/errors.js';
 import { canonicalJson, sha256Hex } from '../../sim/output/canonical-json.js';
 import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { readResultFolder } from '../../sim/output/result-folder.js';
+import { readSummary } from '../../sim/output/read-folder.js';
 import { openRunStore } from '../../sim/output/run-store.js';
 import { runsCsvColumns } from '../../sim/output/runs-csv.js';
 import { timeseriesLine } from '../../sim/output/timeseries-csv.js';
@@ -145,6 +146,25 @@ describe('readResultFolder', () => {
     const row = readResultFolder(out).timeseries[0];
     expect(row.sd).toBeNaN();
     expect(row.ciLow).toBeNaN();
+  });
+
+  test('a summary.json from before verdicts, with `pass` alone, reads as PASS or FAIL as it was written', async () => {
+    const out = join(tempDir(), 'result');
+    await write(out);
+    const path = join(out, 'summary.json');
+    const summary = JSON.parse(readFileSync(path, 'utf8'));
+    const written = Object.keys(summary.expectations[0]);
+    expect(written).toContain('verdict');
+    // As 0.1.0 wrote them: the verdict was `fraction >= probability`, 2 of 4 ≥ 0.5 and 3 of 4 < 0.8.
+    summary.expectations = summary.expectations.map(({ verdict: _v, runsToSettle: _r, ...e }: Record<string, unknown>) => ({ ...e, pass: e.fraction as number >= (e.probability as number) }));
+    writeFileSync(path, JSON.stringify(summary, null, 2));
+    const read = readSummary(out).expectations;
+    expect(read.map((e) => [e.name, e.verdict, e.pass, e.runsToSettle])).toEqual([
+      ['concentration', 'PASS', true, null],
+      ['bloodbath', 'FAIL', false, null],
+    ]);
+    // The same fields, in the order a new folder writes them.
+    expect(Object.keys(read[0])).toEqual(written);
   });
 
   test('a folder without a manifest is a usage error', () => {

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { runEnsemble } from '../../ensemble/ensemble.js';
 import { assertExpectationsLocated, evaluateExpectations, resolveExpectations } from '../../ensemble/expectations.js';
-import type { ExpectationResult } from '../../output/result-types.js';
+import type { ExpectationResult, Verdict } from '../../output/result-types.js';
 import { UsageError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
@@ -22,6 +22,7 @@ interface CheckOptions extends ScenarioFlags {
   workers?: number;
   quiet?: boolean;
   json?: boolean;
+  strict?: boolean;
 }
 
 /** Scenario files directly in a folder (not its subfolders), in name order. */
@@ -69,6 +70,11 @@ async function checkScenario(file: string, options: CheckOptions, executor: Repl
   }
 }
 
+/** Whether a verdict makes `check` exit 1: a FAIL, or with `strict` an INCONCLUSIVE too. */
+function failsCheck(verdict: Verdict, strict: boolean): boolean {
+  return verdict === 'FAIL' || (strict && verdict === 'INCONCLUSIVE');
+}
+
 function readVerdicts(dir: string): ExpectationResult[] {
   return readSummary(dir).expectations;
 }
@@ -79,8 +85,12 @@ export function registerCheck(program: Command): void {
     .summary("test a scenario's expectations; exit 1 when one fails")
     .description(
       "Run a scenario (or every scenario in a folder) and test its `expect:` claims over the replications, or read the " +
-        'verdicts of an existing result folder. Prints each with the fraction of runs in which it holds and its 95 % Wilson ' +
-        'interval. Exit codes: 0 all pass, 1 one fails, 2 bad input.',
+        'verdicts of an existing result folder. Prints each with the fraction of runs in which it holds, its 95 % Wilson ' +
+        'interval and a verdict: PASS when the whole interval is at or above the required `probability`, FAIL when it is ' +
+        'wholly below, INCONCLUSIVE when it straddles it. An INCONCLUSIVE verdict says about how many runs in all would ' +
+        'likely settle it: the count at which the interval would exclude the required probability in 4 ensembles out of 5 ' +
+        'if the true fraction were the one observed (none when the two are equal). Exit codes: 0 when none fails (an ' +
+        'INCONCLUSIVE verdict does not fail, unless --strict); 1 on a FAIL, or with --strict on an INCONCLUSIVE; 2 bad input.',
     )
     .argument('<target>', 'a scenario file, a folder of scenario files, or a result folder')
     .option('--runs <n>', "replications (default: the scenario's `runs`)", positiveInteger('--runs'))
@@ -88,9 +98,10 @@ export function registerCheck(program: Command): void {
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))
     .option('--set <path=value>', 'change one numeric value of the scenario (repeatable), e.g. --set providers.zhipu.price=0.5 or --set "classes.small.hazard=0.02"', parseSet)
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
-    .option('--quiet', 'print only failures, no progress')
+    .option('--strict', 'exit 1 on an INCONCLUSIVE verdict too, not only on a FAIL')
+    .option('--quiet', 'print only the verdicts that are not PASS, no progress')
     .option('--json', 'print the verdicts as JSON on stdout')
-    .addHelpText('after', '\nExamples:\n  $ shakeout check scenarios/china-2024-openai-exit.yaml --runs 200\n  $ shakeout check results/china-2024-openai-exit\n')
+    .addHelpText('after', '\nExamples:\n  $ shakeout check scenarios/china-2024-openai-exit.yaml --runs 200\n  $ shakeout check results/china-2024-openai-exit\n  $ shakeout check scenarios --strict --quiet\n')
     .action(async (target: string, options: CheckOptions) => {
       if (!existsSync(target)) throw new UsageError(`${printable(target)}: no such file or folder`);
       const isDir = statSync(target).isDirectory();
@@ -102,13 +113,13 @@ export function registerCheck(program: Command): void {
         for (const file of files) {
           const verdicts = isDir && files[0] === target ? readVerdicts(target) : await checkScenario(file, options, executor);
           report.push({ target: file, expectations: verdicts });
-          const shown = options.quiet ? verdicts.filter((v) => !v.pass) : verdicts;
+          const shown = options.quiet ? verdicts.filter((v) => v.verdict !== 'PASS') : verdicts;
           if (shown.length > 0 || !options.quiet) process.stderr.write([`${printable(file)}:`, ...expectationLines(shown)].join('\n') + '\n');
         }
       } finally {
         await executor.close();
       }
       if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      if (report.some((r) => r.expectations.some((e) => !e.pass))) process.exitCode = 1;
+      if (report.some((r) => r.expectations.some((e) => failsCheck(e.verdict, !!options.strict)))) process.exitCode = 1;
     });
 }
