@@ -2,7 +2,8 @@
  * Any one metric over time, for `--metric`: the mean across runs and its
  * 90 % band, with the scenario's events. Counts of providers change
  * between months and are drawn as steps. The folder does not carry units,
- * so the axis is titled with the metric's name (docs/model.md, section 8, has them).
+ * so the axis is titled with the metric's name (docs/model.md lists the
+ * units; `shakeout metrics` prints them).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { runLine, seriesOf, type ResultTable } from '../table.js';
