@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { UsageError } from '../../sim/errors.js';
 import { readResultFolder } from '../../sim/output/result-folder.js';
 import { CHART_KINDS, type Chart, standardCharts } from '../../viz/charts/index.js';
-import { eventMarks, tickStep } from '../../viz/charts/parts.js';
+import { niceCeil, panelColumns } from '../../viz/charts/panels.js';
+import { eventLine, eventMarks, tickStep } from '../../viz/charts/parts.js';
 import { parseFormats } from '../../viz/draw.js';
 import { parseScale, parseWidth } from '../../viz/options.js';
 import { renderSvg, toVega } from '../../viz/render/svg.js';
@@ -305,6 +306,22 @@ describe('options', () => {
       const step = tickStep(months, width);
       expect(Math.ceil(months / step) * 56, `${months} months in ${width} pt`).toBeLessThanOrEqual(width + 56);
     }
+  });
+
+  test('panels: as many columns as fit, balanced over the rows; scale tops are round', () => {
+    // 3.5 in holds three panels of 55 pt or more a row, 7 in six: ten providers are 3 + 3 + 3 + 1 and 5 + 5.
+    expect(panelColumns(10, 252)).toBe(3);
+    expect(panelColumns(10, 504)).toBe(5);
+    expect(panelColumns(3, 504)).toBe(3);
+    expect(panelColumns(1, 252)).toBe(1);
+    expect([0.47, 0.52, 0.98, 1, 1500, 0].map(niceCeil)).toEqual([0.5, 0.6, 1, 1, 1500, 1]);
+  });
+
+  test('panels name their events in the subtitle, the first few months only', () => {
+    const { manifest } = table;
+    const events = Array.from({ length: 5 }, (_, i) => ({ at: `2024-${String(i + 6).padStart(2, '0')}`, campaign: { provider: 'rival' } }));
+    const t = { ...table, manifest: { ...manifest, scenario: { ...manifest.scenario, events } } } as unknown as ResultTable;
+    expect(eventLine(t)).toEqual(['Dotted: Rival campaign (Jun 2024), Rival campaign (Jul 2024), Rival campaign (Aug 2024), Rival campaign (Sep 2024), and 1 more month with events']);
   });
 
   test('a narrower or wider chart keeps its width', async () => {

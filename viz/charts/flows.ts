@@ -15,8 +15,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { monthIndex, monthLabel } from '../../sim/calendar.js';
 import { chartNumber, groupedLine, providerGroups, providersOf, runLine, seriesOf, type ResultTable } from '../table.js';
 import { FONT_SIZE, INK } from '../theme.js';
-import { frame, labelWidth, spec, type ChartOptions, type Json } from './parts.js';
-import { shortMonth } from './panels.js';
+import { frame, labelWidth, shortMonth, spec, type ChartOptions, type Json } from './parts.js';
 
 /**
  * Cells with a mean of at least this many moves, and at least a tenth of the

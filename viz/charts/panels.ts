@@ -11,7 +11,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { chartNumber, OTHER_COLOUR, providerGroups, seriesOf, type ResultTable } from '../table.js';
 import { FONT_SIZE, INK } from '../theme.js';
-import { bandAndLine, bandValues, eventMarks, frame, labelWidth, spec, type ChartOptions, type Json } from './parts.js';
+import { bandAndLine, bandValues, eventLine, eventMarks, frame, labelWidth, spec, type ChartOptions, type Json } from './parts.js';
 
 export interface PanelOptions extends ChartOptions {
   /** The family's prefix: panel k draws `<family>.<id>`. */
@@ -57,22 +57,7 @@ function yearStep(months: number, width: number): number {
 export function niceCeil(x: number): number {
   if (!(x > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(x));
-  return [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((v) => v >= x * (1 - 1e-12)) ?? 10 * p;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `2024-07` → `Jul 2024`, as on the time axes. */
-export function shortMonth(date: string): string {
-  const [year, month] = date.split('-');
-  return `${MONTHS[Number(month) - 1] ?? month} ${year}`;
-}
-
-/** The subtitle line naming the dotted event rules, e.g. `Dotted: 6 campaigns (Jun 2024), OpenAI exits (Jul 2024)`. */
-export function eventLine(table: ResultTable): string[] {
-  const marks = eventMarks(table);
-  if (marks.length === 0) return [];
-  return [`Dotted: ${marks.map((m) => `${m.label} (${shortMonth(m.date)})`).join(', ')}`];
+  return [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => Number((m * p).toPrecision(12))).find((v) => v >= x * (1 - 1e-12)) ?? 10 * p;
 }
 
 export function providerPanelsSpec(table: ResultTable, o: PanelOptions): TopLevelSpec {
@@ -85,9 +70,17 @@ export function providerPanelsSpec(table: ResultTable, o: PanelOptions): TopLeve
       for (const r of seriesOf(table, `${o.family}.${p.id}`)) sums.set(r.date, (sums.get(r.date) ?? 0) + (Number.isFinite(r.mean) ? r.mean : 0));
     panels.push({ label: groups.otherLabel, colour: OTHER_COLOUR, values: [...sums].map(([date, sum]) => ({ date, mean: chartNumber(sum), low: null, high: null })) });
   }
-  const all = panels.flatMap((p) => p.values.flatMap((v) => [v.low, v.high, v.mean])).filter((v): v is number => typeof v === 'number');
+  let lowest = 0;
+  let highest = 0;
+  for (const p of panels)
+    for (const v of p.values)
+      for (const x of [v.low, v.high, v.mean])
+        if (typeof x === 'number') {
+          lowest = Math.min(lowest, x);
+          highest = Math.max(highest, x);
+        }
   const shared = o.sharedScale ?? true;
-  const domain = o.domain ?? [Math.min(0, ...all), niceCeil(Math.max(...all, 0))];
+  const domain = o.domain ?? [lowest, niceCeil(highest)];
   const gap = shared ? GAP_X : GAP_X_LABELLED;
   const columns = panelColumns(panels.length, f.width, gap);
   const rows = Math.ceil(panels.length / columns);

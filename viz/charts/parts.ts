@@ -178,6 +178,29 @@ export function eventMarks(table: ResultTable): EventMark[] {
     .map(([t, events]) => ({ date: monthLabel(start, t), label: describeEvents(table, events) }));
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2024-07` → `Jul 2024`, as on the time axes. */
+export function shortMonth(date: string): string {
+  const [year, month] = date.split('-');
+  return `${MONTHS[Number(month) - 1] ?? month} ${year}`;
+}
+
+/** Event months a subtitle names; past them it counts the rest, so the subtitle stays a line or two. */
+export const EVENT_LINE_MAX = 4;
+
+/**
+ * The subtitle line naming the dotted event rules of a chart too small to
+ * label them, e.g. `Dotted: 6 campaigns (Jun 2024), OpenAI exits (Jul 2024)`.
+ */
+export function eventLine(table: ResultTable): string[] {
+  const marks = eventMarks(table);
+  if (marks.length === 0) return [];
+  const named = marks.slice(0, EVENT_LINE_MAX).map((m) => `${m.label} (${shortMonth(m.date)})`);
+  const rest = marks.length - named.length;
+  return [`Dotted: ${named.join(', ')}${rest ? `, and ${rest} more month${rest === 1 ? '' : 's'} with events` : ''}`];
+}
+
 /** Rough width of a label in points: DejaVu Sans averages about 0.56 em a character. */
 export function labelWidth(text: string, size: number): number {
   return text.length * 0.56 * size;

@@ -23,7 +23,8 @@ export function valueFormat(largest: number): string {
 export function seriesSpec(table: ResultTable, metric: string, options: ChartOptions = {}): TopLevelSpec {
   const values = bandValues(seriesOf(table, metric));
   const f = frame(options, metric, [runLine(table), 'Mean and 90 % band (5th–95th percentile of runs)']);
-  const largest = Math.max(0, ...values.flatMap((v) => [v.low, v.high, v.mean]).filter((v): v is number => typeof v === 'number').map(Math.abs));
+  let largest = 0;
+  for (const v of values) for (const x of [v.low, v.high, v.mean]) if (typeof x === 'number') largest = Math.max(largest, Math.abs(x));
   const x = timeX(table, f.width);
   const y = { type: 'quantitative', scale: { zero: true }, axis: { title: metric, format: valueFormat(largest), tickCount: 5 } };
   return spec({
