@@ -6,7 +6,7 @@
  * (providers² metrics: 360,000 of them for 600 providers) at their last
  * month only, which is all the flows chart shows.
  */
-import { readManifest, readTimeseries } from '../sim/output/read-folder.js';
+import { readManifest, readMetricNames, readTimeseries } from '../sim/output/read-folder.js';
 import { resultTable, type ResultTable } from './table.js';
 
 /** Whether a chart reads `metric` at `month` (of a run of `months` months): see viz/charts/. */
@@ -23,9 +23,20 @@ export function chartReads(metric: string, month: number, months: number): boole
   );
 }
 
-/** The chart table of the result folder `dir`: its manifest and the timeseries rows the charts read. @throws UsageError */
-export function readChartTable(dir: string): ResultTable {
+/** Whether `metric` is one of `asked` (`--metric`) or of a family asked for (`share.tokens` → `share.tokens.<id>`). */
+export function askedFor(metric: string, asked: readonly string[]): boolean {
+  return asked.some((a) => metric === a || (metric.startsWith(a) && metric[a.length] === '.'));
+}
+
+/**
+ * The chart table of the result folder `dir`: its manifest, the timeseries
+ * rows the standard charts read and every row of the metrics `asked` for
+ * (`--metric`), and the folder's metric names but the flows (for the
+ * choices `--metric` offers). @throws UsageError
+ */
+export function readChartTable(dir: string, asked: readonly string[] = []): ResultTable {
   const manifest = readManifest(dir);
-  const timeseries = readTimeseries(dir, manifest, (metric, month) => chartReads(metric, month, manifest.months));
-  return resultTable({ dir, manifest, timeseries });
+  const timeseries = readTimeseries(dir, manifest, (metric, month) => chartReads(metric, month, manifest.months) || askedFor(metric, asked));
+  const metricNames = readMetricNames(dir, manifest).filter((m) => !m.startsWith('flows.'));
+  return resultTable({ dir, manifest, timeseries, metricNames });
 }

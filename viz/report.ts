@@ -239,7 +239,7 @@ function contentSecurityPolicy(scripts: readonly string[]): string {
  */
 export function reportHtml(dir: string, selection: ChartSelection = {}): string {
   // Only the rows the charts draw are kept: a run with hundreds of providers has hundreds of thousands of flows metrics.
-  const table = readChartTable(dir);
+  const table = readChartTable(dir, selection.metrics);
   const m = table.manifest;
   const summary = readSummary(dir, m);
   const charts = standardCharts(table, selection);

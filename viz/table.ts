@@ -14,10 +14,12 @@ export interface ResultTable {
   manifest: Manifest;
   /** Metric → its rows, month ascending; metrics in timeseries.csv order. */
   series: ReadonlyMap<string, readonly TimeseriesRow[]>;
+  /** The folder's metric names, those of the flows left out, in file order (what `--metric` may name); default the keys of `series`. */
+  metricNames?: readonly string[];
 }
 
 /** Indexes a result folder's rows by metric. */
-export function resultTable(folder: { dir: string; manifest: Manifest; timeseries: readonly TimeseriesRow[] }): ResultTable {
+export function resultTable(folder: { dir: string; manifest: Manifest; timeseries: readonly TimeseriesRow[]; metricNames?: readonly string[] }): ResultTable {
   const series = new Map<string, TimeseriesRow[]>();
   for (const row of folder.timeseries) {
     let rows = series.get(row.metric);
@@ -25,7 +27,7 @@ export function resultTable(folder: { dir: string; manifest: Manifest; timeserie
     rows.push(row);
   }
   for (const rows of series.values()) rows.sort((a, b) => a.month - b.month);
-  return { dir: folder.dir, manifest: folder.manifest, series };
+  return { dir: folder.dir, manifest: folder.manifest, series, ...(folder.metricNames ? { metricNames: folder.metricNames } : {}) };
 }
 
 /** The rows of `metric`; throws UsageError when the folder has none. */

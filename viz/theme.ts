@@ -36,7 +36,7 @@ export const PALETTE: readonly string[] = [
   '#D55E00', // vermillion
   '#56B4E9', // sky blue
   '#CC79A7', // reddish purple
-  '#F0E442', // yellow
+  '#997700', // dark yellow (Tol high-contrast): Okabe–Ito's #F0E442 is too pale for a line on white
   '#999999', // grey
   '#882255', // wine
   '#117733', // green
@@ -54,6 +54,25 @@ export const SERIES_COLOUR = '#0072B2';
 
 /** Deaths by cause: running out of cash stands out, the exogenous hazard is background. */
 export const CAUSE_COLOURS = { runway: '#D55E00', hazard: '#999999', stranded: '#332288' } as const;
+
+/**
+ * Startup classes: shades of grey with their own dash, in class order, so
+ * that no class is ever taken for a provider (providers have the hues of
+ * PALETTE) and the classes stay apart in greyscale print.
+ */
+export const CLASS_STYLES: readonly { colour: string; dash: readonly number[] }[] = [
+  { colour: '#1a1a1a', dash: [] },
+  { colour: '#5a5a5a', dash: [5, 2] },
+  { colour: '#8c8c8c', dash: [1.5, 1.5] },
+  { colour: '#1a1a1a', dash: [6, 2, 1.5, 2] },
+  { colour: '#5a5a5a', dash: [1.5, 3] },
+  { colour: '#8c8c8c', dash: [8, 3] },
+];
+
+/** The style of the `index`-th class; cycles past the list's end. */
+export function classStyle(index: number): { colour: string; dash: readonly number[] } {
+  return CLASS_STYLES[index % CLASS_STYLES.length];
+}
 
 /** Legend symbol and the gap to its label, points (symbolSize 50 is a square about 7 pt wide). */
 export const LEGEND_SYMBOL_WIDTH = 10;

@@ -63,6 +63,14 @@ describe('shakeout chart', () => {
     expect(readFileSync(join(out, 'hhi-revenue.svg'), 'utf8')).toMatch(/^<svg [^>]*width="504pt"/);
   });
 
+  test('--metric takes any metric or per-provider family of the folder', () => {
+    const out = join(scratch, 'metrics');
+    const r = shakeout(['chart', results, '--out', out, '--format', 'svg', '--metric', 'cr1.tokens,provider.cash', '--only', 'metric']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`wrote 2 charts (vl.json, svg) to ${out}: cr1-tokens, provider-cash\n`);
+    expect(readFileSync(join(out, 'cr1-tokens.svg'), 'utf8')).toContain('cr1.tokens');
+  });
+
   // --width, --scale and --only are checked by the unit tests of specs.test.ts: each process here costs half a second.
   test.each([
     [['chart', join(scratch, 'nowhere')], /is not a result folder/],

@@ -53,11 +53,12 @@ describe('charts of a run with many providers', () => {
     expect(flows.title.subtitle.join(' ')).toContain(`${MAX_PROVIDERS_SHOWN - 1} largest of ${PROVIDERS} providers`);
 
     const shares = JSON.parse(readFileSync(join(charts, 'shares-tokens.vl.json'), 'utf8'));
-    const colour = shares.layer[0].encoding.color;
-    expect(colour.scale.domain).toHaveLength(MAX_PROVIDERS_SHOWN);
-    expect(colour.scale.domain.at(-1)).toBe(`Other (${PROVIDERS - MAX_PROVIDERS_SHOWN + 1})`);
-    // The stack still sums to one: the grouped providers' means are added up, not dropped.
-    const last = shares.layer[0].data.values.filter((v: { date: string }) => v.date === '2024-03');
-    expect(last.reduce((s: number, v: { share: number }) => s + v.share, 0)).toBeCloseTo(1, 2);
+    const panels = shares.concat as { layer: { data: { values: { date: string; mean: number; label?: string }[] } }[] }[];
+    expect(panels).toHaveLength(MAX_PROVIDERS_SHOWN);
+    // Each panel's name is its last layer, a text mark.
+    expect(panels.at(-1)!.layer.at(-1)!.data.values[0].label).toBe(`Other (${PROVIDERS - MAX_PROVIDERS_SHOWN + 1})`);
+    // The means still sum to one over the panels: the grouped providers' means are added up in Other, not dropped.
+    const last = panels.flatMap((p) => p.layer[0].data.values.filter((v) => v.date === '2024-03'));
+    expect(last.reduce((s, v) => s + v.mean, 0)).toBeCloseTo(1, 2);
   }, 120_000);
 });

@@ -1,4 +1,8 @@
-/** Providers serving the market over time: the mean across runs and its 90 % band, with the scenario's events. */
+/**
+ * Providers serving the market over time: the mean across runs and its 90 %
+ * band, with the scenario's events. A count changes between months, so it
+ * is drawn as steps, not as slopes between months.
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import { providersOf, runLine, seriesOf, type ResultTable } from '../table.js';
 import { SERIES_COLOUR } from '../theme.js';
@@ -16,7 +20,7 @@ export function activeProvidersSpec(table: ResultTable, options: ChartOptions = 
   };
   return spec({
     ...f,
-    description: 'providers.active: mean and 90 % band across runs, with the scenario events.',
-    layer: [{ data: monthlyData(bandValues(rows)), layer: bandAndLine(x, y, SERIES_COLOUR) }, ...eventLayers(table, x, plotWidthOf(f.width, 30))],
+    description: 'providers.active: mean and 90 % band across runs, drawn as steps, with the scenario events.',
+    layer: [{ data: monthlyData(bandValues(rows)), layer: bandAndLine(x, y, SERIES_COLOUR, {}, true) }, ...eventLayers(table, x, plotWidthOf(f.width, 30))],
   });
 }

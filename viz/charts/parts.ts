@@ -41,11 +41,21 @@ export function monthlyData(values: readonly Json[]): Json {
   return { values };
 }
 
+/**
+ * Points a time-axis label takes with the gap to the next: "Sep 2025" is
+ * about 37 pt at 8 pt, and labels closer than about 56 pt apart collided
+ * at 3.5 in for 24-month runs.
+ */
+export const TIME_LABEL_PITCH = 56;
+
 /** Months between time-axis ticks, so that labels like "Jan 2025" do not crowd a plot `width` points wide. */
 export function tickStep(months: number, width: number): number {
-  const fits = Math.max(2, Math.floor(width / 40));
+  const fits = Math.max(2, Math.floor(width / TIME_LABEL_PITCH));
   return [1, 2, 3, 6, 12, 24, 60, 120].find((s) => months / s <= fits) ?? 240;
 }
+
+/** Points between the y axis and month 0, so that a marker at t = 0 does not lie on the axis. */
+export const TIME_PADDING = 6;
 
 /** The x encoding of every time chart: calendar months, UTC, labelled "Jan 2025". */
 export function timeX(table: ResultTable, width: number, extra: Json = {}): Json {
@@ -53,7 +63,7 @@ export function timeX(table: ResultTable, width: number, extra: Json = {}): Json
   return {
     field: 'date',
     type: 'temporal',
-    scale: { type: 'utc' },
+    scale: { type: 'utc', padding: TIME_PADDING },
     axis: {
       title: 'End of month',
       format: '%b %Y',
@@ -113,14 +123,18 @@ export function bandValues(rows: readonly TimeseriesRow[], map: (x: number) => n
   });
 }
 
-/** A 90 % band (low–high) and the mean line over it, on the layer's data. */
-export function bandAndLine(x: Json, y: Json, colour: string, extra: Json = {}): Json[] {
+/**
+ * A 90 % band (low–high) and the mean line over it, on the layer's data;
+ * `steps` draws both as steps (a count holds its value through the month).
+ */
+export function bandAndLine(x: Json, y: Json, colour: string, extra: Json = {}, steps = false): Json[] {
+  const interpolate = steps ? { interpolate: 'step-after' } : {};
   return [
     {
-      mark: { type: 'area', color: colour, opacity: BAND_OPACITY },
+      mark: { type: 'area', color: colour, opacity: BAND_OPACITY, ...interpolate },
       encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, ...extra },
     },
-    { mark: { type: 'line', color: colour }, encoding: { x, y: { ...y, field: 'mean' }, ...extra } },
+    { mark: { type: 'line', color: colour, ...interpolate }, encoding: { x, y: { ...y, field: 'mean' }, ...extra } },
   ];
 }
 
@@ -162,6 +176,29 @@ export function eventMarks(table: ResultTable): EventMark[] {
   return [...byMonth.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([t, events]) => ({ date: monthLabel(start, t), label: describeEvents(table, events) }));
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2024-07` → `Jul 2024`, as on the time axes. */
+export function shortMonth(date: string): string {
+  const [year, month] = date.split('-');
+  return `${MONTHS[Number(month) - 1] ?? month} ${year}`;
+}
+
+/** Event months a subtitle names; past them it counts the rest, so the subtitle stays a line or two. */
+export const EVENT_LINE_MAX = 4;
+
+/**
+ * The subtitle line naming the dotted event rules of a chart too small to
+ * label them, e.g. `Dotted: 6 campaigns (Jun 2024), OpenAI exits (Jul 2024)`.
+ */
+export function eventLine(table: ResultTable): string[] {
+  const marks = eventMarks(table);
+  if (marks.length === 0) return [];
+  const named = marks.slice(0, EVENT_LINE_MAX).map((m) => `${m.label} (${shortMonth(m.date)})`);
+  const rest = marks.length - named.length;
+  return [`Dotted: ${named.join(', ')}${rest ? `, and ${rest} more month${rest === 1 ? '' : 's'} with events` : ''}`];
 }
 
 /** Rough width of a label in points: DejaVu Sans averages about 0.56 em a character. */
@@ -210,7 +247,7 @@ export function eventLayers(table: ResultTable, x: Json, plotWidth: number): Jso
   const placed: (PlacedLabel & EventMark & { align: 'left' | 'right' })[] = [];
   // Right to left, so that labels step up towards the start, where events crowd.
   for (const m of [...marks].reverse()) {
-    const px = (monthIndex(table.manifest.start, m.date) / span) * plotWidth;
+    const px = TIME_PADDING + (monthIndex(table.manifest.start, m.date) / span) * (plotWidth - 2 * TIME_PADDING);
     const w = labelWidth(m.label, FONT_SIZE.note) + 2;
     const align = px + w > plotWidth + 4 ? 'right' : 'left';
     const from = align === 'right' ? px - w : px;

@@ -1,10 +1,12 @@
 /**
  * Survival of the t = 0 cohort by startup class: the fraction still alive,
  * 1 − cohort.dead.<class>.fraction, its mean across runs and 90 % band.
+ * Classes are greys with dashes (theme.ts, CLASS_STYLES), never the hues
+ * that stand for providers in the other charts.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { chartNumber, classesOf, runLine, seriesOf, type ResultTable } from '../table.js';
-import { BAND_OPACITY, paletteColour } from '../theme.js';
+import { BAND_OPACITY, classStyle } from '../theme.js';
 import { eventLayers, frame, legendColumns, monthlyData, plotWidthOf, spec, timeX, type ChartOptions, type Json } from './parts.js';
 
 export function survivalSpec(table: ResultTable, options: ChartOptions = {}): TopLevelSpec {
@@ -18,7 +20,7 @@ export function survivalSpec(table: ResultTable, options: ChartOptions = {}): To
   const colour = {
     field: 'class',
     type: 'nominal',
-    scale: { domain: classes, range: classes.map((_, i) => paletteColour(i)) },
+    scale: { domain: classes, range: classes.map((_, i) => classStyle(i).colour) },
     legend: {
       title: 'Class',
       titleOrient: 'left',
@@ -26,8 +28,10 @@ export function survivalSpec(table: ResultTable, options: ChartOptions = {}): To
       symbolType: 'stroke',
       symbolStrokeWidth: 2,
       symbolOpacity: 1,
+      symbolSize: 160,
     },
   };
+  const dash = { field: 'class', type: 'nominal', scale: { domain: classes, range: classes.map((_, i) => [...classStyle(i).dash]) }, legend: colour.legend };
   const y = {
     type: 'quantitative',
     scale: { domain: [0, 1], nice: false },
@@ -40,8 +44,8 @@ export function survivalSpec(table: ResultTable, options: ChartOptions = {}): To
       {
         data: monthlyData(values),
         layer: [
-          { mark: { type: 'area', opacity: BAND_OPACITY }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: colour } },
-          { mark: { type: 'line' }, encoding: { x, y: { ...y, field: 'alive' }, color: colour } },
+          { mark: { type: 'area', opacity: BAND_OPACITY * 0.8 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: colour } },
+          { mark: { type: 'line' }, encoding: { x, y: { ...y, field: 'alive' }, color: colour, strokeDash: dash } },
         ],
       },
       ...eventLayers(table, x, plotWidthOf(f.width)),

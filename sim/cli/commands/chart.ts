@@ -29,17 +29,17 @@ export function registerChart(program: Command): void {
     .description(
       'Draw the standard charts of a result folder into <results>/charts/: HHI over time with the merger-guideline ' +
         'thresholds, provider shares, survival of the starting cohort by class, deaths by cause, switching flows and ' +
-        'active providers. Each chart is written as its vega-lite spec (<name>.vl.json, to restyle) and in the formats asked for. ' +
+        'active providers, and any metric --metric names. Each chart is written as its vega-lite spec (<name>.vl.json, to restyle) and in the formats asked for. ' +
         'Charts are sized for print: --width 3.5 (inches) is one column of a two-column paper.',
     )
     .argument('<results>', 'a result folder written by `shakeout run`')
     .option('--format <list>', 'svg, png, pdf, comma-separated or repeated (default: all three)', collect)
     .option(
       '--metric <list>',
-      'HHI metrics (hhi.tokens, hhi.customers, hhi.revenue) and share families (share.tokens, share.customers) to chart (default: hhi.tokens and share.tokens)',
+      'metrics to chart, as named in timeseries.csv (hhi.customers, cr1.tokens, startups.alive, …), or a per-provider family (share.customers, provider.cash): an HHI gets the HHI chart, a family one panel per provider, any other metric its mean and 90 % band (default: hhi.tokens and share.tokens)',
       collect,
     )
-    .option('--only <list>', 'charts to draw: hhi, shares, survival, deaths, flows, providers (default: all)', collect)
+    .option('--only <list>', 'charts to draw: hhi, shares, survival, deaths, flows, providers, metric (the --metric charts) (default: all)', collect)
     .option('--width <width>', 'chart width: inches (3.5), or with a unit: 3.5in, 89mm, 8.9cm, 252pt (default: 3.5)')
     .option('--scale <n>', 'PNG pixels per point: 4 gives 288 dpi at the chart width, 4.17 gives 300 dpi (default: 4)')
     .option('--out <dir>', 'folder for the charts (default: <results>/charts)')
@@ -48,7 +48,8 @@ export function registerChart(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  $ shakeout chart results/china-2024-openai-exit\n' +
-        '  $ shakeout chart results/china-2024-openai-exit --format pdf --width 7in --metric hhi.customers,hhi.tokens\n',
+        '  $ shakeout chart results/china-2024-openai-exit --format pdf --width 7in --metric hhi.customers,hhi.tokens\n' +
+        '  $ shakeout chart results/china-2024-openai-exit --only metric --metric cr1.tokens,provider.cash\n',
     )
     .action(async (results: string, flags: ChartFlags) => {
       // Every check before the renderers (and vega) load, so bad input fails fast.

@@ -21,7 +21,7 @@ export function registerReport(program: Command): void {
     )
     .argument('<results>', 'a result folder written by `shakeout run`')
     .option('--out <file>', 'where to write the page (default: <results>/report.html)')
-    .option('--metric <list>', 'HHI metrics and share families to chart, as for `shakeout chart` (default: hhi.tokens and share.tokens)', collect)
+    .option('--metric <list>', 'metrics and per-provider families to chart, as for `shakeout chart` (default: hhi.tokens and share.tokens)', collect)
     .option('--quiet', 'print nothing on stderr')
     .addHelpText('after', '\nExamples:\n  $ shakeout report results/china-2024-openai-exit\n  $ shakeout report results/minimal --out minimal-report.html\n')
     .action(async (results: string, flags: ReportFlags) => {
