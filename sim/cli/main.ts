@@ -10,6 +10,7 @@ import { shakeoutVersion } from '../output/manifest.js';
 import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -32,6 +33,7 @@ function program(): Command {
   registerRun(p);
   registerCheck(p);
   registerCompare(p);
+  registerSweep(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

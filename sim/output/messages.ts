@@ -34,6 +34,11 @@ export function aComparison(dir: string, scenarios: readonly string[]): string {
   return `${printable(dir, 200)} is a comparison (written by \`shakeout compare\`), not a result folder${which}`;
 }
 
+/** A sweep folder where a result folder is wanted. */
+export function aSweep(dir: string): string {
+  return `${printable(dir, 200)} is a sweep (written by \`shakeout sweep\`), not a result folder: its results are in sweep.csv, points.csv and summary.md`;
+}
+
 export function notARunStore(dir: string): string {
   return `${dir} holds no per-run values (runs/index.json missing or unreadable)`;
 }

@@ -21,7 +21,7 @@ import { UsageError } from '../errors.js';
 import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { issueMessage, printable } from '../scenario/messages.js';
 import { manifestSchema, runIndexSchema, summarySchema } from './folder-schema.js';
-import { COMPARISON_FORMAT, MANIFEST_FILE, type Manifest } from './manifest.js';
+import { COMPARISON_FORMAT, MANIFEST_FILE, type Manifest, SWEEP_FORMAT } from './manifest.js';
 import {
   badJson,
   badTimeseriesRow,
@@ -30,6 +30,7 @@ import {
   isFolder,
   missingResultFile,
   aComparison,
+  aSweep,
   notAResultFolder,
   notRegular,
   tooLarge,
@@ -132,6 +133,7 @@ export function readManifest(dir: string): Manifest {
     const folders = Array.isArray(scenarios) ? scenarios.flatMap((s: { folder?: unknown }) => (typeof s?.folder === 'string' ? [join(dir, s.folder)] : [])) : [];
     throw new UsageError(aComparison(dir, folders));
   }
+  if ((data as { format?: unknown } | null)?.format === SWEEP_FORMAT) throw new UsageError(aSweep(dir));
   return validated(manifestSchema, data, path);
 }
 
