@@ -1,14 +1,16 @@
 /**
- * A folder that collects many ensembles (a comparison, a sweep), with the
- * same promises as a result folder (result-folder.ts, docs/security.md):
- * it is built in `<out>.partial`, sealed, and only then moved to `<out>`,
+ * The life of every sealed folder shakeout writes: a result
+ * (result-folder.ts), a comparison, a sweep (docs/security.md). It is
+ * built in `<out>.partial`, sealed, and only then moved to `<out>`,
  * replacing an existing folder of the same kind only with `force` and
  * never anything else; an interrupted one keeps `<out>.partial` for
  * `--resume`, which finishes exactly the same work (the same identity:
- * scenarios, design, seed, runs and months, version).
+ * scenario or scenarios, design, seed, runs and months, version).
+ * What is kept when it goes wrong (`failure`): an interruption (signal)
+ * or a full disk keeps `<out>.partial`; any other failure removes it.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { InterruptedError, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import {
@@ -32,16 +34,48 @@ import { fileSystemCode } from './fs-error.js';
 import { MANIFEST_FILE, shakeoutVersion } from './manifest.js';
 import { appeared, cannotResume, interrupted, NO_ROOM_CODES, noRoom, notMovedIntoPlace, partialExists, partialMarkerText } from './messages.js';
 import { readSmallFile } from './ownership.js';
-import { BOOKKEEPING, difference, listFiles, type RunIdentity } from './result-folder.js';
+
+/** Files of `<out>.partial` that are not part of the result (folder-swap.ts), left out of the manifest. */
+export const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);
+
+/** Every file under `dir`, relative, `/`-separated. */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
+}
+
+/** What a sealed folder's manifest says about the work that made it, for comparing with a resume. */
+export type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'>;
+
+const nodeMajor = (version: string) => version.replace(/^v/, '').split('.')[0];
+
+/** Why the work recorded in `theirs` is not the work `ours` asks for, or null when it is. */
+export function difference(theirs: RunIdentity | null, ours: PartialRecord): string | null {
+  if (!theirs) return 'it does not say which run it is (resume.json and manifest.json are missing or damaged)';
+  if (theirs.runs !== ours.runs) return `it has ${theirs.runs} runs and this command asks for ${ours.runs}`;
+  if (theirs.seed !== ours.seed) return `it has seed ${theirs.seed} and this command has ${ours.seed}`;
+  if (theirs.months !== ours.months) return `it has ${theirs.months} months and this command has ${ours.months}`;
+  if (theirs.scenarioSha256 !== ours.scenarioSha256)
+    return `it is a run of another scenario (sha256 ${String(theirs.scenarioSha256).slice(0, 12)}…, this one is ${ours.scenarioSha256.slice(0, 12)}…): the file or a base it extends changed`;
+  if (theirs.shakeoutVersion !== ours.shakeoutVersion) return `it was started by shakeout ${theirs.shakeoutVersion}, and this is ${ours.shakeoutVersion}`;
+  if (nodeMajor(theirs.nodeVersion) !== nodeMajor(ours.nodeVersion))
+    return `it was started with Node.js ${theirs.nodeVersion}, and this is ${ours.nodeVersion} (results are byte-identical only within one major version)`;
+  return null;
+}
 
 /** What a kind of collection folder tells the generic code. */
 export interface CollectionKind<M> {
   /** What a sealed one is (ownership.ts's Occupant): the only thing `--force` replaces. */
-  occupant: Exclude<SealedOccupant, 'a result'>;
+  occupant: SealedOccupant;
   /** Its manifest.json, parsed and checked, or null. */
   parseManifest(data: unknown): M | null;
   /** What a sealed one's manifest says it is, to compare with a resume. */
   identity(manifest: M): RunIdentity & { force: boolean };
+  /** Whatever else a complete one must hold to be taken as it is (a readable summary); default nothing. */
+  complete?(dir: string, manifest: M): boolean;
+  /** The message when a finished `<out>.partial` moved into place turns out not to be complete; default: it cannot be resumed. */
+  notComplete?(out: string): string;
 }
 
 /** resume.json for a collection: `sha256` is the hash of its identity (scenarios, design), `name` what its marker calls it. */
@@ -76,7 +110,7 @@ export function readCollectionManifest<M>(dir: string, kind: CollectionKind<M>):
 function complete<M extends { files: string[] }>(out: string, record: PartialRecord, kind: CollectionKind<M>): M | null {
   const manifest = readCollectionManifest(out, kind);
   if (!manifest || difference(kind.identity(manifest), record) || !manifest.files.every((f) => existsSync(join(out, f)))) return null;
-  return manifest;
+  return kind.complete && !kind.complete(out, manifest) ? null : manifest;
 }
 
 export type CollectionClaim<M> = { kind: 'done'; manifest: M; alreadyComplete: boolean } | { kind: 'open'; resuming: boolean; replace: boolean };
@@ -115,7 +149,7 @@ export function claimCollection<M extends { files: string[] }>(
       if (state.kind === 'complete') {
         commitPartial(partial, out, replace);
         const done = complete(out, record, kind);
-        if (!done) throw new UsageError(cannotResume(partial, 'it is not complete'));
+        if (!done) throw new UsageError(kind.notComplete?.(out) ?? cannotResume(partial, 'it is not complete'));
         return { kind: 'done', manifest: done, alreadyComplete: false };
       }
       claimPartial(out);
@@ -146,7 +180,7 @@ export interface CollectionPartial {
   failure(e: unknown, done: number, runs: number): unknown;
 }
 
-export function openCollectionFolder(out: string, record: PartialRecord, claim: { resuming: boolean; replace: boolean }, resumeLine: string): CollectionPartial {
+export function openCollectionFolder(out: string, record: PartialRecord, claim: { resuming: boolean; replace: boolean }, resumeLine: string, scenario = record.scenarioName ?? 'unnamed'): CollectionPartial {
   const partial = partialPath(out);
   const { resuming, replace } = claim;
   let created = false;
@@ -156,7 +190,7 @@ export function openCollectionFolder(out: string, record: PartialRecord, claim: 
     resuming,
     create() {
       if (resuming) return;
-      createPartial(out, record, partialMarkerText(out, resumeLine, record.scenarioName ?? 'collection', record.runs, record.createdAt));
+      createPartial(out, record, partialMarkerText(out, resumeLine, scenario, record.runs, record.createdAt));
       created = true;
     },
     finish(build, signal) {

@@ -10,8 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { createAtomicWriter } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { csvLine, formatNumber } from './format.js';
-import { installationGitState } from './installation.js';
-import { COMPARISON_FORMAT, shakeoutVersion } from './manifest.js';
+import { COMPARISON_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
 import { markdownText, readableNumber } from './summary-md.js';
 
 export { COMPARISON_FORMAT } from './manifest.js';
@@ -136,11 +135,8 @@ export function comparisonMarkdown(s: ComparisonSummary): string {
   return out.join('\n');
 }
 
-export interface ComparisonManifest {
+export interface ComparisonManifest extends WrittenBy, WrittenHow {
   format: typeof COMPARISON_FORMAT;
-  shakeoutVersion: string;
-  shakeoutCommit: string | null;
-  shakeoutTreeModified: boolean | null;
   baseline: string;
   /** Every scenario, baseline first: its folder, name and the sha256 of its resolved scenario (as in its own manifest). */
   scenarios: ComparedScenario[];
@@ -148,12 +144,6 @@ export interface ComparisonManifest {
   runs: number;
   months: number;
   start: string;
-  command: string[];
-  nodeVersion: string;
-  createdAt: string;
-  wallTimeSeconds: number;
-  /** Every other file of the folder, the scenarios' folders' files included, relative, `/`-separated, sorted. */
-  files: string[];
 }
 
 /** A scenario's entry in a comparison. */
@@ -161,17 +151,9 @@ export function comparedScenario(folder: string, scenario: Scenario): ComparedSc
   return { folder, name: scenario.name ?? null, scenarioSha256: sha256Hex(canonicalJson(scenario)) };
 }
 
-export function buildComparisonManifest(input: Omit<ComparisonManifest, 'format' | 'shakeoutVersion' | 'shakeoutCommit' | 'shakeoutTreeModified' | 'nodeVersion' | 'createdAt'>): ComparisonManifest {
-  const git = installationGitState();
-  return {
-    format: COMPARISON_FORMAT,
-    shakeoutVersion: shakeoutVersion(),
-    shakeoutCommit: git.commit,
-    shakeoutTreeModified: git.treeModified,
-    ...input,
-    wallTimeSeconds: Math.round(input.wallTimeSeconds * 1000) / 1000,
-    files: [...input.files].sort(),
-    nodeVersion: process.version,
-    createdAt: new Date().toISOString(),
-  };
+export function buildComparisonManifest(
+  input: Omit<ComparisonManifest, 'format' | keyof WrittenBy | keyof WrittenHow> & Pick<WrittenHow, 'command' | 'wallTimeSeconds' | 'files'>,
+): ComparisonManifest {
+  const { command, wallTimeSeconds, files, ...what } = input;
+  return { format: COMPARISON_FORMAT, ...writtenBy(), ...what, ...writtenHow({ command, wallTimeSeconds, files }) };
 }

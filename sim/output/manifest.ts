@@ -16,13 +16,48 @@ export const COMPARISON_FORMAT = 'shakeout-comparison/1';
 /** A sweep folder's manifest (sweep-files.ts): one scenario at many design points. */
 export const SWEEP_FORMAT = 'shakeout-sweep/1';
 
-export interface Manifest {
-  format: typeof RESULT_FORMAT;
+/** Who wrote a folder: every manifest's first fields after its format. */
+export interface WrittenBy {
   shakeoutVersion: string;
   /** The git commit of the shakeout installation that ran; null when it is not a git checkout (an npm install). */
   shakeoutCommit: string | null;
   /** Whether that checkout's tracked files differed from the commit; null as for `shakeoutCommit`. */
   shakeoutTreeModified: boolean | null;
+}
+
+/** When and how a folder was written: every manifest's last fields. */
+export interface WrittenHow {
+  /** The command line, program name first. */
+  command: string[];
+  /** `process.version`, e.g. `v20.20.2`. */
+  nodeVersion: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** Seconds from the start of the command to the writing of the manifest. */
+  wallTimeSeconds: number;
+  /** Other files of the folder, relative, `/`-separated, sorted. */
+  files: string[];
+}
+
+/** This installation's WrittenBy. */
+export function writtenBy(): WrittenBy {
+  const git = installationGitState();
+  return { shakeoutVersion: shakeoutVersion(), shakeoutCommit: git.commit, shakeoutTreeModified: git.treeModified };
+}
+
+/** WrittenHow now, from the command, its wall time and the folder's files. */
+export function writtenHow(input: Pick<WrittenHow, 'command' | 'wallTimeSeconds' | 'files'>): WrittenHow {
+  return {
+    command: [...input.command],
+    nodeVersion: process.version,
+    createdAt: new Date().toISOString(),
+    wallTimeSeconds: Math.round(input.wallTimeSeconds * 1000) / 1000,
+    files: [...input.files].sort(),
+  };
+}
+
+export interface Manifest extends WrittenBy, WrittenHow {
+  format: typeof RESULT_FORMAT;
   scenarioName: string | null;
   /** The resolved scenario (extends merged, defaults filled in). */
   scenario: Scenario;
@@ -33,16 +68,6 @@ export interface Manifest {
   months: number;
   /** `YYYY-MM` of t = 0. */
   start: string;
-  /** The command line, program name first. */
-  command: string[];
-  /** `process.version`, e.g. `v20.20.2`. */
-  nodeVersion: string;
-  /** ISO 8601, UTC. */
-  createdAt: string;
-  /** Seconds from the start of the run to the writing of the manifest. */
-  wallTimeSeconds: number;
-  /** Other files of the folder, relative, `/`-separated, sorted. */
-  files: string[];
 }
 
 export interface ManifestInput {
@@ -79,12 +104,9 @@ export type RunProvenance = Omit<Manifest, 'command' | 'createdAt' | 'wallTimeSe
 
 /** The provenance of a run of `scenario` (runs.parquet; the manifest's fields of the same names). */
 export function buildProvenance(input: Pick<ManifestInput, 'scenario' | 'runs' | 'months' | 'start'>): RunProvenance {
-  const git = installationGitState();
   return {
     format: RESULT_FORMAT,
-    shakeoutVersion: shakeoutVersion(),
-    shakeoutCommit: git.commit,
-    shakeoutTreeModified: git.treeModified,
+    ...writtenBy(),
     scenarioName: input.scenario.name ?? null,
     scenario: input.scenario,
     scenarioSha256: sha256Hex(canonicalJson(input.scenario)),

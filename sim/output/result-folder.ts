@@ -22,43 +22,17 @@
  * removes it. An existing `<out>` is never touched until the new folder
  * replaces it.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { InterruptedError, UsageError } from '../errors.js';
+import { join } from 'node:path';
+import { InterruptedError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import {
-  assertNotForeign,
-  assertTarget,
-  assertWritable,
-  claimPartial,
-  commitPartial,
-  createPartial,
-  inspectPartial,
-  PARTIAL_FORMAT,
-  type PartialRecord,
-  partialPath,
-  recoverSwap,
-  releasePartial,
-  removePartial,
-  sealPartial,
-} from './folder-swap.js';
-import { buildManifest, buildProvenance, MANIFEST_FILE, type Manifest, shakeoutVersion } from './manifest.js';
-import { fileSystemCode } from './fs-error.js';
-import {
-  appeared,
-  cannotResume,
-  commandLine,
-  interrupted,
-  NO_ROOM_CODES,
-  noRoom,
-  notAResultFolder,
-  notMovedIntoPlace,
-  partialExists,
-  partialMarkerText,
-} from './messages.js';
-import { readManifest, readSummary } from './read-folder.js';
+import { claimCollection, type CollectionKind, openCollectionFolder } from './collection-folder.js';
+import { assertNotForeign, assertTarget, PARTIAL_FORMAT, type PartialRecord, recoverSwap } from './folder-swap.js';
+import { manifestSchema } from './folder-schema.js';
+import { buildManifest, buildProvenance, type Manifest, shakeoutVersion } from './manifest.js';
+import { commandLine, notAResultFolder } from './messages.js';
+import { readSummary } from './read-folder.js';
 import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 import type { RunStoreReader } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
@@ -85,13 +59,6 @@ async function* tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncGene
   }
 }
 
-/** Every file under `dir`, relative, `/`-separated. */
-export function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
-}
-
 /** The command that finishes this run: its own, with `--resume`. */
 export function resumeCommand(command: readonly string[]): string {
   return commandLine(command.includes('--resume') ? command : [...command, '--resume']);
@@ -115,54 +82,32 @@ export function partialRecord(run: RunOfScenario, runs: number, force: boolean, 
   };
 }
 
-/** What a sealed folder's manifest says about the run that made it, for comparing with a resume. */
-export type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'>;
-
-function recordOfManifest(dir: string): (RunIdentity & { force: boolean }) | null {
-  try {
-    const m = readManifest(dir);
-    return {
-      scenarioSha256: m.scenarioSha256,
-      runs: m.runs,
-      seed: m.seed,
-      months: m.months,
-      shakeoutVersion: m.shakeoutVersion,
-      nodeVersion: m.nodeVersion,
-      force: m.command.includes('--force'),
-    };
-  } catch {
-    return null;
-  }
-}
-
-const nodeMajor = (version: string) => version.replace(/^v/, '').split('.')[0];
-
-/** Why the run recorded in `theirs` is not the run `ours` asks for, or null when it is. */
-export function difference(theirs: RunIdentity | null, ours: PartialRecord): string | null {
-  if (!theirs) return 'it does not say which run it is (resume.json and manifest.json are missing or damaged)';
-  if (theirs.runs !== ours.runs) return `it has ${theirs.runs} runs and this command asks for ${ours.runs}`;
-  if (theirs.seed !== ours.seed) return `it has seed ${theirs.seed} and this command has ${ours.seed}`;
-  if (theirs.months !== ours.months) return `it has ${theirs.months} months and this command has ${ours.months}`;
-  if (theirs.scenarioSha256 !== ours.scenarioSha256)
-    return `it is a run of another scenario (sha256 ${String(theirs.scenarioSha256).slice(0, 12)}…, this one is ${ours.scenarioSha256.slice(0, 12)}…): the file or a base it extends changed`;
-  if (theirs.shakeoutVersion !== ours.shakeoutVersion) return `it was started by shakeout ${theirs.shakeoutVersion}, and this is ${ours.shakeoutVersion}`;
-  if (nodeMajor(theirs.nodeVersion) !== nodeMajor(ours.nodeVersion))
-    return `it was started with Node.js ${theirs.nodeVersion}, and this is ${ours.nodeVersion} (results are byte-identical only within one major version)`;
-  return null;
-}
-
-/** `out`, when it is a complete result of exactly the run `record` describes. */
-function completeResult(out: string, record: PartialRecord): { manifest: Manifest; summary: Summary } | null {
-  const theirs = recordOfManifest(out);
-  if (!theirs || difference(theirs, record)) return null;
-  try {
-    const manifest = readManifest(out);
-    if (!manifest.files.every((f) => existsSync(join(out, f)))) return null;
-    return { manifest, summary: readSummary(out, manifest) };
-  } catch {
-    return null;
-  }
-}
+/** A result folder as a sealed folder of collection-folder.ts: its manifest, what run it is, and a summary to read. */
+const resultKind: CollectionKind<Manifest> = {
+  occupant: 'a result',
+  parseManifest(data) {
+    const parsed = manifestSchema.safeParse(data);
+    return parsed.success ? (parsed.data as Manifest) : null;
+  },
+  identity: (m) => ({
+    scenarioSha256: m.scenarioSha256,
+    runs: m.runs,
+    seed: m.seed,
+    months: m.months,
+    shakeoutVersion: m.shakeoutVersion,
+    nodeVersion: m.nodeVersion,
+    force: m.command.includes('--force'),
+  }),
+  complete(dir, manifest) {
+    try {
+      readSummary(dir, manifest);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  notComplete: notAResultFolder,
+};
 
 /**
  * The checks on `out` that come first: not the root of a file system,
@@ -198,38 +143,8 @@ export interface ClaimOptions {
  * @throws UsageError
  */
 export function claimTarget(out: string, record: PartialRecord, options: ClaimOptions): Claim {
-  const { resume, force, resumeLine } = options;
-  const partial = partialPath(out);
-  let resuming = false;
-  let replace = force;
-  const state = inspectPartial(out);
-  if (resume && state.kind === 'none') {
-    const done = completeResult(out, record);
-    if (done) return { kind: 'done', ...done, alreadyComplete: true };
-  }
-  if (state.kind === 'unfinished' || state.kind === 'complete') {
-    if (resume) {
-      const theirs = state.kind === 'unfinished' && state.record ? state.record : recordOfManifest(state.dir);
-      const why = difference(theirs, record);
-      if (why) throw new UsageError(cannotResume(partial, why));
-      replace = force || !!theirs?.force;
-      if (state.kind === 'complete') {
-        // Finished and sealed, killed before its rename (recoverSwap moved it in if `out` was free).
-        commitPartial(partial, out, replace);
-        const done = completeResult(out, record);
-        if (!done) throw new UsageError(notAResultFolder(out));
-        return { kind: 'done', ...done, alreadyComplete: false };
-      }
-      claimPartial(out);
-      resuming = true;
-    } else {
-      if (!force) throw new UsageError(partialExists(partial, resumeLine));
-      claimPartial(out);
-      removePartial(out);
-    }
-  }
-  assertWritable(out, replace);
-  return { kind: 'open', resuming, replace };
+  const claim = claimCollection(out, record, resultKind, options);
+  return claim.kind === 'done' ? { ...claim, summary: readSummary(out, claim.manifest) } : claim;
 }
 
 export interface FinishOptions {
@@ -266,18 +181,11 @@ export interface PartialFolder {
 }
 
 export function openPartialFolder(out: string, record: PartialRecord, claim: { resuming: boolean; replace: boolean }, resumeLine: string): PartialFolder {
-  const partial = partialPath(out);
-  const { resuming, replace } = claim;
-  let created = false;
-  let sealed = false;
+  const folder = openCollectionFolder(out, record, claim, resumeLine);
+  const { partial } = folder;
   return {
     partial,
-    create() {
-      if (!resuming) {
-        createPartial(out, record, partialMarkerText(out, resumeLine, record.scenarioName ?? 'unnamed', record.runs, record.createdAt));
-        created = true;
-      }
-    },
+    create: () => folder.create(),
     async finish({ run, runs, rows, store, expectations, command, began, signal }) {
       const { scenario } = run;
       const collector = summaryCollector(run.metricNames, {
@@ -301,53 +209,16 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
       const summary = collector.build(await expectations());
       writeFileAtomic(join(partial, SUMMARY_JSON_FILE), summaryJson(summary));
       writeFileAtomic(join(partial, SUMMARY_MD_FILE), summaryMarkdown(summary));
-      const manifest = buildManifest({
-        scenario,
-        runs,
-        months: run.months,
-        start: run.start,
-        command,
-        wallTimeSeconds: (performance.now() - began) / 1000,
-        files: listFiles(partial).filter((f) => !BOOKKEEPING.has(f)),
-      });
-      writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-      // The last moment a signal keeps the folder unsealed, for --resume.
-      if (signal?.aborted) throw new InterruptedError('interrupted', signalName(signal), runs, runs);
-      sealPartial(partial);
-      sealed = true;
-      try {
-        commitPartial(partial, out, replace);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        throw new UsageError(appeared(out, partial));
-      }
+      // The manifest goes in last; a signal until then keeps the folder unsealed, for --resume.
+      const manifest = folder.finish(
+        (files) => buildManifest({ scenario, runs, months: run.months, start: run.start, command, wallTimeSeconds: (performance.now() - began) / 1000, files }),
+        signal,
+      );
       return { manifest, summary };
     },
-    failure(e, done, runs) {
-      // A sealed folder is a finished result: never thrown away.
-      if (sealed) {
-        const code = fileSystemCode(e);
-        return code ? new UsageError(notMovedIntoPlace(out, partial, code)) : e;
-      }
-      if (e instanceof InterruptedError) {
-        releasePartial(partial);
-        return new InterruptedError(interrupted(e.signal, e.done, e.runs, partial, resumeLine), e.signal, e.done, e.runs);
-      }
-      const code = fileSystemCode(e);
-      if (code && NO_ROOM_CODES.has(code) && existsSync(partial)) {
-        releasePartial(partial);
-        return new UsageError(noRoom(out, code, done, runs, partial, resumeLine));
-      }
-      // Anything else cannot be finished by running again: do not leave a folder to resume.
-      if (created || resuming) rmSync(partial, { recursive: true, force: true });
-      return e;
-    },
+    // An interrupted ensemble counts the runs its store kept.
+    failure: (e, done, runs) => (e instanceof InterruptedError ? folder.failure(e, e.done, e.runs) : folder.failure(e, done, runs)),
   };
 }
-
-const signalName = (signal: AbortSignal) => (typeof signal.reason === 'string' ? signal.reason : 'SIGINT');
-
-/** Files of `<out>.partial` that are not part of the result (folder-swap.ts), left out of the manifest. */
-export const BOOKKEEPING: ReadonlySet<string> = new Set(['PARTIAL', 'resume.json', 'lock', 'runs/done']);
 
 export { readResultFolder, type ResultFolder } from './read-folder.js';

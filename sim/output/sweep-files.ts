@@ -17,8 +17,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { createAtomicWriter } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { csvField, csvLine, formatNumber } from './format.js';
-import { installationGitState } from './installation.js';
-import { shakeoutVersion, SWEEP_FORMAT } from './manifest.js';
+import { SWEEP_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
 import { columnName } from './runs-csv.js';
 import { markdownText, readableNumber } from './summary-md.js';
 
@@ -141,11 +140,8 @@ export function sweepMarkdown(s: SweepSummary): string {
   return out.join('\n');
 }
 
-export interface SweepManifest {
+export interface SweepManifest extends WrittenBy, WrittenHow {
   format: typeof SWEEP_FORMAT;
-  shakeoutVersion: string;
-  shakeoutCommit: string | null;
-  shakeoutTreeModified: boolean | null;
   scenarioName: string | null;
   /** The resolved scenario the points change (flags applied). */
   scenario: Scenario;
@@ -157,11 +153,6 @@ export interface SweepManifest {
   months: number;
   start: string;
   failedPoints: number[];
-  command: string[];
-  nodeVersion: string;
-  createdAt: string;
-  wallTimeSeconds: number;
-  files: string[];
 }
 
 /** What makes two sweeps the same one: the scenario, the design, the metrics, seed, runs and months. */
@@ -170,20 +161,15 @@ export function sweepSha256(scenario: Scenario, design: SweepManifest['design'],
 }
 
 export function buildSweepManifest(
-  input: Omit<SweepManifest, 'format' | 'shakeoutVersion' | 'shakeoutCommit' | 'shakeoutTreeModified' | 'nodeVersion' | 'createdAt' | 'scenarioSha256' | 'scenarioName'>,
+  input: Omit<SweepManifest, 'format' | 'scenarioName' | 'scenarioSha256' | keyof WrittenBy | keyof WrittenHow> & Pick<WrittenHow, 'command' | 'wallTimeSeconds' | 'files'>,
 ): SweepManifest {
-  const git = installationGitState();
+  const { command, wallTimeSeconds, files, ...what } = input;
   return {
     format: SWEEP_FORMAT,
-    shakeoutVersion: shakeoutVersion(),
-    shakeoutCommit: git.commit,
-    shakeoutTreeModified: git.treeModified,
-    scenarioName: input.scenario.name ?? null,
-    scenarioSha256: sha256Hex(canonicalJson(input.scenario)),
-    ...input,
-    wallTimeSeconds: Math.round(input.wallTimeSeconds * 1000) / 1000,
-    files: [...input.files].sort(),
-    nodeVersion: process.version,
-    createdAt: new Date().toISOString(),
+    ...writtenBy(),
+    scenarioName: what.scenario.name ?? null,
+    scenarioSha256: sha256Hex(canonicalJson(what.scenario)),
+    ...what,
+    ...writtenHow({ command, wallTimeSeconds, files }),
   };
 }
