@@ -11,6 +11,7 @@ import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerInit } from './commands/init.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -34,6 +35,7 @@ function program(): Command {
   registerCheck(p);
   registerCompare(p);
   registerSweep(p);
+  registerInit(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);
