@@ -59,7 +59,10 @@ export function assertExpectationsLocated(compiled: CompiledScenario, locate: Lo
   const problems = expectationProblems(compiled);
   if (problems.length === 0) return;
   throw new ScenarioError(
-    problems.map(({ index, field, message }) => ({ ...locate(['expect', index], field), path: `expect[${index}].${field}`, message })),
+    problems.map(({ index, field, message }) => {
+      const { file, line } = locate(['expect', index], field);
+      return { file, line, path: `expect[${index}].${field}`, message };
+    }),
   );
 }
 

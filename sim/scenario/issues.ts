@@ -27,7 +27,8 @@ export function issuesToDiagnostics(
   const out: Diagnostic[] = [];
   const push = (path: readonly PathSegment[], message: string, key?: string) => {
     const full = [...base, ...path];
-    out.push({ ...locate(full, key), path: renderPath(root, full), message });
+    const { file, line } = locate(full, key);
+    out.push({ file, line, path: renderPath(root, full, (item) => locate(item).index), message });
   };
   const visit = (issue: z.core.$ZodIssue, prefix: readonly PathSegment[]) => {
     const path = [...prefix, ...issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')];

@@ -12,18 +12,24 @@ const plainKey = /^[A-Za-z0-9_-]+$/;
 /** Characters a path must not print as they are (line breaks, controls, bidirectional overrides). */
 const unprintable = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
-/** Renders `path` into `data` (the plain document, which supplies the ids). */
-export function renderPath(data: unknown, path: readonly PathSegment[]): string {
+/**
+ * Renders `path` into `data` (the plain document, which supplies the ids).
+ * An item without an id is numbered by `writtenIndex` of its path when it
+ * says (its index in the file that wrote it: after `extends`, the first
+ * event of a what-if is its `events[0]`, not the merged list's), else by
+ * its place in `data`.
+ */
+export function renderPath(data: unknown, path: readonly PathSegment[], writtenIndex?: (item: readonly PathSegment[]) => number | undefined): string {
   let out = '';
   let current: unknown = data;
   let parentKey: PathSegment | undefined;
-  for (const segment of path) {
+  for (const [i, segment] of path.entries()) {
     if (typeof segment === 'number') {
       const list: unknown[] = Array.isArray(current) ? current : [];
       const id = idOf(list[segment]);
       // An id names the item only if no other item has it.
       const unique = id !== undefined && list.filter((other) => idOf(other) === id).length === 1;
-      out += unique ? `.${id}` : `[${segment}]`;
+      out += unique ? `.${id}` : `[${writtenIndex?.(path.slice(0, i + 1)) ?? segment}]`;
     } else if (
       (plainKey.test(segment) && segment.length <= MAX_ID_LENGTH) ||
       (parentKey === 'set' && segment.length <= MAX_NAME_LENGTH && !unprintable.test(segment))

@@ -111,7 +111,7 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
       let ok = true;
       for (const item of node.items) {
         const converted = convert(item, here, depth + 1, aliases, aliasAt);
-        if (converted) items.push(converted);
+        if (converted) items.push({ ...converted, at: { ...converted.at, index: items.length } });
         else ok = false;
       }
       return ok ? { kind: 'list', items, at: here } : undefined;

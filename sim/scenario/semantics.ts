@@ -54,7 +54,8 @@ export function checkScenario(s: Scenario, locate: Locate = nowhere): Diagnostic
     locate,
     out,
     report: (path, message) => {
-      out.push({ ...locate(path), path: renderPath(s, path), message });
+      const { file, line } = locate(path);
+      out.push({ file, line, path: renderPath(s, path, (item) => locate(item).index), message });
       if (out.length > MAX_DIAGNOSTICS) throw new Enough();
     },
     where: (path) => {

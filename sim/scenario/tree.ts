@@ -10,6 +10,8 @@ export interface Origin {
   readonly file: string;
   /** 1-based; 0 when unknown. */
   readonly line: number;
+  /** A list item's index in its list as written in its file (after `extends`, the merged list numbers it differently). */
+  readonly index?: number;
 }
 
 export type Scalar = string | number | boolean | null;

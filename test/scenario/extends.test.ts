@@ -159,6 +159,24 @@ describe('extends', () => {
     );
   });
 
+  it("numbers an event without an id as its own file does, not as the merged list does", () => {
+    const read = files({
+      'base.yaml': base,
+      'child.yaml': `
+        extends: base.yaml
+        events:
+          - { id: zhipu-offer, drop: true }
+          - { at: 2024-09, exit: zhipu }
+          - { at: 2024-10, exit: nobody }
+      `,
+    });
+    // The merged list is openai-exit, the base's id-less set, then the child's two: the bad one is its events[2].
+    expect(problems(read('child.yaml'), 'child.yaml', read)).toBe('child.yaml:5: events[2].exit: unknown provider "nobody"; the providers are openai, zhipu');
+    // In the base, its own id-less event keeps its own number too.
+    const broken = files({ 'base.yaml': base.replace('set: { horizon: 6 }', 'set: { horizon: -6 }'), 'child.yaml': 'extends: base.yaml\n' });
+    expect(problems(broken('child.yaml'), 'child.yaml', broken)).toMatch(/^base\.yaml:\d+: events\[2\]\.set\.horizon: /);
+  });
+
   it('reports a drop that removes nothing, and a drop that carries other fields', () => {
     const read = files({
       'base.yaml': base,
