@@ -48,6 +48,14 @@ export function listFiles(dir: string): string[] {
 /** What a sealed folder's manifest says about the work that made it, for comparing with a resume. */
 export type RunIdentity = Pick<PartialRecord, 'scenarioSha256' | 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'>;
 
+/** What a sealed folder's manifest says it is (`sha256`: of what it ran), with whether it was written with --force. */
+export function manifestIdentity(
+  m: Pick<PartialRecord, 'runs' | 'seed' | 'months' | 'shakeoutVersion' | 'nodeVersion'> & { command: readonly string[] },
+  sha256: string,
+): RunIdentity & { force: boolean } {
+  return { scenarioSha256: sha256, runs: m.runs, seed: m.seed, months: m.months, shakeoutVersion: m.shakeoutVersion, nodeVersion: m.nodeVersion, force: m.command.includes('--force') };
+}
+
 const nodeMajor = (version: string) => version.replace(/^v/, '').split('.')[0];
 
 /** Why the work recorded in `theirs` is not the work `ours` asks for, or null when it is. */

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { collectionRecord, type CollectionKind } from './collection-folder.js';
+import { collectionRecord, type CollectionKind, manifestIdentity } from './collection-folder.js';
 import { type ComparedScenario, type ComparisonManifest, type ComparisonSummary, COMPARISON_FORMAT } from './comparison-files.js';
 import type { PartialRecord } from './folder-swap.js';
 import { readSmallFile } from './ownership.js';
@@ -29,15 +29,7 @@ export const comparisonKind: CollectionKind<ComparisonManifest> = {
     const m = data as ComparisonManifest | null;
     return m?.format === COMPARISON_FORMAT && Array.isArray(m.scenarios) && Array.isArray(m.files) && Array.isArray(m.command) ? m : null;
   },
-  identity: (m) => ({
-    scenarioSha256: scenariosSha256(m.scenarios),
-    runs: m.runs,
-    seed: m.seed,
-    months: m.months,
-    shakeoutVersion: m.shakeoutVersion,
-    nodeVersion: m.nodeVersion,
-    force: m.command.includes('--force'),
-  }),
+  identity: (m) => manifestIdentity(m, scenariosSha256(m.scenarios)),
 };
 
 /** resume.json of `<out>.partial` for a comparison. */

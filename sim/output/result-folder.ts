@@ -27,7 +27,7 @@ import { InterruptedError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { claimCollection, type CollectionKind, openCollectionFolder } from './collection-folder.js';
+import { claimCollection, type CollectionKind, manifestIdentity, openCollectionFolder } from './collection-folder.js';
 import { assertNotForeign, assertTarget, PARTIAL_FORMAT, type PartialRecord, recoverSwap } from './folder-swap.js';
 import { manifestSchema } from './folder-schema.js';
 import { buildManifest, buildProvenance, type Manifest, shakeoutVersion } from './manifest.js';
@@ -89,15 +89,7 @@ const resultKind: CollectionKind<Manifest> = {
     const parsed = manifestSchema.safeParse(data);
     return parsed.success ? (parsed.data as Manifest) : null;
   },
-  identity: (m) => ({
-    scenarioSha256: m.scenarioSha256,
-    runs: m.runs,
-    seed: m.seed,
-    months: m.months,
-    shakeoutVersion: m.shakeoutVersion,
-    nodeVersion: m.nodeVersion,
-    force: m.command.includes('--force'),
-  }),
+  identity: (m) => manifestIdentity(m, m.scenarioSha256),
   complete(dir, manifest) {
     try {
       readSummary(dir, manifest);
