@@ -21,6 +21,8 @@ import { seriesSpec, valueFormat } from './series.js';
 import { sharesSpec } from './shares.js';
 import { survivalSpec } from './survival.js';
 import { runLine } from '../table.js';
+import { folderKind } from '../../sim/output/read-collection.js';
+import { comparisonCharts, sweepCharts } from './collections.js';
 
 export type { ChartOptions } from './parts.js';
 
@@ -32,7 +34,8 @@ export const DEFAULT_KINDS: readonly ChartKind[] = ['hhi', 'shares', 'survival',
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 export interface Chart {
-  kind: ChartKind;
+  /** A result folder's kinds, or the charts of a comparison or a sweep folder (collections.ts). */
+  kind: ChartKind | 'comparison' | 'sweep';
   /** File stem under charts/, e.g. `hhi-tokens`. */
   name: string;
   /** The title on one line (the spec may wrap it). */
@@ -145,7 +148,11 @@ function panelsOf(table: ResultTable, family: string, options: ChartOptions): To
  * The standard charts of the result folder `dir` (reads manifest.json and
  * the rows of timeseries.csv the charts use; no rendering). Memory is
  * bounded by what the charts draw, whatever the number of metrics (read-table.ts).
+ * A comparison or sweep folder gets its own charts (collections.ts).
  */
 export function chartsOf(dir: string, selection: ChartSelection = {}): Chart[] {
+  const kind = folderKind(dir);
+  if (kind === 'comparison') return comparisonCharts(dir, selection);
+  if (kind === 'sweep') return sweepCharts(dir, selection);
   return standardCharts(readChartTable(dir, selection.metrics), selection);
 }
