@@ -11,7 +11,7 @@ import { type ComparisonFolder, readComparisonFolder, readSweepFolder, type Swee
 import { notForCollections } from '../messages.js';
 import { readChartTable } from '../read-table.js';
 import { differenceSpec, forestSpec, overlayHhiSpec, overlaySurvivalSpec, scenarioLines } from './comparison.js';
-import type { Chart, ChartSelection } from './index.js';
+import type { Chart, ChartSelection } from './chart.js';
 import { cellName, sweepChartKind, sweepSpec } from './sweep.js';
 
 /** The metrics of diff.csv the comparison charts draw. */
