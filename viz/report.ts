@@ -186,6 +186,7 @@ th { font-weight: 600; }
 .verdict.fail { background: var(--fail); }
 .verdict.inconclusive { background: var(--inconclusive); }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
+.wide { overflow-x: auto; }
 pre { background: #f6f6f6; padding: 12px; overflow: auto; max-height: 640px; }
 details summary { cursor: pointer; }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
@@ -381,7 +382,7 @@ ${body}`;
         body: html`<p class="note">Difference: what-if − baseline, the mean over the paired runs, with its 95 % interval. Variance reduction: how many times smaller its variance is than that of the difference of independent runs.</p>
 ${joinHtml(headlines)}`,
       },
-      { id: 'scenarios', title: 'Scenarios', body: html`<p class="note">Each has its own result folder in the comparison folder, with its own report.</p>
+      { id: 'scenarios', title: 'Scenarios', body: html`<p class="note">Each has its own result folder in the comparison folder; <code>shakeout chart</code> and <code>shakeout report</code> on it draw its own charts and page.</p>
 ${scenarios}` },
       manifestSection('What was compared, with what: the scenarios and their SHA-256, the seed, the command line and the versions.', m),
     ],
@@ -413,7 +414,7 @@ function sweepReportHtml(dir: string, selection: ChartSelection): string {
         id: 'points',
         title: 'Points',
         body: html`<p class="note">Each metric: mean over the runs [95 % interval of the mean].${s.points.length > SHOWN_POINTS ? ` The first ${SHOWN_POINTS} of ${s.points.length} points; points.csv has them all.` : ''}</p>
-${table(header, rows, header.map((_, i) => i > 0))}
+<div class="wide">${table(header, rows, header.map((_, i) => i > 0))}</div>
 ${failed.length ? html`<h3>Failed points (${failed.length})</h3>\n<ul>${failed.slice(0, SHOWN_POINTS).map((p) => html`<li>point ${p.point}: ${p.error ?? ''}</li>`)}</ul>` : ''}`,
       },
       manifestSection('What was swept, with what: the scenario, the design, the seed, the command line and the versions.', m),

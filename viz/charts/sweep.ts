@@ -139,7 +139,7 @@ export function sweepHeatmapSpec(s: SweepSummary, i: number, options: ChartOptio
       encoding: {
         x: { field: 'p0', type: 'ordinal', sort: xs },
         y: { field: 'p1', type: 'ordinal', sort: ys },
-        text: { field: 'mean', type: 'quantitative', format: cellFormat(c.metric, largestOf(values)) },
+        text: { field: 'mean', type: 'quantitative', format: cellFormat(c.metric, Math.max(0, ...values.map((v) => Math.abs(v.mean ?? 0)))) },
         // viridis is dark at its low end: white text there, black at the high end.
         color: { condition: { test: `datum.mean < ${mid}`, value: 'white' }, value: INK.text },
       },
