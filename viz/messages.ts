@@ -34,3 +34,8 @@ export function chartsInterrupted(signal: string, drawn: number, total: number, 
   const what = complete ? `the results in ${folder} are complete, but not all charts were drawn` : `${drawn} of ${total} charts drawn in ${folder}`;
   return `interrupted by ${signal}: ${what}; to draw them, run: ${command}`;
 }
+
+/** A flag that chooses among a result folder's charts, given for a comparison or sweep folder. */
+export function notForCollections(flag: string, dir: string, kind: string): string {
+  return `${flag}: chooses among the charts of a result folder, but ${dir} is ${kind}, whose charts are all drawn; leave ${flag} out, or give one of its result folders`;
+}

@@ -1,6 +1,7 @@
 /**
  * `<results>/report.html`: one self-contained page with the run's charts,
- * its summary, the expectation verdicts and the manifest. vega, vega-lite
+ * its summary, the expectation verdicts and the manifest; for a comparison
+ * or sweep folder, its charts, its headline or points table and manifest. vega, vega-lite
  * and vega-embed are inlined and a Content-Security-Policy forbids every
  * request, so the page works offline and from an e-mail attachment. The
  * folder may come from anyone: every value from it is escaped (html.ts),
@@ -17,6 +18,10 @@ import type { Manifest } from '../sim/output/manifest.js';
 import { readSummary } from '../sim/output/read-folder.js';
 import type { Band, Summary } from '../sim/output/summary.js';
 import { readableNumber } from '../sim/output/summary-md.js';
+import type { ComparedScenario } from '../sim/output/comparison-files.js';
+import { folderKind, readComparisonFolder, readSweepFolder } from '../sim/output/read-collection.js';
+import type { CellStatistics } from '../sim/output/sweep-files.js';
+import { COMPARISON_DIFF_METRICS, comparisonChartsOf, sweepChartsOf } from './charts/collections.js';
 import { fractionText, settleText, verdictsSentence } from '../sim/output/verdict-text.js';
 import { type Chart, type ChartSelection, standardCharts } from './charts/index.js';
 import { type Html, html, joinHtml, raw, scriptJson } from './html.js';
@@ -55,7 +60,7 @@ function scriptText(code: string): string {
 }
 
 /** summary.json writes NaN as null. */
-function num(x: number | null): string {
+function num(x: number | null | undefined): string {
   return readableNumber(x ?? NaN);
 }
 
@@ -181,6 +186,7 @@ th { font-weight: 600; }
 .verdict.fail { background: var(--fail); }
 .verdict.inconclusive { background: var(--inconclusive); }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
+.wide { overflow-x: auto; }
 pre { background: #f6f6f6; padding: 12px; overflow: auto; max-height: 640px; }
 details summary { cursor: pointer; }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
@@ -233,17 +239,18 @@ function contentSecurityPolicy(scripts: readonly string[]): string {
   ].join('; ');
 }
 
+/** A section of the page after the charts. */
+interface Section {
+  id: string;
+  title: string;
+  body: Html;
+}
+
 /**
- * The report's HTML for the result folder `dir`. Every value read from the
- * folder is checked when read (sim/output/read-folder.ts) and escaped here.
+ * A whole page: `header`, the charts (with `chartsNote` above them), then
+ * `sections`; the browser builds and the charts' specs inlined.
  */
-export function reportHtml(dir: string, selection: ChartSelection = {}): string {
-  // Only the rows the charts draw are kept: a run with hundreds of providers has hundreds of thousands of flows metrics.
-  const table = readChartTable(dir, selection.metrics);
-  const m = table.manifest;
-  const summary = readSummary(dir, m);
-  const charts = standardCharts(table, selection);
-  const name = m.scenarioName ?? 'Unnamed scenario';
+function pageHtml(title: string, header: Html, charts: readonly Chart[], chartsNote: Html, sections: readonly Section[]): string {
   const versions = BROWSER_BUILDS.map((b) => `${b.pkg} ${packageVersion(b.pkg)}`).join(', ');
   const code = [...BROWSER_BUILDS.map((b) => scriptText(readFileSync(join(packageDir(b.pkg), b.file), 'utf8'))), INIT];
   const specs = charts.map((c) => ({ name: c.name, spec: c.spec }));
@@ -254,41 +261,165 @@ export function reportHtml(dir: string, selection: ChartSelection = {}): string 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${raw(contentSecurityPolicy(code))}">
 <link rel="icon" href="data:,">
-<title>${name}: shakeout report</title>
+<title>${title}: shakeout report</title>
 <style>${raw(STYLE)}</style>
 </head>
 <body>
-${headerHtml(m, summary)}
-<nav><a href="#charts">Charts</a><a href="#summary">Summary</a><a href="#expectations">Expectations</a><a href="#manifest">Manifest</a></nav>
+${header}
+<nav><a href="#charts">Charts</a>${sections.map((s) => html`<a href="#${s.id}">${s.title}</a>`)}</nav>
 <section id="charts">
 <h2>Charts</h2>
-<p class="note">Drawn from timeseries.csv; <code>shakeout chart ${dir}</code> writes them as SVG, PNG and PDF for print.</p>
+${chartsNote}
 <div class="grid">
 ${chartsHtml(charts)}
 </div>
 </section>
-<section id="summary">
-<h2>Summary</h2>
-${summaryHtml(summary)}
+${sections.map(
+  (s) => html`<section id="${s.id}">
+<h2>${s.title}</h2>
+${s.body}
 </section>
-<section id="expectations">
-<h2>Expectations</h2>
-${expectationsHtml(summary.expectations)}
-</section>
-<section id="manifest">
-<h2>Manifest</h2>
-<p class="note">What was run, with what: the resolved scenario, its SHA-256, the seed, the command line and the versions.</p>
-<details>
-<summary>manifest.json</summary>
-<pre>${JSON.stringify(m, null, 2)}</pre>
-</details>
-</section>
-<footer>Written by <code>shakeout report</code>. Charts by ${versions}, inlined.</footer>
+`,
+)}<footer>Written by <code>shakeout report</code>. Charts by ${versions}, inlined.</footer>
 <script type="application/json" id="chart-specs">${raw(scriptJson(specs))}</script>
 ${code.map((c) => html`<script>${raw(c)}</script>\n`)}</body>
 </html>
 `;
   return page.text;
+}
+
+/** The manifest, folded away. */
+function manifestSection(what: string, manifest: unknown): Section {
+  return {
+    id: 'manifest',
+    title: 'Manifest',
+    body: html`<p class="note">${what}</p>
+<details>
+<summary>manifest.json</summary>
+<pre>${JSON.stringify(manifest, null, 2)}</pre>
+</details>`,
+  };
+}
+
+/**
+ * The report's HTML for the result, comparison or sweep folder `dir`.
+ * Every value read from the folder is checked when read
+ * (sim/output/read-folder.ts, read-collection.ts) and escaped here.
+ */
+export function reportHtml(dir: string, selection: ChartSelection = {}): string {
+  const kind = folderKind(dir);
+  if (kind === 'comparison') return comparisonReportHtml(dir, selection);
+  if (kind === 'sweep') return sweepReportHtml(dir, selection);
+  // Only the rows the charts draw are kept: a run with hundreds of providers has hundreds of thousands of flows metrics.
+  const table = readChartTable(dir, selection.metrics);
+  const m = table.manifest;
+  const summary = readSummary(dir, m);
+  const charts = standardCharts(table, selection);
+  return pageHtml(
+    m.scenarioName ?? 'Unnamed scenario',
+    headerHtml(m, summary),
+    charts,
+    html`<p class="note">Drawn from timeseries.csv; <code>shakeout chart ${dir}</code> writes them as SVG, PNG and PDF for print.</p>`,
+    [
+      { id: 'summary', title: 'Summary', body: summaryHtml(summary) },
+      { id: 'expectations', title: 'Expectations', body: expectationsHtml(summary.expectations) },
+      manifestSection('What was run, with what: the resolved scenario, its SHA-256, the seed, the command line and the versions.', m),
+    ],
+  );
+}
+
+/** The header of a comparison or sweep page: its title, a line of facts and how it was made. */
+function collectionHeader(title: string, facts: readonly string[], m: { shakeoutVersion: string; shakeoutCommit: string | null; shakeoutTreeModified: boolean | null; createdAt: string; wallTimeSeconds: number }): Html {
+  const made = [
+    `shakeout ${m.shakeoutVersion}${shakeoutCommitText(m as Manifest)}`,
+    `written ${m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} in ${m.wallTimeSeconds} s`,
+  ];
+  return html`<header>
+<h1>${title}</h1>
+<p class="meta">${[...facts, ...made].join(' · ')}</p>
+</header>`;
+}
+
+const scenarioTitle = (s: ComparedScenario) => (s.name === null ? html`<code>${s.folder}</code>` : html`<code>${s.folder}</code> (${s.name})`);
+
+function comparisonReportHtml(dir: string, selection: ChartSelection): string {
+  const folder = readComparisonFolder(dir, (metric) => COMPARISON_DIFF_METRICS.includes(metric));
+  const { manifest: m, summary: s } = folder;
+  const charts = comparisonChartsOf(folder, selection);
+  const headlines = s.whatIfs.map((w) => {
+    const rows = w.headline.map((r) => [
+      html`${r.label}`,
+      html`t = ${r.month} (${r.date})`,
+      html`${num(r.baseline)}`,
+      html`${num(r.whatif)}`,
+      html`${num(r.difference)}`,
+      html`[${num(r.ciLow)}, ${num(r.ciHigh)}]`,
+      html`${r.varianceReduction === 'infinite' ? '∞' : num(r.varianceReduction)}`,
+    ]);
+    const body = rows.length
+      ? table(['measure', 'month', 'baseline', 'what-if', 'difference', '95 % interval', 'variance reduction'], rows, [false, false, true, true, true, true, true])
+      : html`<p>No headline measure is recorded by both scenarios; see diff.csv.</p>`;
+    return html`<h3>${scenarioTitle(w)}</h3>
+${body}`;
+  });
+  const scenarios = table(
+    ['', 'folder', 'name', 'scenario SHA-256'],
+    m.scenarios.map((x, i) => [html`${i === 0 ? 'baseline' : 'what-if'}`, html`<code>${x.folder}</code>`, html`${x.name ?? ''}`, html`<code>${x.scenarioSha256.slice(0, 16)}…</code>`]),
+  );
+  return pageHtml(
+    `Comparison against ${s.baseline.folder}`,
+    collectionHeader(
+      `Comparison against ${s.baseline.folder}`,
+      [`${s.whatIfs.length} what-if${s.whatIfs.length === 1 ? '' : 's'}`, `${s.runs} paired run${s.runs === 1 ? '' : 's'} of ${s.months} months from ${s.start}`, `seed ${s.seed}`],
+      m,
+    ),
+    charts,
+    html`<p class="note">Run r of every scenario uses the same random numbers, so the difference what-if − baseline is averaged over paired runs. Drawn from the scenarios' folders, diff.csv and summary.json; <code>shakeout chart ${dir}</code> writes them as SVG, PNG and PDF for print.</p>`,
+    [
+      {
+        id: 'headline',
+        title: 'Headline',
+        body: html`<p class="note">Difference: what-if − baseline, the mean over the paired runs, with its 95 % interval. Variance reduction: how many times smaller its variance is than that of the difference of independent runs.</p>
+${joinHtml(headlines)}`,
+      },
+      { id: 'scenarios', title: 'Scenarios', body: html`<p class="note">Each has its own result folder in the comparison folder; <code>shakeout chart</code> and <code>shakeout report</code> on it draw its own charts and page.</p>
+${scenarios}` },
+      manifestSection('What was compared, with what: the scenarios and their SHA-256, the seed, the command line and the versions.', m),
+    ],
+  );
+}
+
+/** Points listed on the page; points.csv has them all. */
+const SHOWN_POINTS = 200;
+
+function sweepReportHtml(dir: string, selection: ChartSelection): string {
+  const folder = readSweepFolder(dir);
+  const { manifest: m, summary: s } = folder;
+  const charts = sweepChartsOf(folder, selection);
+  const cell = (c: CellStatistics) => html`${num(c.mean)} [${num(c.ciLow)}, ${num(c.ciHigh)}]`;
+  const rows = s.points
+    .slice(0, SHOWN_POINTS)
+    .map((p) => [html`${p.point}`, ...p.parameters.map((x) => html`${num(x)}`), ...(p.cells ? p.cells.map(cell) : s.cells.map(() => html`failed`))]);
+  const header = ['point', ...s.paths, ...s.cells.map((c) => `${c.metric} at t = ${c.month}`)];
+  const failed = s.points.filter((p) => p.status === 'failed');
+  const title = `Sweep of ${s.scenario ?? 'an unnamed scenario'}`;
+  const design = s.design === 'grid' ? 'grid' : 'Latin hypercube';
+  return pageHtml(
+    title,
+    collectionHeader(title, [`${s.points.length} points (${design} over ${s.paths.join(', ')})`, `${s.runs} run${s.runs === 1 ? '' : 's'} each of ${s.months} months from ${s.start}`, `seed ${s.seed}`], m),
+    charts,
+    html`<p class="note">Every point uses the same replication seeds, so neighbouring points differ by the parameters, not by the noise. Drawn from summary.json; <code>shakeout chart ${dir}</code> writes them as SVG, PNG and PDF for print.</p>`,
+    [
+      {
+        id: 'points',
+        title: 'Points',
+        body: html`<p class="note">Each metric: mean over the runs [95 % interval of the mean].${s.points.length > SHOWN_POINTS ? ` The first ${SHOWN_POINTS} of ${s.points.length} points; points.csv has them all.` : ''}</p>
+<div class="wide">${table(header, rows, header.map((_, i) => i > 0))}</div>
+${failed.length ? html`<h3>Failed points (${failed.length})</h3>\n<ul>${failed.slice(0, SHOWN_POINTS).map((p) => html`<li>point ${p.point}: ${p.error ?? ''}</li>`)}</ul>` : ''}`,
+      },
+      manifestSection('What was swept, with what: the scenario, the design, the seed, the command line and the versions.', m),
+    ],
+  );
 }
 
 /** Writes the report of result folder `dir` to `out` (default `<dir>/report.html`), atomically; returns its path. */

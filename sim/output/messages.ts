@@ -196,3 +196,13 @@ export function truncatedTimeseries(path: string, metric: string, got: number, m
 
 /** summary.json: an expectation whose `pass` says otherwise than its `verdict`. */
 export const passDisagrees = 'pass must be true exactly when the verdict is PASS';
+
+/** A folder whose manifest names another kind than the one a reader wants. */
+export function notAFolderOf(dir: string, kind: string, command: string): string {
+  return `${dir} is not ${kind} (no manifest.json of one); run \`shakeout ${command}\` to make one`;
+}
+
+/** A row of diff.csv that is not what shakeout writes. */
+export function badDiffRow(path: string, line: number, why: string): string {
+  return `${path}:${line}: ${why}; was the comparison folder damaged or edited?`;
+}

@@ -68,7 +68,7 @@ function mib(bytes: number): string {
 }
 
 /** A file-system error or refusal for `dir/file` as one line; `missing` words the error when there is no such file. */
-function unreadable(e: unknown, path: string, maxBytes: number, missing: () => string): unknown {
+export function unreadable(e: unknown, path: string, maxBytes: number, missing: () => string): unknown {
   if (e instanceof FileRefused) {
     const why = e.code === 'ETOOLARGE' ? tooLarge(mib(maxBytes)) : e.code === 'EISDIR' ? isFolder : notRegular;
     return new UsageError(unreadableResultFile(path, why));
@@ -80,7 +80,7 @@ function unreadable(e: unknown, path: string, maxBytes: number, missing: () => s
 }
 
 /** The text of `dir/file`, at most `maxBytes`, as UTF-8. */
-function readText(dir: string, file: string, maxBytes: number, missing: () => string): string {
+export function readText(dir: string, file: string, maxBytes: number, missing: () => string): string {
   const path = join(dir, file);
   try {
     return readRegularFile(path, maxBytes).toString('utf8');
@@ -89,7 +89,7 @@ function readText(dir: string, file: string, maxBytes: number, missing: () => st
   }
 }
 
-function parseJson(text: string, path: string): unknown {
+export function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -113,7 +113,7 @@ function fieldText(path: readonly PropertyKey[]): string {
 }
 
 /** `data` checked against `schema`, or a UsageError naming the file and the first field that is wrong. */
-function validated<S extends z.ZodType>(schema: S, data: unknown, path: string): z.output<S> {
+export function validated<S extends z.ZodType>(schema: S, data: unknown, path: string): z.output<S> {
   const parsed = schema.safeParse(data, { error: issueMessage });
   if (parsed.success) return parsed.data;
   const [first, ...rest] = parsed.error.issues;

@@ -133,12 +133,16 @@ describe('shakeout compare', () => {
     }
   });
 
-  it('chart, report and check given a comparison name its result folders', () => {
-    for (const command of ['chart', 'report', 'check']) {
-      const r = shakeout(command, 'cmp');
-      expect(r.code, command).toBe(2);
-      expect(r.stderr.trim()).toBe('cmp is a comparison (written by `shakeout compare`), not a result folder: use one of its scenarios\' result folders (cmp/base, cmp/same)');
-    }
+  it('check given a comparison names its result folders; chart and report draw the comparison', () => {
+    const r = shakeout('check', 'cmp');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('cmp is a comparison (written by `shakeout compare`), not a result folder: use one of its scenarios\' result folders (cmp/base, cmp/same)');
+    const chart = shakeout('chart', 'cmp', '--format', 'svg', '--out', 'cmp-charts', '--json', '--quiet');
+    expect(chart.code, chart.stderr).toBe(0);
+    expect(JSON.parse(chart.stdout).map((c: { name: string }) => c.name)).toEqual(['compare-hhi-tokens', 'compare-survival', 'difference-hhi-tokens', 'difference-survival', 'forest']);
+    const report = shakeout('report', 'cmp', '--out', 'cmp-report.html', '--quiet');
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(scratch, 'cmp-report.html'), 'utf8')).toContain('Comparison against base');
   });
 
   it('--resume of a finished comparison leaves it as it is', () => {

@@ -24,7 +24,7 @@ const csv = (path: string) => {
 };
 
 describe('shakeout sweep', () => {
-  const args = ['sweep', 'minimal.yaml', '--set', 'classes.small.hazard=0.01,0.03', '--range', 'providers.budget.price=0.3:0.9:3', '--runs', '4', '--metric', 'startups.alive@end'];
+  const args = ['sweep', 'minimal.yaml', '--set', 'classes.small.hazard=0.01,0.03', '--range', 'providers.budget.price=0.3:0.9:3', '--runs', '4', '--metric', 'startups.alive@end', '--no-charts'];
 
   it('runs every point of the grid and writes sweep.csv, points.csv, the summaries and a manifest', () => {
     const r = shakeout(...args, '--out', 'grid', '--json');
@@ -47,7 +47,7 @@ describe('shakeout sweep', () => {
   });
 
   it('a point at the scenario\'s own values holds the values `run` gives, replication by replication', () => {
-    expect(shakeout('sweep', 'minimal.yaml', '--set', 'classes.small.hazard=0.016', '--runs', '3', '--metric', 'startups.alive@12', '--out', 'own', '--quiet').code).toBe(0);
+    expect(shakeout('sweep', 'minimal.yaml', '--set', 'classes.small.hazard=0.016', '--runs', '3', '--metric', 'startups.alive@12', '--out', 'own', '--no-charts', '--quiet').code).toBe(0);
     expect(shakeout('run', 'minimal.yaml', '--runs', '3', '--out', 'alone', '--no-charts', '--quiet').code).toBe(0);
     const swept = csv(join(scratch, 'own', 'sweep.csv')).map((x) => Number(x['startups.alive_t12']));
     const index = JSON.parse(readFileSync(join(scratch, 'alone', 'runs', 'index.json'), 'utf8'));
@@ -90,7 +90,7 @@ describe('shakeout sweep', () => {
     expect(flag.code).toBe(2);
     expect(flag.stderr.split('\n')[0]).toMatch(/--set takes <path>=<value>,<value>,… with numbers/);
     expect(existsSync(join(scratch, 'never'))).toBe(false);
-    const chart = shakeout('chart', 'grid');
+    const chart = shakeout('check', 'grid');
     expect(chart.code).toBe(2);
     expect(chart.stderr).toContain('grid is a sweep (written by `shakeout sweep`), not a result folder');
   });

@@ -5,6 +5,7 @@
  * PDF (render/) or the HTML report (report.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { CHART_KINDS, DEFAULT_KINDS, type Chart, type ChartKind, type ChartSelection } from './chart.js';
 import { closeNames } from '../../sim/close-names.js';
 import { UsageError } from '../../sim/errors.js';
 import { unknownChart, unknownChartMetric } from '../messages.js';
@@ -21,40 +22,12 @@ import { seriesSpec, valueFormat } from './series.js';
 import { sharesSpec } from './shares.js';
 import { survivalSpec } from './survival.js';
 import { runLine } from '../table.js';
+import { folderKind } from '../../sim/output/read-collection.js';
+import { comparisonCharts, sweepCharts } from './collections.js';
 
 export type { ChartOptions } from './parts.js';
 
-/** The kinds of chart, in the order they are drawn and shown; `metric` charts are drawn only for the metrics `--metric` names. */
-export const CHART_KINDS = ['hhi', 'shares', 'survival', 'deaths', 'flows', 'providers', 'metric'] as const;
-
-/** The kinds drawn when `--metric` names nothing of theirs. */
-export const DEFAULT_KINDS: readonly ChartKind[] = ['hhi', 'shares', 'survival', 'deaths', 'flows', 'providers'];
-export type ChartKind = (typeof CHART_KINDS)[number];
-
-export interface Chart {
-  kind: ChartKind;
-  /** File stem under charts/, e.g. `hhi-tokens`. */
-  name: string;
-  /** The title on one line (the spec may wrap it). */
-  title: string;
-  /** What a reader learns from it, one sentence: the report's caption. */
-  caption: string;
-  spec: TopLevelSpec;
-}
-
-export interface ChartSelection extends ChartOptions {
-  /**
-   * Metrics (any name of the folder's timeseries.csv, e.g. `hhi.customers`,
-   * `cr1.tokens`) and per-provider families (`share.customers`,
-   * `provider.cash`) to chart (metric-choice.ts). An HHI gets the HHI
-   * chart, a share family the share panels, another family panels of its
-   * own, any other metric its mean and band. The HHI and share charts keep
-   * their defaults (`hhi.tokens`, `share.tokens`) when none of theirs is named.
-   */
-  metrics?: readonly string[];
-  /** Kinds to draw; default all. */
-  only?: readonly string[];
-}
+export { CHART_KINDS, DEFAULT_KINDS, type Chart, type ChartKind, type ChartSelection } from './chart.js';
 
 const CAPTIONS: Record<string, string> = {
   'hhi.tokens':
@@ -145,7 +118,11 @@ function panelsOf(table: ResultTable, family: string, options: ChartOptions): To
  * The standard charts of the result folder `dir` (reads manifest.json and
  * the rows of timeseries.csv the charts use; no rendering). Memory is
  * bounded by what the charts draw, whatever the number of metrics (read-table.ts).
+ * A comparison or sweep folder gets its own charts (collections.ts).
  */
 export function chartsOf(dir: string, selection: ChartSelection = {}): Chart[] {
+  const kind = folderKind(dir);
+  if (kind === 'comparison') return comparisonCharts(dir, selection);
+  if (kind === 'sweep') return sweepCharts(dir, selection);
   return standardCharts(readChartTable(dir, selection.metrics), selection);
 }

@@ -30,9 +30,11 @@ export function registerChart(program: Command): void {
       'Draw the standard charts of a result folder into <results>/charts/: HHI over time with the merger-guideline ' +
         'thresholds, provider shares, survival of the starting cohort by class, deaths by cause, switching flows and ' +
         'active providers, and any metric --metric names. Each chart is written as its vega-lite spec (<name>.vl.json, to restyle) and in the formats asked for. ' +
-        'Charts are sized for print: --width 3.5 (inches) is one column of a two-column paper.',
+        'A comparison folder gets the scenarios overlaid with their bands, the paired differences over time and a forest plot ' +
+        'of the headline measures; a sweep folder each metric against its parameter (a heatmap for two, a panel per parameter ' +
+        'for a Latin hypercube). Charts are sized for print: --width 3.5 (inches) is one column of a two-column paper.',
     )
-    .argument('<results>', 'a result folder written by `shakeout run`')
+    .argument('<results>', 'a result folder (`shakeout run`), a comparison folder (`shakeout compare`) or a sweep folder (`shakeout sweep`)')
     .option('--format <list>', 'svg, png, pdf, comma-separated or repeated (default: all three)', collect)
     .option(
       '--metric <list>',

@@ -49,7 +49,7 @@ export function registerCompare(program: Command): void {
     .option('--force', 'replace an existing comparison folder (only once the new one is complete; never a folder that is not a comparison)')
     .option('--resume', 'finish an interrupted comparison (<out>.partial) of the same scenarios and flags')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
-    .option('--no-charts', "do not draw each scenario's charts")
+    .option('--no-charts', 'do not draw the charts (<out>/charts: the scenarios overlaid, the paired differences over time, the forest plot of the headline measures)')
     .option('--quiet', 'no progress bar or headline table on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
@@ -61,8 +61,9 @@ export function registerCompare(program: Command): void {
       const stop = stopOnSignals();
       try {
         const written = await compareScenarios([baselineFile, ...whatIfFiles], options, stop.signal);
-        if (options.charts && written.results.length > 0)
-          for (const r of written.results) await drawAfterRun(r.dir, join(options.out ?? defaultOut(baselineFile), basename(r.dir)), stop.signal, !!options.quiet);
+        // The comparison's own charts overlay the scenarios; each scenario's charts are one `shakeout chart <out>/<scenario>` away.
+        const out = options.out ?? defaultOut(baselineFile);
+        if (options.charts && !written.alreadyComplete) await drawAfterRun(out, out, stop.signal, !!options.quiet);
         if (!options.quiet) process.stderr.write(comparisonLines(written.summary).join('\n') + '\n');
         if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
       } finally {

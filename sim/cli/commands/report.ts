@@ -17,9 +17,10 @@ export function registerReport(program: Command): void {
     .description(
       'Write <results>/report.html: the charts (drawn in the browser by vega, vega-lite and vega-embed, inlined), the ' +
         'summary, the expectation verdicts and the manifest, in one file that needs no network: open it in a browser, ' +
-        'attach it to an e-mail, or print it.',
+        'attach it to an e-mail, or print it. For a comparison or sweep folder: its charts, its headline tables or its ' +
+        'points, and its manifest.',
     )
-    .argument('<results>', 'a result folder written by `shakeout run`')
+    .argument('<results>', 'a result folder (`shakeout run`), a comparison folder (`shakeout compare`) or a sweep folder (`shakeout sweep`)')
     .option('--out <file>', 'where to write the page (default: <results>/report.html)')
     .option('--metric <list>', 'metrics and per-provider families to chart, as for `shakeout chart` (default: hhi.tokens and share.tokens)', collect)
     .option('--quiet', 'print nothing on stderr')

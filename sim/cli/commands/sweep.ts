@@ -15,6 +15,7 @@ import { printable } from '../../printable.js';
 import { applyFlags, noteOversubscription, parseSeed, parseWorkers, positiveInteger } from '../overrides.js';
 import { createProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
+import { drawAfterRun } from './run.js';
 
 interface SweepOptions {
   set?: SweepParameter[];
@@ -28,6 +29,7 @@ interface SweepOptions {
   force?: boolean;
   resume?: boolean;
   workers?: number;
+  charts: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -74,6 +76,7 @@ export function registerSweep(program: Command): void {
     .option('--force', 'replace an existing sweep folder (only once the new one is complete; never a folder that is not a sweep)')
     .option('--resume', 'finish an interrupted sweep (<out>.partial) of the same scenario, design and flags, without running its finished points again')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
+    .option('--no-charts', 'do not draw the charts (<out>/charts: each metric against the parameter with its 95 % band; a heatmap for two; a scatter against each parameter for a Latin hypercube)')
     .option('--quiet', 'no progress bar or summary on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
@@ -119,6 +122,7 @@ export function registerSweep(program: Command): void {
             : `wrote ${out}: ${total} points × ${scenario.runs} runs of ${compiled.months} months in ${seconds} s${failed}`,
         );
         if (!options.quiet && !written.alreadyComplete) process.stderr.write(pointLines(written.summary).join('\n') + '\n');
+        if (options.charts && !written.alreadyComplete) await drawAfterRun(out, out, stop.signal, !!options.quiet);
         if (options.json) process.stdout.write(JSON.stringify(written.summary, null, 2) + '\n');
       } finally {
         stop.dispose();
