@@ -10,6 +10,7 @@ import { shakeoutVersion } from '../output/manifest.js';
 import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
+import { registerSensitivity } from './commands/sensitivity.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
@@ -34,6 +35,7 @@ function program(): Command {
   registerCheck(p);
   registerCompare(p);
   registerSweep(p);
+  registerSensitivity(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

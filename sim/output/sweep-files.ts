@@ -18,9 +18,10 @@ import { createAtomicWriter } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { csvField, csvLine, formatNumber } from './format.js';
 import { installationGitState } from './installation.js';
-import { shakeoutVersion, SWEEP_FORMAT } from './manifest.js';
+import { SENSITIVITY_FORMAT, shakeoutVersion, SWEEP_FORMAT } from './manifest.js';
 import { columnName } from './runs-csv.js';
 import { markdownText, readableNumber } from './summary-md.js';
+import type { SensitivityRecord } from './sensitivity-files.js';
 
 export { SWEEP_FORMAT } from './manifest.js';
 export const SWEEP_FILE = 'sweep.csv';
@@ -54,13 +55,16 @@ export interface SweepPointSummary {
   cells?: CellStatistics[];
 }
 
+/** How a design's points were chosen: a grid or Latin hypercube (`sweep`), or a Saltelli or Morris design (`sensitivity`). */
+export type DesignKind = 'grid' | 'lhs' | 'saltelli' | 'morris';
+
 export interface SweepSummary {
   scenario: string | null;
   seed: number | string;
   runs: number;
   months: number;
   start: string;
-  design: 'grid' | 'lhs';
+  design: DesignKind;
   paths: string[];
   cells: SweepCellSpec[];
   points: SweepPointSummary[];
@@ -117,7 +121,7 @@ const SHOWN_POINTS = 200;
 /** summary.md of a sweep: the design, then a table of the points with each metric's mean and interval. */
 export function sweepMarkdown(s: SweepSummary): string {
   const out: string[] = [`# Sweep of ${s.scenario === null ? 'an unnamed scenario' : markdownText(s.scenario)}`, ''];
-  const design = s.design === 'grid' ? 'a full-factorial grid' : 'a Latin hypercube';
+  const design = { grid: 'a full-factorial grid', lhs: 'a Latin hypercube', saltelli: 'a Saltelli design', morris: 'Morris trajectories' }[s.design];
   out.push(
     `${s.points.length} point${s.points.length === 1 ? '' : 's'} (${design} over ${s.paths.map((p) => markdownText(p)).join(', ')}), ` +
       `${s.runs} run${s.runs === 1 ? '' : 's'} each of ${s.months} months from ${s.start}, seed ${markdownText(String(s.seed))}: ` +
@@ -142,7 +146,8 @@ export function sweepMarkdown(s: SweepSummary): string {
 }
 
 export interface SweepManifest {
-  format: typeof SWEEP_FORMAT;
+  /** SWEEP_FORMAT, or SENSITIVITY_FORMAT for a sensitivity analysis (then `analysis` says which). */
+  format: typeof SWEEP_FORMAT | typeof SENSITIVITY_FORMAT;
   shakeoutVersion: string;
   shakeoutCommit: string | null;
   shakeoutTreeModified: boolean | null;
@@ -150,8 +155,10 @@ export interface SweepManifest {
   /** The resolved scenario the points change (flags applied). */
   scenario: Scenario;
   scenarioSha256: string;
-  design: { kind: 'grid' | 'lhs'; paths: string[]; points: number[][] };
+  design: { kind: DesignKind; paths: string[]; points: number[][] };
   cells: SweepCellSpec[];
+  /** A sensitivity analysis's method and settings (sensitivity-files.ts); absent in a sweep. */
+  analysis?: SensitivityRecord;
   seed: number | string;
   runs: number;
   months: number;
@@ -164,9 +171,9 @@ export interface SweepManifest {
   files: string[];
 }
 
-/** What makes two sweeps the same one: the scenario, the design, the metrics, seed, runs and months. */
-export function sweepSha256(scenario: Scenario, design: SweepManifest['design'], cells: readonly SweepCellSpec[]): string {
-  return sha256Hex(canonicalJson({ scenario: sha256Hex(canonicalJson(scenario)), design, cells }));
+/** What makes two sweeps the same one: the scenario, the design, the metrics (and the analysis), seed, runs and months. */
+export function sweepSha256(scenario: Scenario, design: SweepManifest['design'], cells: readonly SweepCellSpec[], analysis?: SensitivityRecord): string {
+  return sha256Hex(canonicalJson({ scenario: sha256Hex(canonicalJson(scenario)), design, cells, ...(analysis ? { analysis } : {}) }));
 }
 
 export function buildSweepManifest(
@@ -174,7 +181,7 @@ export function buildSweepManifest(
 ): SweepManifest {
   const git = installationGitState();
   return {
-    format: SWEEP_FORMAT,
+    format: input.analysis ? SENSITIVITY_FORMAT : SWEEP_FORMAT,
     shakeoutVersion: shakeoutVersion(),
     shakeoutCommit: git.commit,
     shakeoutTreeModified: git.treeModified,
