@@ -18,22 +18,11 @@
 import { createAtomicWriter } from './atomic-write.js';
 import { csvLine, formatNumber } from './format.js';
 import { markdownText, readableNumber } from './summary-md.js';
-import { sweepMarkdown, type SweepSummary } from './sweep-files.js';
+import { type SensitivityRecord, sweepMarkdown, type SweepSummary } from './sweep-files.js';
+
+export type { SensitivityRecord } from './sweep-files.js';
 
 export const INDICES_FILE = 'indices.csv';
-
-/** What an analysis is, as its manifest records it (and its identity for `--resume`). */
-export interface SensitivityRecord {
-  method: 'sobol' | 'morris';
-  /** N: base samples of a Saltelli design, or Morris trajectories. */
-  samples: number;
-  /** Morris grid levels; null for Sobol'. */
-  levels: number | null;
-  /** Bootstrap resamples behind the Sobol' intervals; null for Morris. */
-  resamples: number | null;
-  /** Each varied path, uniform on [lo, hi]. */
-  parameters: { path: string; lo: number; hi: number }[];
-}
 
 export type IndexName = 'S1' | 'ST' | 'mu' | 'mu_star' | 'sigma';
 

@@ -21,7 +21,6 @@ import { installationGitState } from './installation.js';
 import { SENSITIVITY_FORMAT, shakeoutVersion, SWEEP_FORMAT } from './manifest.js';
 import { columnName } from './runs-csv.js';
 import { markdownText, readableNumber } from './summary-md.js';
-import type { SensitivityRecord } from './sensitivity-files.js';
 
 export { SWEEP_FORMAT } from './manifest.js';
 export const SWEEP_FILE = 'sweep.csv';
@@ -143,6 +142,19 @@ export function sweepMarkdown(s: SweepSummary): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+/** What a sensitivity analysis is (sensitivity-files.ts), as its manifest records it (and its identity for `--resume`). */
+export interface SensitivityRecord {
+  method: 'sobol' | 'morris';
+  /** N: base samples of a Saltelli design, or Morris trajectories. */
+  samples: number;
+  /** Morris grid levels; null for Sobol'. */
+  levels: number | null;
+  /** Bootstrap resamples behind the Sobol' intervals; null for Morris. */
+  resamples: number | null;
+  /** Each varied path, uniform on [lo, hi]. */
+  parameters: { path: string; lo: number; hi: number }[];
 }
 
 export interface SweepManifest {
