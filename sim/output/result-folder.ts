@@ -308,7 +308,8 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
         start: run.start,
         command,
         wallTimeSeconds: (performance.now() - began) / 1000,
-        files: listFiles(partial).filter((f) => !BOOKKEEPING.has(f)),
+        // A manifest.json from an attempt interrupted after writing it is rewritten here, not listed.
+        files: listFiles(partial).filter((f) => !BOOKKEEPING.has(f) && f !== MANIFEST_FILE),
       });
       writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
       // The last moment a signal keeps the folder unsealed, for --resume.

@@ -117,6 +117,18 @@ describe('writeSensitivity', () => {
     expect(withoutManifest(out)).toEqual(withoutManifest(whole));
   });
 
+  test('interrupted after its manifest was written, the resumed folder does not list manifest.json among its files', async () => {
+    const plan = sensitivityPlan(parameters, { method: 'sobol', samples: 2, runs: 2, seed: scenario.seed });
+    const out = join(tempDir(), 'late');
+    const controller = new AbortController();
+    // Aborted after the last point: the files and the manifest are written, then the signal keeps the folder unsealed.
+    const late = await writeSensitivity(scenario, plan, cells, { out, executor: inlineExecutor(), signal: controller.signal, command, onProgress: (done, total) => done === total && controller.abort('SIGINT') }).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(InterruptedError);
+    expect(existsSync(join(`${out}.partial`, 'manifest.json'))).toBe(true);
+    const resumed = await writeSensitivity(scenario, plan, cells, { out, executor: inlineExecutor(), resume: true, command });
+    expect(resumed.manifest.files).toEqual(['indices.csv', 'points.csv', 'summary.json', 'summary.md', 'sweep.csv']);
+  });
+
   test('a failed design point: no indices, the failed points listed, the folder kept', async () => {
     // hazard is a probability: the points above 1 fail.
     const plan = sensitivityPlan([{ path: 'classes.small.hazard', lo: 0.5, hi: 1.5 }], { method: 'sobol', samples: 4, runs: 2, seed: scenario.seed });
