@@ -10,6 +10,7 @@ import { shakeoutVersion } from '../output/manifest.js';
 import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
+import { registerSensitivity } from './commands/sensitivity.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerInit } from './commands/init.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -36,6 +37,7 @@ function program(): Command {
   registerCompare(p);
   registerSweep(p);
   registerInit(p);
+  registerSensitivity(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

@@ -177,3 +177,29 @@ export function badSweepMetric(spec: string, why: string, suggestions: readonly 
   const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '';
   return `--metric ${printable(spec, 120)}: ${printable(why, 300)}${hint}; \`shakeout metrics <scenario>\` lists the metrics`;
 }
+
+/** sensitivity: a `--param` that is not <path>=<lo>:<hi>. */
+export function badParam(text: string): string {
+  return `--param takes <path>=<lo>:<hi> with numbers lo < hi, e.g. --param classes.small.hazard=0.01:0.03, got ${quote(text, 80)}`;
+}
+
+/** sensitivity: a path varied twice. */
+export function duplicateParam(path: string): string {
+  return `${printable(path, 200)} is given twice: give each --param once`;
+}
+
+/** sensitivity: a design too large to run. */
+export function tooLargeAnalysis(points: number, runs: number, maxPoints: number, maxRuns: number): string {
+  return `the design has ${points} points × ${runs} runs = ${points * runs} runs, more than the ${maxPoints} points or ${maxRuns} runs an analysis takes: lower --samples or --runs`;
+}
+
+/** sensitivity: the noise share needs two replications at every point. */
+export function tooFewRuns(runs: number): string {
+  return `--runs ${runs}: the share of Monte Carlo noise needs at least 2 replications at every design point`;
+}
+
+/** sensitivity: design points failed, so no index was computed. */
+export function indicesRefused(out: string, failed: readonly number[], total: number, first: string): string {
+  const shown = failed.slice(0, 10).join(', ') + (failed.length > 10 ? ', …' : '');
+  return `indices not computed: ${failed.length} of ${total} design points failed (${shown}; the first: ${printable(first, 200)}), and every estimator needs every point; ${printable(out, 200)} holds the design, its outputs and each failure (summary.md): narrow the --param ranges so that the scenario accepts every point`;
+}

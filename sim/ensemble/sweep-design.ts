@@ -9,6 +9,7 @@
  * so a seed gives the same design on every machine.
  */
 import { UsageError } from '../errors.js';
+import type { DesignKind } from '../output/sweep-files.js';
 import { Purpose, replicationKey, uniformAt } from '../rng/keyed.js';
 import { badRange, badSweepValues, duplicateSweepPath, tooManyPoints } from './messages.js';
 
@@ -20,7 +21,8 @@ export interface SweepDesign {
   paths: string[];
   /** points[i][j]: the value of paths[j] at point i. */
   points: number[][];
-  kind: 'grid' | 'lhs';
+  /** grid and lhs here; saltelli and morris from sensitivity-analysis.ts. */
+  kind: DesignKind;
 }
 
 /** The most points a sweep takes: each is an ensemble. */

@@ -9,6 +9,10 @@
  * recomputes only the points that were not finished. A point that cannot
  * run (its values make the scenario invalid, or the model fails at them)
  * is recorded as failed with its message; the others go on.
+ *
+ * An analysis (SweepAnalysis, e.g. sensitivity-analysis.ts) may turn the
+ * finished points into more files before the folder is sealed; its folder
+ * is then a kind of its own (its manifest's format and `analysis`).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +27,8 @@ import { fileSystemError } from '../output/fs-error.js';
 import { resumeCommand } from '../output/result-folder.js';
 import { SUMMARY_JSON_FILE } from '../output/summary.js';
 import { SUMMARY_MD_FILE } from '../output/summary-md.js';
+import type { SensitivityRecord } from '../output/sensitivity-files.js';
+import { SENSITIVITY_FORMAT } from '../output/manifest.js';
 import {
   buildSweepManifest,
   type PointOutcome,
@@ -91,21 +97,38 @@ export interface SweepOptions {
   scenarioFile?: string;
 }
 
-export interface WrittenSweep {
+/**
+ * What a command makes of a sweep's finished points, in the same folder:
+ * its files are written into `dir` (`<out>.partial`) after sweep.csv and
+ * points.csv, and its summary.json and summary.md replace the sweep's.
+ */
+export interface SweepAnalysis<R> {
+  /** What the manifest records of the analysis; part of the folder's identity. */
+  record: SensitivityRecord;
+  /** What the folder is called in its PARTIAL marker, e.g. `sensitivity analysis`. */
+  name: string;
+  write(dir: string, summary: SweepSummary, outcomes: readonly PointOutcome[]): { result: R; json: string; markdown: string };
+}
+
+export interface WrittenSweep<R = never> {
   dir: string;
   manifest: SweepManifest;
   summary: SweepSummary;
   alreadyComplete: boolean;
+  /** The analysis's result, when there was one and it ran now (not when the folder was already complete). */
+  analysis?: R;
 }
 
-const sweepKind: CollectionKind<SweepManifest> = {
-  occupant: 'a sweep',
+/** A sweep folder, or with `analysis` a sensitivity analysis's: `--force` replaces only its own kind. */
+const sweepKind = (analysis: boolean): CollectionKind<SweepManifest> => ({
+  occupant: analysis ? 'a sensitivity analysis' : 'a sweep',
   parseManifest(data) {
     const m = data as SweepManifest | null;
-    return m?.format === SWEEP_FORMAT && Array.isArray(m.files) && Array.isArray(m.command) && m.design && Array.isArray(m.cells) ? m : null;
+    const format = analysis ? SENSITIVITY_FORMAT : SWEEP_FORMAT;
+    return m?.format === format && Array.isArray(m.files) && Array.isArray(m.command) && m.design && Array.isArray(m.cells) && !!m.analysis === analysis ? m : null;
   },
   identity: (m) => ({
-    scenarioSha256: sweepSha256(m.scenario, m.design, m.cells),
+    scenarioSha256: sweepSha256(m.scenario, m.design, m.cells, m.analysis),
     runs: m.runs,
     seed: m.seed,
     months: m.months,
@@ -113,10 +136,15 @@ const sweepKind: CollectionKind<SweepManifest> = {
     nodeVersion: m.nodeVersion,
     force: m.command.includes('--force'),
   }),
-};
+});
 
 /** Runs every point of `design` on `scenario` (resolved, flags applied) and writes the sweep folder `options.out`. */
-export async function writeSweep(scenario: Scenario, design: SweepDesign, cells: readonly SweepCell[], options: SweepOptions): Promise<WrittenSweep> {
+export async function writeSweep<R = never>(
+  scenario: Scenario,
+  design: SweepDesign,
+  cells: readonly SweepCell[],
+  options: SweepOptions & { analysis?: SweepAnalysis<R> },
+): Promise<WrittenSweep<R>> {
   const began = performance.now();
   const out = folderPath(options.out);
   // Every path must be a numeric value of the scenario: a typo fails here, not at every point.
@@ -127,13 +155,14 @@ export async function writeSweep(scenario: Scenario, design: SweepDesign, cells:
   const designRecord = { kind: design.kind, paths: design.paths, points: design.points };
   const command = options.command ?? ['shakeout', ...process.argv.slice(2)];
   const resumeLine = resumeCommand(command);
-  const sha = sweepSha256(scenario, designRecord, specs);
-  const record = collectionRecord(sha, `sweep of ${scenario.name ?? 'a scenario'} over ${design.points.length} points`, seed, runs, base.months, !!options.force, command);
+  const { analysis } = options;
+  const sha = sweepSha256(scenario, designRecord, specs, analysis?.record);
+  const record = collectionRecord(sha, `${analysis?.name ?? 'sweep'} of ${scenario.name ?? 'a scenario'} over ${design.points.length} points`, seed, runs, base.months, !!options.force, command);
   const total = design.points.length;
 
   let claim: ReturnType<typeof claimCollection<SweepManifest>>;
   try {
-    claim = claimCollection(out, record, sweepKind, { resume: !!options.resume, force: !!options.force, resumeLine });
+    claim = claimCollection(out, record, sweepKind(!!analysis), { resume: !!options.resume, force: !!options.force, resumeLine });
   } catch (e) {
     throw fileSystemError(e, out);
   }
@@ -159,8 +188,9 @@ export async function writeSweep(scenario: Scenario, design: SweepDesign, cells:
     const summary = summaryOf({ scenario, seed, runs, months: base.months, start: base.start, design: designRecord, cells: specs }, outcomes);
     writeSweepCsv(join(folder.partial, SWEEP_FILE), summary, outcomes);
     writePointsCsv(join(folder.partial, POINTS_FILE), summary);
-    writeFileAtomic(join(folder.partial, SUMMARY_JSON_FILE), sweepJson(summary));
-    writeFileAtomic(join(folder.partial, SUMMARY_MD_FILE), sweepMarkdown(summary));
+    const analysed = analysis?.write(folder.partial, summary, outcomes);
+    writeFileAtomic(join(folder.partial, SUMMARY_JSON_FILE), analysed?.json ?? sweepJson(summary));
+    writeFileAtomic(join(folder.partial, SUMMARY_MD_FILE), analysed?.markdown ?? sweepMarkdown(summary));
     rmSync(kept, { recursive: true, force: true });
     const manifest = folder.finish(
       (files) =>
@@ -173,13 +203,14 @@ export async function writeSweep(scenario: Scenario, design: SweepDesign, cells:
           months: base.months,
           start: base.start,
           failedPoints: summary.points.filter((p) => p.status === 'failed').map((p) => p.point),
+          ...(analysis ? { analysis: analysis.record } : {}),
           command: [...command],
           wallTimeSeconds: (performance.now() - began) / 1000,
           files,
         }),
       options.signal,
     );
-    return { dir: out, manifest, summary, alreadyComplete: false };
+    return { dir: out, manifest, summary, alreadyComplete: false, ...(analysed ? { analysis: analysed.result } : {}) };
   } catch (e) {
     throw fileSystemError(folder.failure(e, done, total), out);
   }

@@ -202,7 +202,8 @@ export function openCollectionFolder(out: string, record: PartialRecord, claim: 
       created = true;
     },
     finish(build, signal) {
-      const manifest = build(listFiles(partial).filter((f) => !BOOKKEEPING.has(f)));
+      // A manifest.json from an attempt interrupted after writing it is rewritten here, not listed.
+      const manifest = build(listFiles(partial).filter((f) => !BOOKKEEPING.has(f) && f !== MANIFEST_FILE));
       writeFileAtomic(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
       if (signal?.aborted) throw new InterruptedError('interrupted', typeof signal.reason === 'string' ? signal.reason : 'SIGINT', record.runs, record.runs);
       sealPartial(partial);

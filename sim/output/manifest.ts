@@ -15,6 +15,8 @@ export const RESULT_FORMAT = 'shakeout-result/1';
 export const COMPARISON_FORMAT = 'shakeout-comparison/1';
 /** A sweep folder's manifest (sweep-files.ts): one scenario at many design points. */
 export const SWEEP_FORMAT = 'shakeout-sweep/1';
+/** A sensitivity analysis's manifest (sensitivity-files.ts): a sweep over a Saltelli or Morris design, with the indices. */
+export const SENSITIVITY_FORMAT = 'shakeout-sensitivity/1';
 
 /** Who wrote a folder: every manifest's first fields after its format. */
 export interface WrittenBy {

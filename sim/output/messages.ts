@@ -6,7 +6,7 @@ export function folderExists(out: string): string {
 }
 
 /** `what`: what is at `out` (ownership.ts's Occupant), e.g. "a file". */
-export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' = 'a result'): string {
+export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' = 'a result'): string {
   const wanted = kind.replace(/^a /, 'a shakeout ');
   return `${out} is ${what}, not ${wanted} (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`;
 }
@@ -37,6 +37,11 @@ export function aComparison(dir: string, scenarios: readonly string[]): string {
 /** A sweep folder where a result folder is wanted. */
 export function aSweep(dir: string): string {
   return `${printable(dir, 200)} is a sweep (written by \`shakeout sweep\`), not a result folder: its results are in sweep.csv, points.csv and summary.md`;
+}
+
+/** A sensitivity analysis's folder where a result folder is wanted. */
+export function aSensitivityAnalysis(dir: string): string {
+  return `${printable(dir, 200)} is a sensitivity analysis (written by \`shakeout sensitivity\`), not a result folder: its results are in indices.csv, summary.md and sweep.csv`;
 }
 
 export function notARunStore(dir: string): string {

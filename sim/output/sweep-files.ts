@@ -17,7 +17,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { createAtomicWriter } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { csvField, csvLine, formatNumber } from './format.js';
-import { SWEEP_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
+import { SENSITIVITY_FORMAT, SWEEP_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
 import { columnName } from './runs-csv.js';
 import { markdownText, readableNumber } from './summary-md.js';
 
@@ -53,13 +53,16 @@ export interface SweepPointSummary {
   cells?: CellStatistics[];
 }
 
+/** How a design's points were chosen: a grid or Latin hypercube (`sweep`), or a Saltelli or Morris design (`sensitivity`). */
+export type DesignKind = 'grid' | 'lhs' | 'saltelli' | 'morris';
+
 export interface SweepSummary {
   scenario: string | null;
   seed: number | string;
   runs: number;
   months: number;
   start: string;
-  design: 'grid' | 'lhs';
+  design: DesignKind;
   paths: string[];
   cells: SweepCellSpec[];
   points: SweepPointSummary[];
@@ -116,7 +119,7 @@ const SHOWN_POINTS = 200;
 /** summary.md of a sweep: the design, then a table of the points with each metric's mean and interval. */
 export function sweepMarkdown(s: SweepSummary): string {
   const out: string[] = [`# Sweep of ${s.scenario === null ? 'an unnamed scenario' : markdownText(s.scenario)}`, ''];
-  const design = s.design === 'grid' ? 'a full-factorial grid' : 'a Latin hypercube';
+  const design = { grid: 'a full-factorial grid', lhs: 'a Latin hypercube', saltelli: 'a Saltelli design', morris: 'Morris trajectories' }[s.design];
   out.push(
     `${s.points.length} point${s.points.length === 1 ? '' : 's'} (${design} over ${s.paths.map((p) => markdownText(p)).join(', ')}), ` +
       `${s.runs} run${s.runs === 1 ? '' : 's'} each of ${s.months} months from ${s.start}, seed ${markdownText(String(s.seed))}: ` +
@@ -140,14 +143,30 @@ export function sweepMarkdown(s: SweepSummary): string {
   return out.join('\n');
 }
 
+/** What a sensitivity analysis is (sensitivity-files.ts), as its manifest records it (and its identity for `--resume`). */
+export interface SensitivityRecord {
+  method: 'sobol' | 'morris';
+  /** N: base samples of a Saltelli design, or Morris trajectories. */
+  samples: number;
+  /** Morris grid levels; null for Sobol'. */
+  levels: number | null;
+  /** Bootstrap resamples behind the Sobol' intervals; null for Morris. */
+  resamples: number | null;
+  /** Each varied path, uniform on [lo, hi]. */
+  parameters: { path: string; lo: number; hi: number }[];
+}
+
 export interface SweepManifest extends WrittenBy, WrittenHow {
-  format: typeof SWEEP_FORMAT;
+  /** SWEEP_FORMAT, or SENSITIVITY_FORMAT for a sensitivity analysis (then `analysis` says which). */
+  format: typeof SWEEP_FORMAT | typeof SENSITIVITY_FORMAT;
   scenarioName: string | null;
   /** The resolved scenario the points change (flags applied). */
   scenario: Scenario;
   scenarioSha256: string;
-  design: { kind: 'grid' | 'lhs'; paths: string[]; points: number[][] };
+  design: { kind: DesignKind; paths: string[]; points: number[][] };
   cells: SweepCellSpec[];
+  /** A sensitivity analysis's method and settings (sensitivity-files.ts); absent in a sweep. */
+  analysis?: SensitivityRecord;
   seed: number | string;
   runs: number;
   months: number;
@@ -155,9 +174,9 @@ export interface SweepManifest extends WrittenBy, WrittenHow {
   failedPoints: number[];
 }
 
-/** What makes two sweeps the same one: the scenario, the design, the metrics, seed, runs and months. */
-export function sweepSha256(scenario: Scenario, design: SweepManifest['design'], cells: readonly SweepCellSpec[]): string {
-  return sha256Hex(canonicalJson({ scenario: sha256Hex(canonicalJson(scenario)), design, cells }));
+/** What makes two sweeps the same one: the scenario, the design, the metrics (and the analysis), seed, runs and months. */
+export function sweepSha256(scenario: Scenario, design: SweepManifest['design'], cells: readonly SweepCellSpec[], analysis?: SensitivityRecord): string {
+  return sha256Hex(canonicalJson({ scenario: sha256Hex(canonicalJson(scenario)), design, cells, ...(analysis ? { analysis } : {}) }));
 }
 
 export function buildSweepManifest(
@@ -165,7 +184,7 @@ export function buildSweepManifest(
 ): SweepManifest {
   const { command, wallTimeSeconds, files, ...what } = input;
   return {
-    format: SWEEP_FORMAT,
+    format: what.analysis ? SENSITIVITY_FORMAT : SWEEP_FORMAT,
     ...writtenBy(),
     scenarioName: what.scenario.name ?? null,
     scenarioSha256: sha256Hex(canonicalJson(what.scenario)),
