@@ -21,7 +21,7 @@ import { closeNames } from '../close-names.js';
 import { InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
 import { compile, type CompiledScenario } from '../model/compile.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
-import { claimCollection, type CollectionKind, collectionRecord, openCollectionFolder } from '../output/collection-folder.js';
+import { claimCollection, type CollectionKind, collectionRecord, manifestIdentity, openCollectionFolder } from '../output/collection-folder.js';
 import { folderPath } from '../output/folder-swap.js';
 import { fileSystemError } from '../output/fs-error.js';
 import { resumeCommand } from '../output/result-folder.js';
@@ -127,15 +127,7 @@ const sweepKind = (analysis: boolean): CollectionKind<SweepManifest> => ({
     const format = analysis ? SENSITIVITY_FORMAT : SWEEP_FORMAT;
     return m?.format === format && Array.isArray(m.files) && Array.isArray(m.command) && m.design && Array.isArray(m.cells) && !!m.analysis === analysis ? m : null;
   },
-  identity: (m) => ({
-    scenarioSha256: sweepSha256(m.scenario, m.design, m.cells, m.analysis),
-    runs: m.runs,
-    seed: m.seed,
-    months: m.months,
-    shakeoutVersion: m.shakeoutVersion,
-    nodeVersion: m.nodeVersion,
-    force: m.command.includes('--force'),
-  }),
+  identity: (m) => manifestIdentity(m, sweepSha256(m.scenario, m.design, m.cells, m.analysis)),
 });
 
 /** Runs every point of `design` on `scenario` (resolved, flags applied) and writes the sweep folder `options.out`. */
