@@ -98,17 +98,19 @@ export function shakeoutVersion(): string {
 
 /**
  * What ran: the manifest without what differs between two runs of the same
- * scenario and seed on one installation (timestamps, duration, command
- * line, file list). runs.parquet carries it, so that file too is
- * byte-identical across repeated runs.
+ * scenario and seed with one version of shakeout (timestamps, duration,
+ * command line, file list, and the git commit, the tree's state and the
+ * Node.js version, which a commit or an update that changes no result
+ * would change). runs.parquet carries it, so that file too is
+ * byte-identical across repeated runs; manifest.json has the rest.
  */
-export type RunProvenance = Omit<Manifest, 'command' | 'createdAt' | 'wallTimeSeconds' | 'files'>;
+export type RunProvenance = Omit<Manifest, 'command' | 'createdAt' | 'wallTimeSeconds' | 'files' | 'shakeoutCommit' | 'shakeoutTreeModified' | 'nodeVersion'>;
 
 /** The provenance of a run of `scenario` (runs.parquet; the manifest's fields of the same names). */
 export function buildProvenance(input: Pick<ManifestInput, 'scenario' | 'runs' | 'months' | 'start'>): RunProvenance {
   return {
     format: RESULT_FORMAT,
-    ...writtenBy(),
+    shakeoutVersion: shakeoutVersion(),
     scenarioName: input.scenario.name ?? null,
     scenario: input.scenario,
     scenarioSha256: sha256Hex(canonicalJson(input.scenario)),
@@ -116,19 +118,19 @@ export function buildProvenance(input: Pick<ManifestInput, 'scenario' | 'runs' |
     runs: input.runs,
     months: input.months,
     start: input.start,
-    nodeVersion: process.version,
   };
 }
 
 /** The manifest of a finished result folder. */
 export function buildManifest(input: ManifestInput): Manifest {
   const p = buildProvenance(input);
+  const by = writtenBy();
   // Spelled out: the fields keep their order in manifest.json.
   return {
     format: p.format,
-    shakeoutVersion: p.shakeoutVersion,
-    shakeoutCommit: p.shakeoutCommit,
-    shakeoutTreeModified: p.shakeoutTreeModified,
+    shakeoutVersion: by.shakeoutVersion,
+    shakeoutCommit: by.shakeoutCommit,
+    shakeoutTreeModified: by.shakeoutTreeModified,
     scenarioName: p.scenarioName,
     scenario: p.scenario,
     scenarioSha256: p.scenarioSha256,
@@ -137,7 +139,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     months: p.months,
     start: p.start,
     command: [...input.command],
-    nodeVersion: p.nodeVersion,
+    nodeVersion: process.version,
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     wallTimeSeconds: Math.round(input.wallTimeSeconds * 1000) / 1000,
     files: [...input.files].sort(),
