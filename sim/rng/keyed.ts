@@ -39,6 +39,8 @@ export const Purpose = {
   order: 13,
   /** A sweep's Latin-hypercube design (sweep-design.ts): not a draw of the model. */
   design: 14,
+  /** CMA-ES's search draws (sim/ensemble/calibration/cma-es.ts): not a draw of the model. */
+  calibration: 15,
 } as const;
 export type PurposeCode = (typeof Purpose)[keyof typeof Purpose];
 
