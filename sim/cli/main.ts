@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
 import { shakeoutVersion } from '../output/manifest.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerChart } from './commands/chart.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
@@ -38,6 +39,7 @@ function program(): Command {
   registerSweep(p);
   registerInit(p);
   registerSensitivity(p);
+  registerCalibrate(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

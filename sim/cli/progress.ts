@@ -13,8 +13,8 @@
 import { printable } from '../printable.js';
 
 export interface Progress {
-  /** After each finished run: (runs done, runs in total). */
-  update(done: number, total: number): void;
+  /** After each finished run: (runs done, runs in total), and a note shown after the bar (e.g. the best objective so far). */
+  update(done: number, total: number, note?: string): void;
   /** Replaces the bar with `message` (a terminal) or prints it (otherwise). */
   finish(message: string): void;
   /** Clears the bar and rethrows `error`, so an error message starts on a clean line: `promise.catch(progress.fail)`. */
@@ -25,6 +25,8 @@ export interface ProgressOptions {
   quiet: boolean;
   /** Runs expected, so the bar shows from the start (before the first run ends). */
   total?: number;
+  /** What is counted, after the counts: default `runs`. */
+  unit?: string;
   /** Default process.stderr. */
   stream?: Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'columns'>;
 }
@@ -38,9 +40,9 @@ export function clock(seconds: number): string {
 }
 
 /** One frame of the bar, at most `columns` − 1 characters wide. */
-export function progressLine(label: string, done: number, total: number, elapsedSeconds: number, etaSeconds: number, columns = 80): string {
+export function progressLine(label: string, done: number, total: number, elapsedSeconds: number, etaSeconds: number, columns = 80, unit = 'runs', note = ''): string {
   // Done padded to the width of total, so the bar keeps its width as the count grows.
-  const tail = ` ${String(done).padStart(String(total).length)}/${total} runs  ${clock(elapsedSeconds)} elapsed  ETA ${clock(etaSeconds)}`;
+  const tail = ` ${String(done).padStart(String(total).length)}/${total} ${unit}  ${clock(elapsedSeconds)} elapsed  ETA ${clock(etaSeconds)}${note ? `  ${note}` : ''}`;
   const width = Math.max(10, Math.min(30, columns - 1 - label.length - tail.length - 3));
   const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${tail}`.slice(0, Math.max(1, columns - 1));
@@ -76,11 +78,12 @@ export function createProgress(rawLabel: string, options: ProgressOptions): Prog
   let first: { done: number; elapsed: number } | null = null;
   let lastDraw = -Infinity;
   let drawn = false;
+  let note = '';
   const draw = () => {
     lastDraw = performance.now();
     drawn = true;
     const elapsed = (lastDraw - began) / 1000;
-    stream.write(`\r\x1b[K${progressLine(label, done, total, elapsed, etaSeconds(done, total, elapsed, first), stream.columns || 80)}`);
+    stream.write(`\r\x1b[K${progressLine(label, done, total, elapsed, etaSeconds(done, total, elapsed, first), stream.columns || 80, options.unit, note)}`);
   };
   const clear = () => {
     clearInterval(timer);
@@ -91,8 +94,9 @@ export function createProgress(rawLabel: string, options: ProgressOptions): Prog
   timer.unref();
   if (total > 0) draw();
   return {
-    update(d, n) {
+    update(d, n, text) {
       first ??= { done: d, elapsed: (performance.now() - began) / 1000 };
+      note = text === undefined ? '' : printable(text, 60);
       done = d;
       total = n;
       if (d >= n || performance.now() - lastDraw >= REDRAW_MS) draw();

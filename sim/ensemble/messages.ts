@@ -203,3 +203,15 @@ export function indicesRefused(out: string, failed: readonly number[], total: nu
   const shown = failed.slice(0, 10).join(', ') + (failed.length > 10 ? ', …' : '');
   return `indices not computed: ${failed.length} of ${total} design points failed (${shown}; the first: ${printable(first, 200)}), and every estimator needs every point; ${printable(out, 200)} holds the design, its outputs and each failure (summary.md): narrow the --param ranges so that the scenario accepts every point`;
 }
+
+/** calibrate: a bound or start the scenario refuses (with the values of the other parameters at their starts). */
+export const boundRefused = (which: 'lower' | 'upper' | 'start', value: number, why: string) =>
+  `the scenario refuses ${which} = ${value}: ${printable(why, 300)}`;
+
+/** calibrate: not one evaluation could run. */
+export const noEvaluationRan = (evaluations: number, first: string) =>
+  `calibration failed: none of its ${evaluations} evaluation${evaluations === 1 ? '' : 's'} could run; the first failed with: ${printable(first, 500)}`;
+
+/** calibrate: stopped by a signal; the evaluations made are in the journal. */
+export const calibrationInterrupted = (signal: string, done: number, partial: string, resume: string) =>
+  `interrupted by ${signal}: ${done} evaluation${done === 1 ? ' is' : 's are'} saved in ${partial}; to continue without computing them again, run: ${resume}`;

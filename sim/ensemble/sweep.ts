@@ -76,11 +76,17 @@ export function sweepCells(compiled: CompiledScenario, specs: readonly string[])
     const metric = at < 0 ? spec : spec.slice(0, at);
     const when = at < 0 ? 'end' : spec.slice(at + 1);
     if (!compiled.metricNames.includes(metric)) throw new UsageError(badSweepMetric(spec, `no metric named ${metric}`, closeNames(metric, compiled.metricNames)));
-    const month = when === 'end' ? last : /^\d+$/.test(when) ? Number(when) : /^\d{4}-\d{2}$/.test(when) ? monthIndex(compiled.start, when) : NaN;
-    if (!(Number.isInteger(month) && month >= 0 && month <= last))
-      throw new UsageError(badSweepMetric(spec, `${when} is not a month of the run (0 to ${last}, ${compiled.start} to ${monthLabel(compiled.start, last)}, or end)`, []));
+    const month = monthOfRun(compiled, when);
+    if (month === null) throw new UsageError(badSweepMetric(spec, `${when} is not a month of the run (0 to ${last}, ${compiled.start} to ${monthLabel(compiled.start, last)}, or end)`, []));
     return cell(metric, month);
   });
+}
+
+/** The month index `when` names (a month index, YYYY-MM, or `end`), or null when it is not a month of the run. */
+export function monthOfRun(compiled: Pick<CompiledScenario, 'months' | 'start'>, when: string): number | null {
+  const last = compiled.months - 1;
+  const month = when === 'end' ? last : /^\d+$/.test(when) ? Number(when) : /^\d{4}-\d{2}$/.test(when) ? monthIndex(compiled.start, when) : NaN;
+  return Number.isInteger(month) && month >= 0 && month <= last ? month : null;
 }
 
 export interface SweepOptions {

@@ -77,7 +77,7 @@ export function assertTarget(out: string): void {
 }
 
 /** The sealed folder a command makes, and so may replace: `run`'s result, `compare`'s comparison, `sweep`'s sweep, `sensitivity`'s analysis. */
-export type SealedOccupant = 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis';
+export type SealedOccupant = 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration';
 
 /** Refuses an `out` that holds something other than a sealed folder of the `kind` this command makes (a file, a link, any other folder). */
 export function assertNotForeign(out: string, kind: SealedOccupant = 'a result'): void {

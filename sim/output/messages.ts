@@ -6,7 +6,7 @@ export function folderExists(out: string): string {
 }
 
 /** `what`: what is at `out` (ownership.ts's Occupant), e.g. "a file". */
-export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' = 'a result'): string {
+export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration' = 'a result'): string {
   const wanted = kind.replace(/^a /, 'a shakeout ');
   return `${out} is ${what}, not ${wanted} (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`;
 }

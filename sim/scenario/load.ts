@@ -161,7 +161,7 @@ function readDisk(path: string): string {
   return readRegularFile(path, MAX_SCENARIO_BYTES).toString('utf8');
 }
 
-function reason(e: unknown): string {
+export function reason(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a folder';

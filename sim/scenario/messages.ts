@@ -238,3 +238,16 @@ export function closest(word: string, candidates: readonly string[]): string | u
 
 /** A "did you mean" is a typo or two: more edits than this suggest nothing useful, and cost more to look for. */
 const MAX_SUGGESTED_EDITS = 6;
+
+// The targets file of `shakeout calibrate` (targets.ts).
+export const targetsScenarioNotScenario = (name: string) => `${quote(name, 200)} is not a scenario file (expected .yaml, .yml or .json)`;
+export const metricOrMetrics = 'a target names one metric (metric: <name>) or a sum of metrics (metrics: [<name>, …]), not both';
+export const noMetric = 'a target needs metric: <name> or metrics: [<name>, …]';
+export const boundsOrder = (lower: number, upper: number) => `lower (${lower}) must be below upper (${upper})`;
+export const startOutside = (start: number, lower: number, upper: number) => `start (${start}) is outside [${lower}, ${upper}]`;
+export const duplicateParameter = (path: string, line: number) => `${quote(path, 200)} is calibrated twice (first on line ${line})`;
+export const duplicateMetric = (metric: string) => `${quote(metric, 200)} is listed twice in the sum`;
+export const badTargetMonth = (at: string) => `expected a month: YYYY-MM, a month index (0, 1, …) or end, got ${quote(at, 40)}`;
+export const unknownTargetMetric = (metric: string, close: readonly string[]) =>
+  `no metric named ${quote(metric, 200)}${close.length ? ` (did you mean ${close.map((c) => quote(c, 200)).join(', ')}?)` : ''}; \`shakeout metrics <scenario>\` lists the metrics`;
+export const targetMonthOutside = (at: string, last: number, start: string, end: string) => `${at} is not a month of the run (0 to ${last}, ${start} to ${end}, or end)`;

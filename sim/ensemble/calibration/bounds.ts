@@ -31,9 +31,14 @@ export function fold(y: number): number {
   return t <= 1 ? t : 2 - t;
 }
 
-/** The value of a parameter at `y` (units of its range, folded in). */
+/**
+ * The value of a parameter at `y` (units of its range, folded in), to 12
+ * significant digits: the start written 0.5 is evaluated at 0.5, not at
+ * 0.5000000000000002 (the value is written in the files and becomes the
+ * scenario's), and the search loses nothing at that scale.
+ */
 export function valueAt(p: Bounded, y: number): number {
-  const x = p.lower + (p.upper - p.lower) * fold(y);
+  const x = Number((p.lower + (p.upper - p.lower) * fold(y)).toPrecision(12));
   return Math.min(p.upper, Math.max(p.lower, x));
 }
 
