@@ -107,7 +107,12 @@ export interface FitSummary {
 export const targetName = (t: Pick<CalibrationTargetSpec, 'metrics'>) => t.metrics.join(' + ');
 
 /** The columns of evaluations.csv: `evaluation`, the parameters, `objective`, a mean per target, `error`. */
-export function evaluationColumns(record: Pick<CalibrationRecord, 'parameters' | 'targets'>): string[] {
+export interface EvaluationLayout {
+  parameters: readonly Pick<CalibrationParameterSpec, 'path'>[];
+  targets: readonly Pick<CalibrationTargetSpec, 'metrics' | 'month'>[];
+}
+
+export function evaluationColumns(record: EvaluationLayout): string[] {
   const taken = new Set(['evaluation', 'objective', 'error', ...record.parameters.map((p) => columnName(p.path))]);
   const targets = record.targets.map((t, i) => {
     let name = `${columnName(t.metrics.join('+'))}_t${t.month}`;
@@ -124,7 +129,7 @@ export function evaluationLine(e: Evaluation): string {
 }
 
 /** Writes evaluations.csv atomically. */
-export function writeEvaluationsCsv(path: string, record: Pick<CalibrationRecord, 'parameters' | 'targets'>, evaluations: readonly Evaluation[]): void {
+export function writeEvaluationsCsv(path: string, record: EvaluationLayout, evaluations: readonly Evaluation[]): void {
   const out = createAtomicWriter(path);
   try {
     out.write(csvLine(evaluationColumns(record)));
@@ -150,7 +155,7 @@ const number = (field: string): number | null => {
  * they are whole and well-formed for `record` (a row cut by a kill ends
  * them); none when the file is missing or its header is another's.
  */
-export function readEvaluationsCsv(path: string, record: Pick<CalibrationRecord, 'parameters' | 'targets'>): Evaluation[] {
+export function readEvaluationsCsv(path: string, record: EvaluationLayout): Evaluation[] {
   const text = readSmallFile(path, MAX_EVALUATIONS_BYTES);
   if (text === null) return [];
   const lines = text.split('\n');

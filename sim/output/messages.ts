@@ -211,3 +211,8 @@ export function notAFolderOf(dir: string, kind: string, command: string): string
 export function badDiffRow(path: string, line: number, why: string): string {
   return `${path}:${line}: ${why}; was the comparison folder damaged or edited?`;
 }
+
+/** A row of a calibration's evaluations.csv that is not what shakeout writes. */
+export function badEvaluationsRow(path: string, line: number, why: string): string {
+  return `${path}:${line}: ${why}; was the calibration folder damaged or edited?`;
+}

@@ -13,6 +13,8 @@ import { readChartTable } from '../read-table.js';
 import { differenceSpec, forestSpec, overlayHhiSpec, overlaySurvivalSpec, scenarioLines } from './comparison.js';
 import type { Chart, ChartSelection } from './chart.js';
 import { cellName, sweepChartKind, sweepSpec } from './sweep.js';
+import { type CalibrationFolder, readCalibrationFolder } from '../../sim/output/read-calibration.js';
+import { calibrationObjectiveSpec } from './calibration.js';
 
 /** The metrics of diff.csv the comparison charts draw. */
 export const COMPARISON_DIFF_METRICS = ['hhi.tokens', 'cohort.dead.fraction'];
@@ -114,4 +116,18 @@ export function sweepChartsOf(folder: SweepFolder, selection: ChartSelection = {
 export function sweepCharts(dir: string, selection: ChartSelection = {}): Chart[] {
   refuseSelection(dir, 'a sweep', selection);
   return sweepChartsOf(readSweepFolder(dir), selection);
+}
+
+/** The chart of a calibration folder already read: the objective over the evaluations. */
+export function calibrationChartsOf(folder: CalibrationFolder, selection: ChartSelection = {}): Chart[] {
+  const spec = calibrationObjectiveSpec(folder, { width: selection.width });
+  const caption =
+    'The objective Σ ((mean − value) / sd)² at each evaluation of the search (dots) and the lowest so far (line). Every evaluation uses the same replication seeds, so two evaluations differ by their parameters, not by noise.';
+  return [{ kind: 'calibration', name: 'objective', title: titleOf(spec), caption, spec }];
+}
+
+/** The charts of the calibration folder `dir`. @throws UsageError */
+export function calibrationCharts(dir: string, selection: ChartSelection = {}): Chart[] {
+  refuseSelection(dir, 'a calibration', selection);
+  return calibrationChartsOf(readCalibrationFolder(dir), selection);
 }
