@@ -21,7 +21,8 @@ import { readableNumber } from '../sim/output/summary-md.js';
 import type { ComparedScenario } from '../sim/output/comparison-files.js';
 import { folderKind, readComparisonFolder, readSweepFolder } from '../sim/output/read-collection.js';
 import type { CellStatistics } from '../sim/output/sweep-files.js';
-import { COMPARISON_DIFF_METRICS, comparisonChartsOf, sweepChartsOf } from './charts/collections.js';
+import { calibrationChartsOf, COMPARISON_DIFF_METRICS, comparisonChartsOf, sweepChartsOf } from './charts/collections.js';
+import { readCalibrationFolder } from '../sim/output/read-calibration.js';
 import { fractionText, settleText, verdictsSentence } from '../sim/output/verdict-text.js';
 import { type Chart, type ChartSelection, standardCharts } from './charts/index.js';
 import { type Html, html, joinHtml, raw, scriptJson } from './html.js';
@@ -302,7 +303,7 @@ function manifestSection(what: string, manifest: unknown): Section {
 }
 
 /**
- * The report's HTML for the result, comparison or sweep folder `dir`.
+ * The report's HTML for the result, comparison, sweep or calibration folder `dir`.
  * Every value read from the folder is checked when read
  * (sim/output/read-folder.ts, read-collection.ts) and escaped here.
  */
@@ -310,6 +311,7 @@ export function reportHtml(dir: string, selection: ChartSelection = {}): string 
   const kind = folderKind(dir);
   if (kind === 'comparison') return comparisonReportHtml(dir, selection);
   if (kind === 'sweep') return sweepReportHtml(dir, selection);
+  if (kind === 'calibration') return calibrationReportHtml(dir, selection);
   // Only the rows the charts draw are kept: a run with hundreds of providers has hundreds of thousands of flows metrics.
   const table = readChartTable(dir, selection.metrics);
   const m = table.manifest;
@@ -418,6 +420,54 @@ function sweepReportHtml(dir: string, selection: ChartSelection): string {
 ${failed.length ? html`<h3>Failed points (${failed.length})</h3>\n<ul>${failed.slice(0, SHOWN_POINTS).map((p) => html`<li>point ${p.point}: ${p.error ?? ''}</li>`)}</ul>` : ''}`,
       },
       manifestSection('What was swept, with what: the scenario, the design, the seed, the command line and the versions.', m),
+    ],
+  );
+}
+
+function calibrationReportHtml(dir: string, selection: ChartSelection): string {
+  const folder = readCalibrationFolder(dir);
+  const { manifest: m, fit } = folder;
+  const charts = calibrationChartsOf(folder, selection);
+  const title = `Calibration of ${fit.scenario ?? 'an unnamed scenario'}`;
+  const method = fit.method === 'nelder-mead' ? 'Nelder–Mead' : 'CMA-ES';
+  const parameters = table(
+    ['path', 'fitted', 'lower', 'upper', 'start'],
+    m.calibration.parameters.map((p) => [html`<code>${p.path}</code>`, html`${String(fit.parameters[p.path])}`, html`${num(p.lower)}`, html`${num(p.upper)}`, html`${num(p.start)}`]),
+    [false, true, true, true, true],
+  );
+  const targets = table(
+    ['metric', 'month', 'target', 'sd', 'mean', '95 % interval', 'z', 'source'],
+    fit.targets.map((t) => [
+      html`${t.metrics.join(' + ')}`,
+      html`t = ${t.month} (${t.date})`,
+      html`${num(t.value)}`,
+      html`${num(t.sd)}`,
+      html`${num(t.mean)}`,
+      html`[${num(t.ciLow)}, ${num(t.ciHigh)}]`,
+      html`${num(t.z)}`,
+      html`${t.source ?? ''}`,
+    ]),
+    [false, false, true, true, true, true, true, false],
+  );
+  return pageHtml(
+    title,
+    collectionHeader(
+      title,
+      [`${method}, ${fit.evaluations} evaluations (${fit.stop === 'tolerance' ? 'converged' : 'stopped at maxEvaluations'})`, `${fit.runs} run${fit.runs === 1 ? '' : 's'} each of ${m.months} months from ${m.start}`, `seed ${fit.seed}`],
+      m,
+    ),
+    charts,
+    html`<p class="note">Every evaluation uses the same replication seeds. Drawn from evaluations.csv; <code>shakeout chart ${dir}</code> writes it as SVG, PNG and PDF for print.</p>`,
+    [
+      {
+        id: 'fit',
+        title: 'Fitted values',
+        body: html`<p class="note">Objective Σ ((mean − value) / sd)² = ${num(fit.objective)} at evaluation ${fit.bestEvaluation}${fit.failed ? `; ${fit.failed} evaluations failed (see evaluations.csv)` : ''}. <code>fitted.yaml</code> is the scenario with these values.</p>
+${parameters}`,
+      },
+      { id: 'targets', title: 'Targets', body: html`<p class="note">The mean over the runs at the fitted values, with its 95 % interval; z = (mean − value) / sd.</p>
+${targets}` },
+      manifestSection('What was calibrated, with what: the scenario, the targets, the search, the seed, the command line and the versions.', m),
     ],
   );
 }

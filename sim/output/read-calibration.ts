@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { monthSchema } from '../scenario/schema.js';
 import { forEachLineOfRegularFile } from '../files.js';
 import { EVALUATIONS_FILE, evaluationColumns, FIT_JSON_FILE, MAX_EVALUATIONS_BYTES } from './calibration-files.js';
 import { parseCsvLine } from './format.js';
@@ -21,19 +22,41 @@ import { CUT_SHORT } from './read-timeseries.js';
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const text = (max: number) => z.string().max(max);
 const seed = z.union([z.number(), text(1000)]);
+/** fit.json writes NaN (an interval of one run) as null: read back as NaN. */
+const statistic = z
+  .number()
+  .nullable()
+  .transform((x) => (x === null ? NaN : x));
 
 const manifestSchema = z.object({
   format: z.literal(CALIBRATION_FORMAT),
+  shakeoutVersion: text(100),
+  shakeoutCommit: z
+    .string()
+    .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
+    .nullable()
+    .default(null),
+  shakeoutTreeModified: z.boolean().nullable().default(null),
+  scenarioName: text(1000).nullable(),
+  scenarioSha256: z.string().regex(/^[0-9a-f]{64}$/),
   seed,
   runs: int(1),
   months: int(1, 1200),
   evaluations: int(1, 100_000),
+  start: monthSchema,
   stop: z.enum(['tolerance', 'maxEvaluations']),
   calibration: z.object({
     method: z.enum(['nelder-mead', 'cma-es']),
-    parameters: z.array(z.object({ path: text(400) })).min(1).max(50),
+    maxEvaluations: int(1, 100_000),
+    tolerance: z.number().min(0),
+    parameters: z.array(z.object({ path: text(400), lower: z.number(), upper: z.number(), start: z.number() })).min(1).max(50),
     targets: z.array(z.object({ metrics: z.array(text(200)).min(1).max(1000), month: int(0, 1199) })).min(1).max(1000),
+    extends: text(10_000),
   }),
+  command: z.array(text(100_000)).max(10_000),
+  nodeVersion: text(100),
+  createdAt: z.iso.datetime(),
+  wallTimeSeconds: z.number().min(0),
 });
 export type ReadCalibrationManifest = z.infer<typeof manifestSchema>;
 
@@ -49,11 +72,31 @@ const fitSchema = (m: ReadCalibrationManifest) =>
       failed: int(0),
       bestEvaluation: int(0),
       objective: z.number().min(0),
+      parameters: z.record(text(400), z.number()),
+      targets: z
+        .array(
+          z.object({
+            metrics: z.array(text(200)).min(1).max(1000),
+            month: int(0, 1199),
+            date: monthSchema,
+            value: z.number(),
+            sd: z.number(),
+            source: text(10_000).nullable(),
+            mean: statistic,
+            ciLow: statistic,
+            ciHigh: statistic,
+            z: statistic,
+          }),
+        )
+        .max(1000),
     })
     .superRefine((f, ctx) => {
       for (const key of ['runs', 'seed', 'evaluations', 'stop'] as const)
         if (f[key] !== m[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${String(f[key])} differs from manifest.json's ${String(m[key])}` });
       if (f.method !== m.calibration.method) ctx.addIssue({ code: 'custom', path: ['method'], message: `${f.method} differs from manifest.json's ${m.calibration.method}` });
+      const paths = m.calibration.parameters.map((p) => p.path);
+      if (Object.keys(f.parameters).join('\n') !== paths.join('\n')) ctx.addIssue({ code: 'custom', path: ['parameters'], message: "differ from manifest.json's parameters" });
+      if (f.targets.length !== m.calibration.targets.length) ctx.addIssue({ code: 'custom', path: ['targets'], message: `expected the ${m.calibration.targets.length} targets of manifest.json` });
       if (f.bestEvaluation >= f.evaluations) ctx.addIssue({ code: 'custom', path: ['bestEvaluation'], message: `expected an evaluation below ${f.evaluations}` });
     });
 export type ReadFit = z.infer<ReturnType<typeof fitSchema>>;
