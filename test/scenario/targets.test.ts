@@ -1,5 +1,6 @@
 /** The targets file of `shakeout calibrate`: what it holds, and its problems, each on its line. */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioError } from '../../sim/errors.js';
 import { calibrationPlan } from '../../sim/ensemble/calibration/plan.js';
@@ -127,4 +128,20 @@ describe('calibrationPlan', () => {
       `${file}:9: parameters[1].upper: the scenario refuses upper = 2: classes.small.hazard: expected a probability in 0–1, got 2`,
     ]);
   });
+});
+
+describe('the documented targets files', () => {
+  const root = join(import.meta.dirname, '..', '..');
+  for (const [doc, at] of [
+    ['docs/calibration.md', 'docs'],
+    ['README.md', 'calibration'],
+  ] as const)
+    it(`${doc}: its example is a valid targets file for the shipped 2024 scenario`, () => {
+      const block = /```yaml\n(scenario:[\s\S]*?)```/.exec(readFileSync(join(root, doc), 'utf8'))![1];
+      const t = parseTargets(block, join(root, at, 'example.yaml'));
+      const scenario = loadScenario(t.scenario).scenario;
+      const plan = calibrationPlan(t, scenario, compile(scenario));
+      expect(plan.targets.length).toBeGreaterThan(0);
+      expect(t.scenario).toBe(join(root, 'scenarios', 'china-2024-openai-exit.yaml'));
+    });
 });
