@@ -1,5 +1,5 @@
 /** `shakeout calibrate` end to end: the folder it writes, its refusals, and bad input. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,4 +116,37 @@ describe('shakeout calibrate', () => {
     const svg = readFileSync(join(scratch, 'toy-charts', 'objective.svg'), 'utf8');
     expect(svg).toContain('Calibration objective over the evaluations');
   });
+
+  it('Ctrl-C keeps the evaluations made, and --resume ends with the bytes of an uninterrupted calibration', async () => {
+    writeFileSync(join(scratch, 'calibration', 'long.yaml'), targets.replace('maxEvaluations: 6', 'maxEvaluations: 30').replace('runs: 2', 'runs: 1'));
+    const args = ['calibrate', 'calibration/long.yaml', '--workers', '1', '--no-charts', '--quiet'];
+    expect(shakeout(...args, '--out', 'long-whole').code).toBe(0);
+    // Interrupted once the journal holds two evaluations (a condition waited for, not a time).
+    const journal = join(scratch, 'long-cut.partial', 'evaluations.csv');
+    const ended = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, ...args, '--out', 'long-cut'], { cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const poll = setInterval(() => {
+        if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 3) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 5);
+      child.on('close', (code) => {
+        clearInterval(poll);
+        resolve({ code, stderr });
+      });
+    });
+    expect(ended.stderr).toMatch(/^interrupted by SIGINT: \d+ evaluations are saved in .*long-cut\.partial; to continue without computing them again, run: shakeout calibrate calibration\/long\.yaml --workers 1 --no-charts --quiet --out long-cut --resume\n$/);
+    expect(ended.code).toBe(130);
+    const resumed = shakeout(...args, '--out', 'long-cut', '--resume');
+    expect(resumed.code).toBe(0);
+    const whole = files(join(scratch, 'long-whole'));
+    const cut = files(join(scratch, 'long-cut'));
+    whole.delete('manifest.json');
+    cut.delete('manifest.json');
+    // fitted.yaml names the scenario relative to its own folder: the same path from both.
+    expect(cut).toEqual(whole);
+  }, 60_000);
 });
