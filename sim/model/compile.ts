@@ -68,6 +68,7 @@ export function compile(scenario: Scenario): CompiledScenario {
     cash: spec.cash,
     serves: servesMask(spec.serves),
     funding: compileFunding(spec.funding),
+    switchCostFactor: spec.switchCostFactor ?? 1,
     activeAtStart,
   }));
 
@@ -172,6 +173,7 @@ function compileSet(
     case 'provider': {
       const provider = indexOf(target.id);
       if (target.field === 'serves') return { kind: 'setServes', provider, serves: servesMask(value as string[]) };
+      if (target.field === 'switchCostFactor') return { kind: 'setSwitchCostFactor', provider, value: value as number };
       if (target.field === 'funding') {
         funding[provider] = (value as ProviderSpec['funding'] | null) ?? null;
         return { kind: 'setFunding', provider, funding: compileFunding(funding[provider] ?? undefined) };

@@ -30,6 +30,8 @@ export interface ProviderTemplate {
   /** Bit s set when the provider serves class s. */
   readonly serves: number;
   readonly funding: ProviderFunding | null;
+  /** Multiplies S_i on a switch to this provider (MODEL.md section 12); 1 by default. */
+  readonly switchCostFactor: number;
   /** Active at t = 0 (declared under `providers`, not by an `enter` event). */
   readonly activeAtStart: boolean;
 }
@@ -62,6 +64,7 @@ export type Action =
   | { readonly kind: 'setField'; readonly provider: number; readonly field: DynamicField; readonly rule: FieldRule }
   | { readonly kind: 'setServes'; readonly provider: number; readonly serves: number }
   | { readonly kind: 'setFunding'; readonly provider: number; readonly funding: ProviderFunding | null }
+  | { readonly kind: 'setSwitchCostFactor'; readonly provider: number; readonly value: number }
   | { readonly kind: 'setGlobal'; readonly name: 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'; readonly value: number }
   | { readonly kind: 'setClasses'; readonly classes: ClassTable; readonly rederiveSwitchCost: boolean; readonly rederiveGrowth: boolean };
 

@@ -54,6 +54,9 @@ function apply(world: World, a: Action): void {
     case 'setFunding':
       p.funding[a.provider] = a.funding;
       return;
+    case 'setSwitchCostFactor':
+      p.switchCostFactor[a.provider] = a.value;
+      return;
     case 'setGlobal':
       if (a.name === 'horizon') world.horizon = a.value;
       else if (a.name === 'qualityReference') world.qualityReference = a.value;

@@ -39,6 +39,8 @@ export interface ProviderState {
   customerShare: Float64Array;
   tokenShare: Float64Array;
   serves: Int32Array;
+  /** Multiplies S_i on a switch to the provider (MODEL.md section 12). */
+  switchCostFactor: Float64Array;
   rules: (FieldRule | null)[][];
   /** The month each rule took effect (its `initial` applies then). */
   ruleFirst: Int32Array[];
@@ -179,6 +181,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
       customerShare: perProvider(),
       tokenShare: perProvider(),
       serves: Int32Array.from(templates, (p) => p.serves),
+      switchCostFactor: Float64Array.from(templates, (p) => p.switchCostFactor),
       rules: templates.map((p) => dynamicFields.map((f) => p.rules[f])),
       ruleFirst: templates.map(() => new Int32Array(dynamicFields.length)),
       funding: templates.map((p) => p.funding),
@@ -218,7 +221,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     keptAtListing: new Int32Array(P),
     kernel: instantiateKernel(startups.memory),
     layout,
-    choiceTable: new Float64Array(C * P * 6), // six terms per (class, provider): choice.ts, Term
+    choiceTable: new Float64Array(C * P * 8), // eight terms per (class, provider): choice.ts, Term
   };
   return world;
 }

@@ -142,6 +142,8 @@ export const providerSchema = z.strictObject({
   cash: bounded(nonNegative),
   /** Startup classes it accepts; all when absent. */
   serves: z.array(idSchema).optional(),
+  /** Multiplies a startup's switching cost when it switches to this provider (MODEL.md section 12); 1 when absent. */
+  switchCostFactor: bounded(positiveBound).optional(),
   funding: providerFundingSchema.optional(),
 });
 export type ProviderSpec = z.infer<typeof providerSchema>;

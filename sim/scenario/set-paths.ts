@@ -2,7 +2,7 @@
  * What a `set` event may change (MODEL.md section 9, `set`), and how.
  *
  * Settable paths:
- *   providers.<id>.price | quality | unitCost | fixedCost | exitRisk | serves
+ *   providers.<id>.price | quality | unitCost | fixedCost | exitRisk | serves | switchCostFactor
  *   providers.<id>.funding (a map, or null to switch funding off)
  *   providers.<id>.funding.below | probability | amount (the provider must have funding by then)
  *   horizon, qualityReference
@@ -27,7 +27,7 @@ import {
   type Scenario,
 } from './schema.js';
 
-const providerFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk', 'serves', 'funding'] as const;
+const providerFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk', 'serves', 'funding', 'switchCostFactor'] as const;
 const fundingFields = ['below', 'probability', 'amount'] as const;
 /** Provider fields that may be expressions; the others are data. */
 export const dynamicProviderFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk'] as const;
