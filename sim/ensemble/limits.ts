@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
 import { MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
 import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
-import type { Scenario } from '../scenario/schema.js';
+import { qualityReferenceParts, type Scenario } from '../scenario/schema.js';
 import { resolveSetPath } from '../scenario/set-paths.js';
 import { tooBigForMemory, tooManyStartups } from './messages.js';
 
@@ -67,7 +67,7 @@ export function metricCount(providers: number, classes: number): number {
 function entrantsPerMonth(s: Scenario): number {
   const rates = [s.startups.entry.rate];
   const elasticities = [s.startups.entry.qualityElasticity];
-  const references = [s.qualityReference];
+  const references = [qualityReferenceParts(s.qualityReference).value];
   const qualities: number[] = [];
   const quality = (q: unknown) => {
     if (typeof q === 'number') qualities.push(q);
@@ -80,11 +80,15 @@ function entrantsPerMonth(s: Scenario): number {
       const target = resolveSetPath(s, path);
       if (typeof target === 'string') continue;
       if (target.kind === 'provider' && target.field === 'quality') quality(value);
+      if (target.kind === 'scenario' && target.keys[0] === 'qualityReference' && value && typeof value === 'object') {
+        references.push(qualityReferenceParts(value as { value?: number }).value);
+        continue;
+      }
       if (target.kind !== 'scenario' || typeof value !== 'number') continue;
       const global = target.keys.join('.');
       if (global === 'startups.entry.rate') rates.push(value);
       else if (global === 'startups.entry.qualityElasticity') elasticities.push(value);
-      else if (global === 'qualityReference') references.push(value);
+      else if (global === 'qualityReference' || global === 'qualityReference.value') references.push(value);
     }
   }
   const rate = Math.max(0, ...rates);

@@ -9,7 +9,7 @@
  */
 import { monthIndex } from '../calendar.js';
 import { type DocumentLocation, ModelError } from '../errors.js';
-import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
+import { qualityReferenceParts, type CampaignSpec, type ClassSpec, type ProviderSpec, type Scenario } from '../scenario/schema.js';
 import { resolveSetPath, type SetTarget } from '../scenario/set-paths.js';
 import { classTable } from './classes.js';
 import { compileField, compileNumberOrExpression } from './fields.js';
@@ -18,6 +18,7 @@ import {
   type CampaignTemplate,
   type CompiledScenario,
   Eligible,
+  type GlobalName,
   type ProviderFunding,
   type ProviderTemplate,
 } from './compiled-scenario.js';
@@ -150,9 +151,10 @@ type CompiledSet =
   | { kind: 'setClasses'; action: Action; next: Record<string, ClassSpec> };
 
 /** Names of the world's settable globals by scenario path. */
-const GLOBALS: Readonly<Record<string, 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'>> = {
+const GLOBALS: Readonly<Record<string, GlobalName>> = {
   horizon: 'horizon',
-  qualityReference: 'qualityReference',
+  'qualityReference.value': 'qualityReference',
+  'qualityReference.frontierWeight': 'frontierWeight',
   'startups.entry.rate': 'entryRate',
   'startups.entry.qualityElasticity': 'entryElasticity',
 };
@@ -168,8 +170,11 @@ function compileSet(
   origin: DocumentLocation,
 ): CompiledSet {
   switch (target.kind) {
-    case 'scenario':
-      return { kind: 'setGlobal', name: GLOBALS[target.keys.join('.')], value: value as number };
+    case 'scenario': {
+      const path = target.keys.join('.');
+      if (path === 'qualityReference') return { kind: 'setQualityReference', ...qualityReferenceParts(value as number | { value?: number }) };
+      return { kind: 'setGlobal', name: GLOBALS[path], value: value as number };
+    }
     case 'provider': {
       const provider = indexOf(target.id);
       if (target.field === 'serves') return { kind: 'setServes', provider, serves: servesMask(value as string[]) };

@@ -56,6 +56,9 @@ export interface CampaignTemplate {
   readonly budget: number;
 }
 
+/** The world's settable scalars (set events of horizon, qualityReference's parts and startups.entry). */
+export type GlobalName = 'horizon' | 'qualityReference' | 'frontierWeight' | 'entryRate' | 'entryElasticity';
+
 /** One thing an event does (MODEL.md section 7), in file order within its month. */
 export type Action =
   | { readonly kind: 'exit'; readonly provider: number }
@@ -65,7 +68,9 @@ export type Action =
   | { readonly kind: 'setServes'; readonly provider: number; readonly serves: number }
   | { readonly kind: 'setFunding'; readonly provider: number; readonly funding: ProviderFunding | null }
   | { readonly kind: 'setSwitchCostFactor'; readonly provider: number; readonly value: number }
-  | { readonly kind: 'setGlobal'; readonly name: 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'; readonly value: number }
+  | { readonly kind: 'setGlobal'; readonly name: GlobalName; readonly value: number }
+  /** A set of the whole quality reference: a number n is {value: n, frontierWeight: 0}. */
+  | { readonly kind: 'setQualityReference'; readonly value: number; readonly frontierWeight: number }
   | { readonly kind: 'setClasses'; readonly classes: ClassTable; readonly rederiveSwitchCost: boolean; readonly rederiveGrowth: boolean };
 
 export interface CompiledScenario {

@@ -60,8 +60,13 @@ function apply(world: World, a: Action): void {
     case 'setGlobal':
       if (a.name === 'horizon') world.horizon = a.value;
       else if (a.name === 'qualityReference') world.qualityReference = a.value;
+      else if (a.name === 'frontierWeight') world.frontierWeight = a.value;
       else if (a.name === 'entryRate') world.entryRate = a.value;
       else world.entryElasticity = a.value;
+      return;
+    case 'setQualityReference':
+      world.qualityReference = a.value;
+      world.frontierWeight = a.frontierWeight;
       return;
     case 'setClasses': {
       const before = world.classes;

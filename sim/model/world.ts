@@ -7,6 +7,7 @@
  */
 import { type BirthGroups, createBirthGroups } from './births.js';
 import type { ExpressionScope } from '../scenario/expression.js';
+import { qualityReferenceParts } from '../scenario/schema.js';
 import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/keyed.js';
 import type { ClassTable } from './classes.js';
 import type { CompiledScenario, ProviderFunding } from './compiled-scenario.js';
@@ -92,7 +93,10 @@ export interface World {
   t: number;
   classes: ClassTable;
   horizon: number;
+  /** The fixed part of q_ref (`qualityReference` or its `value`); entry's reference. */
   qualityReference: number;
+  /** w of relative quality (MODEL.md section 12): q_ref,s = value^(1−w) · frontier_s^w; 0 when not used. */
+  frontierWeight: number;
   entryRate: number;
   entryElasticity: number;
   readonly startups: StartupTable;
@@ -107,7 +111,7 @@ export interface World {
   readonly month: MonthFlows;
   readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number };
   readonly cohort: Cohort;
-  /** (q_j / q_ref)^η_s for this month: [class * providers + provider]. */
+  /** (q_j / q_ref,s)^η_s for this month: [class * providers + provider]. */
   readonly qualityFactor: Float64Array;
   /** Reused buffers, so the step allocates nothing. */
   readonly scratch: Float64Array;
@@ -161,7 +165,8 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     t: 0,
     classes: compiled.classes,
     horizon: s.horizon,
-    qualityReference: s.qualityReference,
+    qualityReference: qualityReferenceParts(s.qualityReference).value,
+    frontierWeight: qualityReferenceParts(s.qualityReference).frontierWeight,
     entryRate: s.startups.entry.rate,
     entryElasticity: s.startups.entry.qualityElasticity,
     startups,

@@ -35,6 +35,7 @@ const positiveBound: Bound = { text: 'a number > 0', gt: 0 };
 const probabilityBound: Bound = { text: 'a probability in 0–1', min: 0, max: 1 };
 const shareBound: Bound = { text: 'a share in 0–1', min: 0, max: 1 };
 const countBound: Bound = { text: 'a whole number ≥ 0', min: 0, int: true };
+const weightBound: Bound = { text: 'a weight in 0–1', min: 0, max: 1 };
 
 /** A finite number within `bound`; `text` words the message (e.g. "… or an expression"). */
 function bounded(bound: Bound, text: string = bound.text) {
@@ -213,6 +214,27 @@ export const expectationSchema = z.strictObject({
 });
 export type ExpectationSpec = z.infer<typeof expectationSchema>;
 
+/**
+ * The quality reference q_ref (MODEL.md sections 4 and 12): a number, or
+ * `{value, frontierWeight}` for relative quality, where the reference of
+ * class s in month t is value^(1−w) · frontier_s(t)^w. A number is
+ * `{value: number, frontierWeight: 0}`.
+ */
+export const qualityReferenceObjectSchema = z.strictObject({
+  value: bounded(positiveBound).default(1),
+  /** w: how much the reference follows the best quality on offer to the class. */
+  frontierWeight: bounded(weightBound).default(0),
+});
+export const qualityReferenceSchema = z.union([bounded(positiveBound), qualityReferenceObjectSchema], {
+  error: (i) => expectedNumber('a number > 0 or {value, frontierWeight}', i.input),
+});
+export type QualityReference = z.infer<typeof qualityReferenceSchema>;
+
+/** The parts of a quality reference as written (a number, or a map whose fields may be missing when it is a `set` value). */
+export function qualityReferenceParts(q: number | { value?: number; frontierWeight?: number }): { value: number; frontierWeight: number } {
+  return typeof q === 'number' ? { value: q, frontierWeight: 0 } : { value: q.value ?? 1, frontierWeight: q.frontierWeight ?? 0 };
+}
+
 export const scenarioSchema = z.strictObject({
   name: nameSchema.optional(),
   description: boundedText(MAX_TEXT_LENGTH, 'a description').optional(),
@@ -230,7 +252,7 @@ export const scenarioSchema = z.strictObject({
   runs: bounded({ text: 'a whole number ≥ 1', min: 1, int: true }).default(100),
   /** Planning horizon H, months. */
   horizon: bounded(positiveBound).default(12),
-  qualityReference: bounded(positiveBound).default(1),
+  qualityReference: qualityReferenceSchema.default(1),
   providers: z.array(providerSchema).min(1, { error: 'expected at least one provider' }),
   classes: z.record(idSchema, classSchema).refine((classes) => Object.keys(classes).length > 0, {
     error: 'expected at least one class',

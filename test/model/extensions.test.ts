@@ -91,3 +91,78 @@ describe('switching cost by destination (MODEL.md section 12, switchCostFactor)'
     expect(readStartup(w.startups, 0).cash).toBe(1_009_000 - 60_000 + 9_000);
   });
 });
+
+describe('relative quality (MODEL.md section 12, qualityReference: {value, frontierWeight})', () => {
+  /*
+   * top (q = 1), mid (q = 0.8), low (q = 0.5); one startup on mid, reconsider 0, so it stays there.
+   * r = 10 000, d = 1 000, p = 1, opex 0, η = 2. `top` exits in month 1.
+   *   q_ref(t) = value^(1−w) · frontier(t)^w with value 1: frontier 1 in month 0, 0.8 from month 1.
+   *   Month 0: factor (0.8 / 1)^2 = 0.64 whatever w.
+   *   Month 1: w = 0: 0.64; w = 0.5: q_ref = √0.8, factor 0.8² / 0.8 = 0.8; w = 1: q_ref = 0.8, factor 1.
+   * Cash: 1e6 + 10 000 · factor − 1 000 each month.
+   */
+  const world = (qualityReference: number | { value?: number; frontierWeight?: number }, events: object[] = []) =>
+    compiled({
+      months: 2,
+      qualityReference,
+      providers: [provider('top', 1, 1), provider('mid', 1, 0.8), provider('low', 1, 0.5)],
+      classes: { only: degenerateClass({ cash: 1e6, revenue: 10000, tokens: 1000, qualityElasticity: 2 }) },
+      startups: { initial: 1, initialProviders: { mid: 1 } },
+      events: [{ at: '2024-02', exit: 'top' }, ...events] as never,
+    });
+  const cashByMonth = (c: ReturnType<typeof world>) => {
+    const w = initWorld(c, 0);
+    const row = new Float64Array(c.metricNames.length);
+    return [0, 1].map((t) => {
+      step(w, t, row);
+      return readStartup(w.startups, 0).cash;
+    });
+  };
+
+  it('the reference follows the frontier by w: when the frontier provider exits it drops to the next best quality', () => {
+    for (const [q, month1] of [
+      [1, 0.64],
+      [{ value: 1, frontierWeight: 0 }, 0.64],
+      [{ value: 1, frontierWeight: 0.5 }, 0.8],
+      [{ value: 1, frontierWeight: 1 }, 1],
+    ] as const) {
+      const [c0, c1] = cashByMonth(world(q));
+      expect(c0, JSON.stringify(q)).toBeCloseTo(1e6 + 10000 * 0.64 - 1000, 6);
+      expect(c1 - c0, JSON.stringify(q)).toBeCloseTo(10000 * month1 - 1000, 6);
+    }
+  });
+
+  it('value scales the fixed part: value 2, w = 0.5 gives q_ref = √2 · √frontier', () => {
+    // Month 0: q_ref = √2 · 1, factor 0.64 / 2 = 0.32; month 1: q_ref = √(2 · 0.8) = √1.6, factor 0.64 / 1.6 = 0.4.
+    const [c0, c1] = cashByMonth(world({ value: 2, frontierWeight: 0.5 }));
+    expect(c0).toBeCloseTo(1e6 + 3200 - 1000, 6);
+    expect(c1 - c0).toBeCloseTo(4000 - 1000, 6);
+  });
+
+  it('the frontier is per class, over the providers that serve it; the choice reads the same factors', () => {
+    const c = compiled({
+      months: 1,
+      qualityReference: { value: 1, frontierWeight: 1 },
+      providers: [provider('top', 1, 1, { serves: ['big'] }), provider('mid', 1, 0.8), provider('low', 1, 0.5)],
+      classes: {
+        big: degenerateClass({ share: 0.5, qualityElasticity: 2 }),
+        small: degenerateClass({ share: 0.5, qualityElasticity: 1 }),
+      },
+      startups: { initial: 10 },
+    });
+    const w = initWorld(c, 0);
+    step(w, 0, new Float64Array(c.metricNames.length));
+    const P = 3;
+    // big: frontier 1; small: frontier 0.8 (top does not serve it).
+    expect(Array.from(w.qualityFactor.subarray(0, P))).toEqual([1, 0.8 ** 2, 0.5 ** 2]);
+    expect(Array.from(w.qualityFactor.subarray(P, 2 * P))).toEqual([1 / 0.8, 1, 0.5 / 0.8]);
+  });
+
+  it('set events change the weight or the whole reference from their month on', () => {
+    const weight = cashByMonth(world(1, [{ at: '2024-02', set: { 'qualityReference.frontierWeight': 1 } }]));
+    expect(weight[1] - weight[0]).toBeCloseTo(10000 - 1000, 6);
+    const whole = cashByMonth(world({ value: 1, frontierWeight: 1 }, [{ at: '2024-02', set: { qualityReference: 1 } }]));
+    // A plain number is frontierWeight 0: back to the fixed reference.
+    expect(whole[1] - whole[0]).toBeCloseTo(6400 - 1000, 6);
+  });
+});

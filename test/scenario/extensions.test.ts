@@ -37,3 +37,49 @@ describe('switchCostFactor', () => {
     `))).toBe('x.yaml:2: events[0].set.providers.openai.switchCostFactor: expected a number > 0, got 0');
   });
 });
+
+describe('qualityReference: {value, frontierWeight}', () => {
+  it('bounds each part, located by file and line, and suggests a close key', () => {
+    expect(problems(scenario('qualityReference: { value: 1, frontierWeight: 1.5 }'))).toBe(
+      'x.yaml:1: qualityReference.frontierWeight: expected a weight in 0–1, got 1.5',
+    );
+    expect(problems(scenario('qualityReference: { value: 0, frontierWeight: 0.5 }'))).toBe('x.yaml:1: qualityReference.value: expected a number > 0, got 0');
+    expect(problems(scenario('qualityReference: { frontierweight: 0.5 }'))).toBe(
+      'x.yaml:1: qualityReference: unknown key "frontierweight" (did you mean "frontierWeight"?)',
+    );
+    expect(problems(scenario('qualityReference: high'))).toBe('x.yaml:1: qualityReference: expected a number > 0 or {value, frontierWeight}, got "high"');
+  });
+
+  it('a number stays a number; the map gets its defaults', () => {
+    expect(load(scenario('qualityReference: 1.2')).scenario.qualityReference).toBe(1.2);
+    expect(load(scenario('qualityReference: { frontierWeight: 0.5 }')).scenario.qualityReference).toEqual({ value: 1, frontierWeight: 0.5 });
+  });
+
+  it('its parts are value paths, also when it is written as a number (which then becomes {value, frontierWeight: 0})', () => {
+    const plain = load(scenario('qualityReference: 1.2')).scenario;
+    const paths = valuePaths(plain).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['qualityReference', 'qualityReference.value', 'qualityReference.frontierWeight']));
+    expect(withValues(plain, [{ path: 'qualityReference.frontierWeight', value: 0.5, label: 'x' }]).qualityReference).toEqual({ value: 1.2, frontierWeight: 0.5 });
+    expect(withValues(plain, [{ path: 'qualityReference', value: 2, label: 'x' }]).qualityReference).toBe(2);
+    const map = load(scenario('qualityReference: { value: 1, frontierWeight: 0.5 }')).scenario;
+    const mapPaths = valuePaths(map).map((p) => p.path);
+    expect(mapPaths).toContain('qualityReference.frontierWeight');
+    expect(mapPaths).not.toContain('qualityReference');
+    expect(withValues(map, [{ path: 'qualityReference.value', value: 3, label: 'x' }]).qualityReference).toEqual({ value: 3, frontierWeight: 0.5 });
+    expect(() => withValues(map, [{ path: 'qualityReference.frontierWeight', value: -0.1, label: 'x' }])).toThrow(
+      'x: qualityReference.frontierWeight: expected a weight in 0–1, got -0.1',
+    );
+  });
+
+  it('set events may set the whole reference or one part, with the same bounds', () => {
+    expect(load(scenario(`
+      events:
+        - { at: 2024-08, set: { qualityReference.frontierWeight: 0.5 } }
+        - { at: 2024-09, set: { qualityReference: { value: 1, frontierWeight: 1 } } }
+    `)).scenario.events).toHaveLength(2);
+    expect(problems(scenario(`
+      events:
+        - { at: 2024-08, set: { qualityReference.frontierWeight: 2 } }
+    `))).toBe('x.yaml:2: events[0].set.qualityReference.frontierWeight: expected a weight in 0–1, got 2');
+  });
+});
