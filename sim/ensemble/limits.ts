@@ -49,9 +49,14 @@ export function bytesPerStartup(): number {
  * the registry's patterns (counted, not listed: a scenario may have a
  * million flow columns, and this runs before it is refused or built).
  */
-export function metricCount(providers: number, classes: number): number {
+export function metricCount(providers: number, classes: number, vouchers = false): number {
   let n = 0;
-  for (const { pattern } of metricFamilies) {
+  for (const { pattern, optional } of metricFamilies) {
+    // The optional families are the voucher metrics, one name each.
+    if (optional) {
+      if (vouchers) n++;
+      continue;
+    }
     if (pattern.includes('<from>')) n += providers * Math.max(0, providers - 1);
     else n += (pattern.includes('<class>') ? classes : 1) * (pattern.includes('<id>') ? providers : 1);
   }
@@ -114,7 +119,7 @@ export function estimateResources(scenario: Scenario, options: ResourceOptions =
   const workers = Math.max(1, options.workers ?? 1);
   const runs = options.runs ?? scenario.runs;
   const providers = scenario.providers.length + scenario.events.filter((e) => e.enter).length;
-  const metrics = metricCount(providers, Object.keys(scenario.classes).length);
+  const metrics = metricCount(providers, Object.keys(scenario.classes).length, scenario.events.some((e) => e.voucher !== undefined));
   const startups = scenario.startups.initial + Math.ceil(entrantsPerMonth(scenario) * scenario.months);
   const perStartup = bytesPerStartup();
   const record = scenario.months * metrics * 8;

@@ -30,7 +30,8 @@ const enum Term {
 /**
  * Fills the choice table from the providers' state of this month: for each
  * (class s, provider j), whether j is active and serves s, (q_j/q_ref)^η_s,
- * p_j, x_j, γ_s · share_j, and whether j runs a campaign. One array read
+ * p_j, x_j, γ_s · share_j, whether j runs a campaign, j's switching-cost
+ * factor, and the price a startup of class s pays after vouchers. One array read
  * per option instead of seven (startups.ts says why that matters); the
  * values are the same numbers, so choices do not change. Called before
  * each round of choices: the initial assignment, step 3 and step 4.
@@ -50,7 +51,7 @@ export function prepareChoices(world: World): void {
       table[e + Term.network] = cl.network[s] * p.customerShare[j];
       table[e + Term.campaigns] = world.runningCampaigns[j].length;
       table[e + Term.switchFactor] = p.switchCostFactor[j];
-      table[e + Term.paidPrice] = p.price[j];
+      table[e + Term.paidPrice] = p.price[j] * (1 - world.voucherShare[s]);
     }
 }
 
@@ -68,7 +69,8 @@ export function prepareChoices(world: World): void {
  *
  *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
  *
- * with switch_ij = S_i · switchCostFactor_j · (1 − support_j) (MODEL.md section 12).
+ * with switch_ij = S_i · switchCostFactor_j · (1 − support_j) and bill_ij at the
+ * price the startup pays, p_j · (1 − voucher share_s) (MODEL.md section 12).
  *
  * r_i is floored at 1 USD so a startup with no revenue still has finite
  * utilities (medians may be 0).
@@ -105,7 +107,7 @@ export function choose(world: World, i: number, current: number, costly: boolean
     }
     const switching = current !== NO_PROVIDER && j !== current ? S * table[e + Term.switchFactor] * (1 - support) : 0;
     const risk = table[e + Term.exitRisk] * S;
-    const v = (r * table[e + Term.qualityFactor] - table[e + Term.price] * d + (grantValue - switching - risk) / H) / rn + table[e + Term.network];
+    const v = (r * table[e + Term.qualityFactor] - table[e + Term.paidPrice] * d + (grantValue - switching - risk) / H) / rn + table[e + Term.network];
     const x = lambda * v;
     util[j] = x;
     if (x > best) best = x;

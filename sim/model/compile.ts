@@ -21,6 +21,7 @@ import {
   type GlobalName,
   type ProviderFunding,
   type ProviderTemplate,
+  type VoucherTemplate,
 } from './compiled-scenario.js';
 import { metricLayout } from './metrics.js';
 
@@ -31,6 +32,7 @@ export {
   Eligible,
   type ProviderFunding,
   type ProviderTemplate,
+  type VoucherTemplate,
 } from './compiled-scenario.js';
 
 const MAX_CLASSES = 30; // class sets are bitmasks in a 32-bit integer
@@ -76,6 +78,7 @@ export function compile(scenario: Scenario): CompiledScenario {
   const months = scenario.months;
   const actions: Action[][] = Array.from({ length: months }, () => []);
   const campaigns: CampaignTemplate[] = [];
+  const vouchers: VoucherTemplate[] = [];
   let classes: Record<string, ClassSpec> = scenario.classes;
   // Funding as it stands after each set, so a set of one funding field keeps the others.
   const funding = specs.map(({ spec }) => spec.funding ?? null);
@@ -90,6 +93,10 @@ export function compile(scenario: Scenario): CompiledScenario {
       campaigns.push(compileCampaign(e.campaign, t, scenario.start, ids.length, indexOf));
       here.push({ kind: 'campaign', campaign: campaigns.length - 1 });
     }
+    if (e.voucher) {
+      const v = e.voucher;
+      vouchers.push({ from: t, until: v.until === undefined ? Infinity : monthIndex(scenario.start, v.until), classes: servesMask(v.classes), share: v.share });
+    }
     for (const [path, value] of Object.entries(e.set ?? {})) {
       const target = resolveSetPath(scenario, path);
       // The loader has checked every set path; one that does not resolve here is a bug.
@@ -100,7 +107,7 @@ export function compile(scenario: Scenario): CompiledScenario {
     }
   }
 
-  const layout = metricLayout(ids, classIds);
+  const layout = metricLayout(ids, classIds, { vouchers: vouchers.length > 0 });
   return {
     scenario,
     metricNames: layout.names,
@@ -110,6 +117,7 @@ export function compile(scenario: Scenario): CompiledScenario {
     providers,
     classes: classTable(scenario.classes),
     campaigns,
+    vouchers,
     actions,
     initialShares: initialShares(scenario, classIds, ids, providers),
   };

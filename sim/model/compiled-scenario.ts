@@ -59,6 +59,17 @@ export interface CampaignTemplate {
 /** The world's settable scalars (set events of horizon, qualityReference's parts and startups.entry). */
 export type GlobalName = 'horizon' | 'qualityReference' | 'frontierWeight' | 'entryRate' | 'entryElasticity';
 
+/** A compute voucher (MODEL.md section 12). */
+export interface VoucherTemplate {
+  /** First and last month (inclusive) it runs. */
+  readonly from: number;
+  readonly until: number;
+  /** Bit s set when it covers class s. */
+  readonly classes: number;
+  /** Fraction 0–1 of the bill the public pays. */
+  readonly share: number;
+}
+
 /** One thing an event does (MODEL.md section 7), in file order within its month. */
 export type Action =
   | { readonly kind: 'exit'; readonly provider: number }
@@ -84,6 +95,8 @@ export interface CompiledScenario {
   readonly providers: readonly ProviderTemplate[];
   readonly classes: ClassTable;
   readonly campaigns: readonly CampaignTemplate[];
+  /** In event order; empty when the scenario has none (then no voucher metrics either). */
+  readonly vouchers: readonly VoucherTemplate[];
   /** actions[t]: the month's event actions in file order. */
   readonly actions: readonly (readonly Action[])[];
   /** initialChoice[s]: cumulative provider shares for class s, or null to choose by logit. */

@@ -16,6 +16,7 @@ import { applyEvents } from './events.js';
 import { recordMetrics } from './metrics.js';
 import { operate } from './operate.js';
 import { closeProviderAccounts, setProviderFields, updateShares } from './providers.js';
+import { updateVouchers } from './vouchers.js';
 import type { World } from './world.js';
 
 function resetMonth(world: World): void {
@@ -30,6 +31,7 @@ function resetMonth(world: World): void {
   m.switchesVoluntary = 0;
   m.switchesForced = 0;
   m.freeTokens = 0;
+  m.voucherCost = 0;
 }
 
 /** Advances `world` through month t and writes that month's metrics into `out` (one row, metric order). */
@@ -40,9 +42,11 @@ export function step(world: World, t: number, out: Float64Array): void {
   applyEvents(world); // 1
   updateRunningCampaigns(world);
   setProviderFields(world); // 2
+  updateVouchers(world);
   enterStartups(world); // 3
   chooseProviders(world); // 4
   operate(world); // 5, 6, 7
+  world.totals.voucherCost += world.month.voucherCost;
   updateShares(world);
   closeProviderAccounts(world); // 8
   recordMetrics(world, out); // 9

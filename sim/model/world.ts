@@ -61,6 +61,8 @@ export interface MonthFlows {
   switchesVoluntary: number;
   switchesForced: number;
   freeTokens: number;
+  /** USD of startups' bills paid by compute vouchers. */
+  voucherCost: number;
 }
 
 export interface Cohort {
@@ -109,7 +111,9 @@ export interface World {
   /** runningCampaigns[j]: provider j's campaigns running this month, in event order. */
   readonly runningCampaigns: number[][];
   readonly month: MonthFlows;
-  readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number };
+  readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number; voucherCost: number };
+  /** This month's fraction 0–1 of a startup's bill paid by vouchers, by class (MODEL.md section 12); 0 without vouchers. */
+  readonly voucherShare: Float64Array;
   readonly cohort: Cohort;
   /** (q_j / q_ref,s)^η_s for this month: [class * providers + provider]. */
   readonly qualityFactor: Float64Array;
@@ -206,8 +210,10 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
       switchesVoluntary: 0,
       switchesForced: 0,
       freeTokens: 0,
+      voucherCost: 0,
     },
-    totals: { deaths: 0, flows: new Float64Array(P * P), exitedBankrupt: 0, exitedEvent: 0 },
+    totals: { deaths: 0, flows: new Float64Array(P * P), exitedBankrupt: 0, exitedEvent: 0, voucherCost: 0 },
+    voucherShare: new Float64Array(C),
     cohort: {
       size: 0,
       deadTotal: 0,

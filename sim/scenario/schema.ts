@@ -182,6 +182,20 @@ export const campaignSchema = z.strictObject({
 });
 export type CampaignSpec = z.infer<typeof campaignSchema>;
 
+/**
+ * A compute voucher (MODEL.md section 12): from its event's month through
+ * `until` (inclusive; to the end when absent), startups of the listed
+ * classes pay (1 − share) of their billed token cost and the public the rest.
+ */
+export const voucherSchema = z.strictObject({
+  /** Class ids; unknown ones are reported by `semantics.ts`. */
+  classes: z.array(idSchema).min(1, { error: 'expected at least one class' }),
+  /** Fraction 0–1 of the bill the public pays. */
+  share: bounded(shareBound),
+  until: monthSchema.optional(),
+});
+export type VoucherSpec = z.infer<typeof voucherSchema>;
+
 /** Keys are provider ids; one that is not is reported by `semantics.ts`, quoted. */
 const shareMapSchema = z.record(boundedText(MAX_ID_LENGTH, 'a provider id'), bounded(shareBound));
 
@@ -192,6 +206,7 @@ export const eventSchema = z.strictObject({
   exit: idSchema.optional(),
   enter: providerSchema.optional(),
   campaign: campaignSchema.optional(),
+  voucher: voucherSchema.optional(),
   /** Dotted path → value; the paths and values are checked in `semantics.ts`. */
   set: z.record(boundedText(MAX_NAME_LENGTH, 'a path'), z.unknown()).optional(),
   /** In a child file: remove the base's event with this id. */

@@ -5,6 +5,7 @@
  * degenerate (sigmas 0, growth sd 0) so that only the draw a formula is
  * about is left; counts are checked within 4 standard errors, with fixed seeds.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initWorld } from '../../sim/model/replication.js';
 import { readStartup } from '../../sim/model/startups.js';
@@ -164,5 +165,119 @@ describe('relative quality (MODEL.md section 12, qualityReference: {value, front
     const whole = cashByMonth(world({ value: 1, frontierWeight: 1 }, [{ at: '2024-02', set: { qualityReference: 1 } }]));
     // A plain number is frontierWeight 0: back to the fixed reference.
     expect(whole[1] - whole[0]).toBeCloseTo(6400 - 1000, 6);
+  });
+});
+
+describe('compute vouchers (MODEL.md section 12, event voucher: {classes, share, until})', () => {
+  /*
+   * Classes small and large (share 1/2 each), one provider `a` at price 2, no costs; every startup
+   * uses d = 1 000 (small) or 3 000 (large) million tokens, r = 10 000, opex 0, growth 0.
+   * A voucher for small, share 0.3, runs in months 0 and 1 (at 2024-01, until 2024-02).
+   *   small, months 0–1: pays 0.7 · 2 · 1 000 = 1 400; months 2–3: 2 000.  large: 6 000 always.
+   *   vouchers.cost(t) = 0.3 · 2 000 · (small startups) in months 0–1, 0 after; the provider books every bill in full.
+   */
+  const c = compiled({
+    months: 4,
+    providers: [provider('a', 2, 1)],
+    classes: {
+      small: degenerateClass({ share: 0.5, cash: 1e6, revenue: 10000, tokens: 1000 }),
+      large: degenerateClass({ share: 0.5, cash: 1e6, revenue: 10000, tokens: 3000 }),
+    },
+    startups: { initial: 40 },
+    events: [{ at: '2024-01', id: 'vouchers', voucher: { classes: ['small'], share: 0.3, until: '2024-02' } }],
+  });
+
+  it('a startup of a listed class pays exactly 70 % of its bill while the voucher runs, all of it after', () => {
+    const w = initWorld(c, 0);
+    const row = new Float64Array(c.metricNames.length);
+    const small = Array.from({ length: 40 }, (_, i) => i).filter((i) => readStartup(w.startups, i).cls === 0);
+    expect(small.length).toBeGreaterThan(5);
+    expect(small.length).toBeLessThan(35);
+    const cash = () => Array.from({ length: 40 }, (_, i) => readStartup(w.startups, i).cash);
+    let before = cash();
+    for (let t = 0; t < 4; t++) {
+      step(w, t, row);
+      const now = cash();
+      for (let i = 0; i < 40; i++) {
+        const bill = small.includes(i) ? 2000 : 6000;
+        const pays = small.includes(i) && t <= 1 ? bill * (1 - 0.3) : bill;
+        expect(now[i] - before[i], `startup ${i} at t = ${t}`).toBeCloseTo(10000 - pays, 6);
+      }
+      before = now;
+    }
+  });
+
+  it('vouchers.cost is 30 % of the listed class\'s bills, the cumulative its running sum, and the provider is paid in full', () => {
+    const rows = Rows.run(c, 0);
+    const w = initWorld(c, 0);
+    const nSmall = Array.from({ length: 40 }, (_, i) => readStartup(w.startups, i).cls).filter((s) => s === 0).length;
+    let running = 0;
+    for (let t = 0; t < 4; t++) {
+      const expected = t <= 1 ? 0.3 * 2000 * nSmall : 0;
+      expect(rows.at('vouchers.cost', t), `t = ${t}`).toBeCloseTo(expected, 6);
+      running += rows.at('vouchers.cost', t);
+      expect(rows.at('vouchers.cost.cumulative', t)).toBe(running);
+      // Revenue (= profit: no costs) is the whole bill of every startup.
+      expect(rows.at('provider.profit.a', t)).toBeCloseTo(2000 * nSmall + 6000 * (40 - nSmall), 6);
+    }
+    expect(rows.has('vouchers.cost')).toBe(true);
+    expect(Rows.run(compiled({ months: 1, providers: [provider('a', 2, 1)], classes: { only: degenerateClass() }, startups: { initial: 1 } }), 0).has('vouchers.cost')).toBe(false);
+  });
+
+  it('the choice\'s bill term uses the price the startup pays', () => {
+    /*
+     * a: price 2, b: price 1, both quality 1, no costs; r = 10 000, d = 1 000, λ = 20, η = 1,
+     * no switching cost, reconsider 1, everyone on a at t = 0.
+     *   without a voucher: V_a = 1 − 0.2 = 0.8,  V_b = 1 − 0.1 = 0.9
+     *   with share 0.5:    V_a = 1 − 0.1 = 0.9,  V_b = 1 − 0.05 = 0.95
+     */
+    const N = 20_000;
+    for (const share of [0, 0.5]) {
+      const rows = Rows.run(
+        compiled({
+          months: 1,
+          providers: [provider('a', 2, 1), provider('b', 1, 1)],
+          classes: { only: degenerateClass({ revenue: 10000, tokens: 1000, precision: 20, reconsider: 1 }) },
+          startups: { initial: N, initialProviders: { a: 1 } },
+          events: [{ at: '2024-01', voucher: { classes: ['only'], share } }],
+        }),
+        0,
+      );
+      const expected = softmax(20, share === 0 ? [0.8, 0.9] : [0.9, 0.95])[1];
+      expectWithin4SE(rows.at('share.customers.b', 0), expected, se(expected, N), `share of b with voucher share ${share}`);
+    }
+  });
+
+  it('property: any share in [0, 1] keeps cash finite and vouchers.cost ≥ 0, the cumulative its running sum', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (share, other) => {
+        const sc = compiled({
+          months: 6,
+          providers: [provider('a', 2, 1, { unitCost: 1 }), provider('b', 1, 0.8)],
+          classes: {
+            small: { ...degenerateClass({ share: 0.6, cash: 5000, revenue: 3000, opex: 2000, tokens: 1500, reconsider: 0.3, funding: { probability: 0.5, months: 3 } }), tokens: { median: 1500, sigma: 1 } },
+            large: degenerateClass({ share: 0.4, tokens: 5000 }),
+          },
+          startups: { initial: 60 },
+          events: [
+            { at: '2024-02', voucher: { classes: ['small'], share, until: '2024-05' } },
+            { at: '2024-03', voucher: { classes: ['small', 'large'], share: other } },
+          ],
+        });
+        const w = initWorld(sc, 0);
+        const row = new Float64Array(sc.metricNames.length);
+        let running = 0;
+        for (let t = 0; t < 6; t++) {
+          step(w, t, row);
+          const cost = row[sc.metricNames.indexOf('vouchers.cost')];
+          expect(cost).toBeGreaterThanOrEqual(0);
+          expect(Number.isFinite(cost)).toBe(true);
+          running += cost;
+          expect(row[sc.metricNames.indexOf('vouchers.cost.cumulative')]).toBe(running);
+          for (let i = 0; i < w.startups.count; i++) expect(Number.isFinite(readStartup(w.startups, i).cash)).toBe(true);
+        }
+      }),
+      { numRuns: 20 },
+    );
   });
 });

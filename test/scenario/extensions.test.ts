@@ -83,3 +83,46 @@ describe('qualityReference: {value, frontierWeight}', () => {
     `))).toBe('x.yaml:2: events[0].set.qualityReference.frontierWeight: expected a weight in 0–1, got 2');
   });
 });
+
+describe('voucher events', () => {
+  it('name existing classes (with a close-name suggestion), a share in 0–1, and an until not before the event', () => {
+    expect(problems(scenario(`
+      events:
+        - at: 2024-07
+          voucher: { classes: [smal], share: 0.3 }
+    `))).toBe('x.yaml:3: events[0].voucher.classes[0]: unknown class "smal" (did you mean "small"?)');
+    expect(problems(scenario(`
+      events:
+        - at: 2024-07
+          voucher: { classes: [small], share: 1.3 }
+    `))).toBe('x.yaml:3: events[0].voucher.share: expected a share in 0–1, got 1.3');
+    expect(problems(scenario(`
+      events:
+        - at: 2024-07
+          voucher: { classes: [small], share: 0.3, until: 2024-06 }
+    `))).toBe('x.yaml:3: events[0].voucher.until: 2024-06 is before the event\'s month (2024-07)');
+    expect(problems(scenario(`
+      events:
+        - at: 2024-07
+          voucher: { classes: [], share: 0.3 }
+    `))).toBe('x.yaml:3: events[0].voucher.classes: expected at least one class');
+    expect(problems(scenario(`
+      events:
+        - at: 2024-07
+          voucher: { classes: [small], share: 0.3 }
+          exit: openai
+    `))).toMatch(/^x\.yaml:2: events\[0\]: .*voucher/);
+  });
+
+  it('its share is a value path by event id', () => {
+    const s = load(scenario(`
+      events:
+        - { id: voucher, at: 2024-07, voucher: { classes: [small], share: 0.3, until: 2025-08 } }
+    `)).scenario;
+    expect(valuePaths(s).map((p) => p.path)).toContain('events.voucher.voucher.share');
+    expect(withValues(s, [{ path: 'events.voucher.voucher.share', value: 0.5, label: 'x' }]).events[0].voucher?.share).toBe(0.5);
+    expect(() => withValues(s, [{ path: 'events.voucher.voucher.share', value: 2, label: 'x' }])).toThrow(
+      'x: events.voucher.voucher.share: expected a share in 0–1, got 2',
+    );
+  });
+});
