@@ -208,6 +208,7 @@ export function recordMetrics(world: World, out: Float64Array): void {
     revenue: concentration(m.revenue, active, world.scratch),
     customers: concentration(m.customers, active, world.scratch),
   };
+  world.climate.hhiTokens = month.tokens.hhi; // next month's `hhi` (funding climate)
   const offsets = world.compiled.layout.offsets;
   for (let f = 0; f < metricFamilies.length; f++) metricFamilies[f].record(world, month, out, offsets[f]);
 }

@@ -47,7 +47,7 @@ export function operate(world: World): void {
   k.set(world.qualityFactor, Q);
   for (let c = 0; c < C; c++) {
     k[L + 4 * c] = cl.disruptionLoss[c];
-    k[L + 4 * c + 1] = cl.fundingProbability[c];
+    k[L + 4 * c + 1] = world.climate.fundingProbability[c];
     k[L + 4 * c + 2] = cl.fundingMonths[c];
     k[L + 4 * c + 3] = 1 - world.voucherShare[c];
   }

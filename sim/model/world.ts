@@ -121,6 +121,7 @@ export interface World {
   readonly scratch: Float64Array;
   readonly utilities: Float64Array;
   readonly scope: ExpressionScope;
+  readonly climate: Climate;
   choosers: Int32Array;
   /** Next month's voluntary choosers, listed by operate (see chooseProviders). */
   readonly reconsidering: ReconsiderList;
@@ -132,6 +133,25 @@ export interface World {
   readonly layout: KernelLayout;
   /** The logit's per-(class, provider) terms of this month (choice.ts, prepareChoices). */
   readonly choiceTable: Float64Array;
+}
+
+/**
+ * The funding climate (MODEL.md section 12): this month's rescue
+ * probability of each class, and the counters its expressions read.
+ */
+export interface Climate {
+  /** This month's funding.probability of each class, in [0, 1] (step 2). */
+  readonly fundingProbability: Float64Array;
+  /** Startups alive now, by class. */
+  readonly aliveByClass: Float64Array;
+  /** Alive at the start of the month (before its entrants), and this month's deaths, by class. */
+  readonly aliveAtStart: Float64Array;
+  readonly deathsByClass: Float64Array;
+  /** Last month's deaths over last month's alive at start, by class; 0 at t = 0. */
+  readonly deathRate: Float64Array;
+  /** Last month's hhi.tokens; 0 at t = 0. */
+  hhiTokens: number;
+  readonly scope: ExpressionScope;
 }
 
 /**
@@ -225,7 +245,16 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     qualityFactor: new Float64Array(C * P),
     scratch: new Float64Array(P),
     utilities: new Float64Array(P),
-    scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0 },
+    scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0, deathRate: 0, cohortDead: 0, hhi: 0 },
+    climate: {
+      fundingProbability: new Float64Array(C),
+      aliveByClass: new Float64Array(C),
+      aliveAtStart: new Float64Array(C),
+      deathsByClass: new Float64Array(C),
+      deathRate: new Float64Array(C),
+      hhiTokens: 0,
+      scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: 0, cash: 0, deathRate: 0, cohortDead: 0, hhi: 0 },
+    },
     choosers: new Int32Array(1024),
     reconsidering: { month: -1, count: 0, list: new Int32Array(1024) },
     keeps: new Int32Array(P),

@@ -10,7 +10,7 @@
  * `messages.issueMessage`, which the loader passes to every parse.
  */
 import { z } from 'zod';
-import { compileExpression, ExpressionError } from './expression.js';
+import { climateVariables, compileExpression, ExpressionError, type VariableList } from './expression.js';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './limits.js';
 import { badExpression, describe, expected, expectedNumber } from './messages.js';
 
@@ -53,13 +53,13 @@ function bounded(bound: Bound, text: string = bound.text) {
  * An expression that compiles (MODEL.md section 7). `what` names the
  * number it could have been instead, for the message.
  */
-const expressionText = (what?: string) =>
+const expressionText = (what?: string, variables?: VariableList) =>
   z
     .string({ error: (i) => expected('an expression', i.input) })
     .min(1, { abort: true, error: () => badExpression(what, '', 'the expression is empty') })
     .superRefine((source, ctx) => {
       try {
-        compileExpression(source);
+        compileExpression(source, variables);
       } catch (e) {
         if (!(e instanceof ExpressionError)) throw e;
         ctx.addIssue({ code: 'custom', message: badExpression(what, source, e.message), input: source });
@@ -88,9 +88,9 @@ function dynamic(bound: Bound) {
 export const dynamicSchema = dynamic(anyNumber);
 export type Dynamic = z.infer<typeof dynamicSchema>;
 
-function numberOrExpression(bound: Bound) {
+function numberOrExpression(bound: Bound, variables?: VariableList) {
   const text = `${bound.text} or an expression`;
-  return z.union([bounded(bound, text), expressionText(bound.text)], { error: (i) => expectedNumber(text, i.input) });
+  return z.union([bounded(bound, text), expressionText(bound.text, variables)], { error: (i) => expectedNumber(text, i.input) });
 }
 
 /** A number or an expression (provider funding). */
@@ -163,7 +163,11 @@ export const classSchema = z.strictObject({
   precision: bounded(nonNegative),
   network: bounded(anyNumber),
   qualityElasticity: bounded(anyNumber),
-  funding: z.strictObject({ probability: bounded(probabilityBound), months: bounded(nonNegative) }),
+  funding: z.strictObject({
+    /** A number, or an expression of the funding climate (MODEL.md section 12), evaluated monthly and clamped to 0–1. */
+    probability: numberOrExpression(probabilityBound, climateVariables),
+    months: bounded(nonNegative),
+  }),
 });
 export type ClassSpec = z.infer<typeof classSchema>;
 

@@ -11,7 +11,8 @@ import { initWorld } from '../../sim/model/replication.js';
 import { readStartup } from '../../sim/model/startups.js';
 import { step } from '../../sim/model/step.js';
 import type { World } from '../../sim/model/world.js';
-import { compiled, degenerateClass, expectWithin4SE, provider, Rows, softmax } from './helpers.js';
+import { compiled, degenerateClass, expectWithin4SE, provider, Rows, rowReader, softmax } from './helpers.js';
+import { expressionTrees } from '../../sim/model/expression-trees.js';
 
 const se = (p: number, n: number) => Math.sqrt((p * (1 - p)) / n);
 
@@ -279,5 +280,88 @@ describe('compute vouchers (MODEL.md section 12, event voucher: {classes, share,
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('funding climate (MODEL.md section 12, funding.probability as an expression)', () => {
+  const climateWorld = (probability: string, extra: { hazard?: number; entry?: number; months?: number } = {}) =>
+    compiled({
+      months: extra.months ?? 6,
+      providers: [provider('a', 1, 1), provider('b', 2, 0.9)],
+      classes: {
+        only: {
+          ...degenerateClass({ cash: 0, revenue: 0, opex: 100, tokens: 0, hazard: extra.hazard ?? 0, reconsider: 0.2, funding: { probability: 0, months: 0.5 } }),
+          funding: { probability, months: 0.5 },
+        },
+      },
+      startups: { initial: 4000, entry: { rate: extra.entry ?? 0, qualityElasticity: 0 } },
+    });
+
+  it('an expression of t gives the expected probability each month, clamped to [0, 1]', () => {
+    // 1.5 − 0.5·t: 1.5 → 1, 1, 0.5, 0, −0.5 → 0. Every startup is below 0 every month (no revenue, opex 100,
+    // a rescue of half a month's opex), so the month's runway deaths are Binomial(alive, 1 − p).
+    const c = climateWorld('1.5 - 0.5 * t', { months: 5 });
+    const w = initWorld(c, 0);
+    const row = new Float64Array(c.metricNames.length);
+    const read = rowReader(c, row);
+    const expected = [1, 1, 0.5, 0, 0];
+    let alive = 4000;
+    for (let t = 0; t < 5; t++) {
+      step(w, t, row);
+      expect(w.climate.fundingProbability[0], `t = ${t}`).toBe(expected[t]);
+      const p = expected[t];
+      expectWithin4SE(read('deaths.runway'), alive * (1 - p), Math.sqrt(alive * p * (1 - p)), `runway deaths at t = ${t}`);
+      alive = read('startups.alive');
+    }
+    expect(alive).toBe(0);
+  });
+
+  it('deathRate, cohortDead and hhi are last month\'s deaths over alive at its start, cohort.dead.<class>.fraction and hhi.tokens; all 0 at t = 0', () => {
+    for (const [expression, expected] of [
+      ['deathRate', (rows: Record<string, number>[], t: number) => rows[t - 1].deaths / (t === 1 ? 4000 : rows[t - 2]['startups.alive'])],
+      ['cohortDead', (rows: Record<string, number>[], t: number) => rows[t - 1]['cohort.dead.only.fraction']],
+      ['hhi / 10000', (rows: Record<string, number>[], t: number) => rows[t - 1]['hhi.tokens'] / 10000],
+    ] as const) {
+      // Healthy startups on two providers: deaths are the hazard's; entrants count in last month's deaths, not in its alive at start.
+      const c = compiled({
+        months: 6,
+        providers: [provider('a', 1, 1), provider('b', 2, 0.9)],
+        classes: { only: { ...degenerateClass({ hazard: 0.1, reconsider: 0.2, tokens: 100 }), funding: { probability: expression, months: 1 } } },
+        startups: { initial: 4000, entry: { rate: 200, qualityElasticity: 0 } },
+      });
+      const w = initWorld(c, 0);
+      const row = new Float64Array(c.metricNames.length);
+      const rows: Record<string, number>[] = [];
+      for (let t = 0; t < 6; t++) {
+        step(w, t, row);
+        const value = t === 0 ? 0 : expected(rows, t);
+        expect(w.climate.fundingProbability[0], `${expression} at t = ${t}`).toBeCloseTo(Math.min(1, Math.max(0, value)), 12);
+        rows.push(Object.fromEntries(c.metricNames.map((n, m) => [n, row[m]])));
+      }
+      // The series is not trivially 0 after month 0.
+      expect(rows.slice(0, 5).some((r) => (expression === 'deathRate' ? r.deaths : expression === 'cohortDead' ? r['cohort.dead.only.fraction'] : r['hhi.tokens']) > 0)).toBe(true);
+    }
+  });
+
+  it('a set event may install an expression, and its tree travels with the compiled scenario to worker threads', () => {
+    const c = compiled({
+      months: 3,
+      providers: [provider('a', 1, 1)],
+      classes: { only: degenerateClass({ funding: { probability: 0.6, months: 1 } }) },
+      startups: { initial: 10 },
+      events: [{ at: '2024-02', set: { 'classes.only.funding.probability': '0.2 + 0.1 * t' } }],
+    });
+    expect(Object.keys(expressionTrees(c))).toContain('0.2 + 0.1 * t');
+    const w = initWorld(c, 0);
+    const row = new Float64Array(c.metricNames.length);
+    const seen: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      step(w, t, row);
+      seen.push(w.climate.fundingProbability[0]);
+    }
+    expect(seen[0]).toBe(0.6);
+    expect(seen[1]).toBeCloseTo(0.3, 12);
+    expect(seen[2]).toBeCloseTo(0.4, 12);
+    expect(Object.keys(expressionTrees(climateWorld('0.6 * exp(-20 * deathRate)')))).toContain('0.6 * exp(-20 * deathRate)');
   });
 });

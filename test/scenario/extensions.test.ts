@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { valuePaths, withValues } from '../../sim/scenario/value-paths.js';
-import { load, problems, scenario } from './helpers.js';
+import { load, problems, scenario, smallClass } from './helpers.js';
 
 describe('switchCostFactor', () => {
   it('is a number > 0, located by file and line', () => {
@@ -124,5 +124,45 @@ describe('voucher events', () => {
     expect(() => withValues(s, [{ path: 'events.voucher.voucher.share', value: 2, label: 'x' }])).toThrow(
       'x: events.voucher.voucher.share: expected a share in 0–1, got 2',
     );
+  });
+});
+
+describe('funding.probability as an expression (the funding climate)', () => {
+  const classWith = (probability: string) =>
+    smallClass.replace('funding: { probability: 0.6, months: 18 }', `funding: { probability: ${probability}, months: 18 }`);
+
+  it('loads, with the climate variables', () => {
+    const s = load(scenario(`classes:\n  small: ${classWith('"0.6 * exp(-20 * deathRate) * (1 - cohortDead) + 0 * hhi + 0 * t"')}`)).scenario;
+    expect(s.classes.small.funding.probability).toBe('0.6 * exp(-20 * deathRate) * (1 - cohortDead) + 0 * hhi + 0 * t');
+    expect(valuePaths(s).map((p) => p.path)).toContain('classes.small.funding.probability');
+  });
+
+  it('is checked at load time with file and line: only the climate variables, with a close-name suggestion', () => {
+    expect(problems(scenario(`classes:\n  small: ${classWith('"0.6 * exp(-20 * deathrate)"')}`))).toBe(
+      'x.yaml:2: classes.small.funding.probability: expected a probability in 0–1 or an expression, got "0.6 * exp(-20 * deathrate)": unknown variable "deathrate" (did you mean "deathRate"?)',
+    );
+    expect(problems(scenario(`classes:\n  small: ${classWith('"price / 10"')}`))).toBe(
+      'x.yaml:2: classes.small.funding.probability: expected a probability in 0–1 or an expression, got "price / 10": unknown variable "price"; the variables are t, deathRate, cohortDead, hhi',
+    );
+    expect(problems(scenario(`classes:\n  small: ${classWith('1.5')}`))).toBe(
+      'x.yaml:2: classes.small.funding.probability: expected a probability in 0–1 or an expression, got 1.5',
+    );
+  });
+
+  it('the climate variables are not a provider expression\'s', () => {
+    expect(problems(scenario(`
+      providers:
+        - { id: openai, price: "5 + hhi", quality: 1, unitCost: 2, cash: 1e12 }
+        - { id: zhipu, price: 1, quality: 0.85, unitCost: 0.3, cash: 3e8 }
+    `))).toBe(
+      'x.yaml:2: providers.openai.price: expected a number ≥ 0 or an expression, got "5 + hhi": unknown variable "hhi"; the variables are t, price, quality, cost, share, tokenShare, lowestPrice, cash',
+    );
+  });
+
+  it('a set event may install one, checked the same way', () => {
+    expect(problems(scenario(`
+      events:
+        - { at: 2024-08, set: { classes.small.funding.probability: "0.5 - lowestPrice" } }
+    `))).toMatch(/^x\.yaml:2: events\[0\]\.set\.classes\.small\.funding\.probability: .*unknown variable "lowestPrice"; the variables are t, deathRate, cohortDead, hhi$/);
   });
 });
