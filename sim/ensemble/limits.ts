@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
 import { MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
 import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
-import type { Scenario } from '../scenario/schema.js';
+import { qualityReferenceParts, type Scenario } from '../scenario/schema.js';
 import { resolveSetPath } from '../scenario/set-paths.js';
 import { tooBigForMemory, tooManyStartups } from './messages.js';
 
@@ -49,9 +49,14 @@ export function bytesPerStartup(): number {
  * the registry's patterns (counted, not listed: a scenario may have a
  * million flow columns, and this runs before it is refused or built).
  */
-export function metricCount(providers: number, classes: number): number {
+export function metricCount(providers: number, classes: number, vouchers = false): number {
   let n = 0;
-  for (const { pattern } of metricFamilies) {
+  for (const { pattern, optional } of metricFamilies) {
+    // The optional families are the voucher metrics, one name each.
+    if (optional) {
+      if (vouchers) n++;
+      continue;
+    }
     if (pattern.includes('<from>')) n += providers * Math.max(0, providers - 1);
     else n += (pattern.includes('<class>') ? classes : 1) * (pattern.includes('<id>') ? providers : 1);
   }
@@ -67,7 +72,7 @@ export function metricCount(providers: number, classes: number): number {
 function entrantsPerMonth(s: Scenario): number {
   const rates = [s.startups.entry.rate];
   const elasticities = [s.startups.entry.qualityElasticity];
-  const references = [s.qualityReference];
+  const references = [qualityReferenceParts(s.qualityReference).value];
   const qualities: number[] = [];
   const quality = (q: unknown) => {
     if (typeof q === 'number') qualities.push(q);
@@ -80,11 +85,15 @@ function entrantsPerMonth(s: Scenario): number {
       const target = resolveSetPath(s, path);
       if (typeof target === 'string') continue;
       if (target.kind === 'provider' && target.field === 'quality') quality(value);
+      if (target.kind === 'scenario' && target.keys[0] === 'qualityReference' && value && typeof value === 'object') {
+        references.push(qualityReferenceParts(value as { value?: number }).value);
+        continue;
+      }
       if (target.kind !== 'scenario' || typeof value !== 'number') continue;
       const global = target.keys.join('.');
       if (global === 'startups.entry.rate') rates.push(value);
       else if (global === 'startups.entry.qualityElasticity') elasticities.push(value);
-      else if (global === 'qualityReference') references.push(value);
+      else if (global === 'qualityReference' || global === 'qualityReference.value') references.push(value);
     }
   }
   const rate = Math.max(0, ...rates);
@@ -110,7 +119,7 @@ export function estimateResources(scenario: Scenario, options: ResourceOptions =
   const workers = Math.max(1, options.workers ?? 1);
   const runs = options.runs ?? scenario.runs;
   const providers = scenario.providers.length + scenario.events.filter((e) => e.enter).length;
-  const metrics = metricCount(providers, Object.keys(scenario.classes).length);
+  const metrics = metricCount(providers, Object.keys(scenario.classes).length, scenario.events.some((e) => e.voucher !== undefined));
   const startups = scenario.startups.initial + Math.ceil(entrantsPerMonth(scenario) * scenario.months);
   const perStartup = bytesPerStartup();
   const record = scenario.months * metrics * 8;

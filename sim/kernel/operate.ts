@@ -13,9 +13,11 @@
  *   records   64-byte startup records (sim/model/startups.ts)
  *   params    f64: price_j at j, unitCost_j at P + j, quality factor of
  *             (s, j) at Q + s·P + j, then disruption loss, funding
- *             probability and funding months of class s at L + 3s + 0, 1, 2
+ *             probability, funding months and the fraction of its bill a
+ *             startup pays (1 − voucher share) of class s at L + 4s + 0 … 3
  *   sums      f64: billed revenue, cost, tokens and customers of j at
- *             4j + 0 … 3, free tokens used at 4P
+ *             4j + 0 … 3, free tokens used at 4P, the bills' part paid by
+ *             vouchers at 4P + 1
  *   dying     i32: this call's deaths, ~i for runway and i for hazard
  *   listed    i32: survivors whose next reconsideration is month t + 1
  *
@@ -80,6 +82,7 @@ export function operate(
   const Q = 2 * P;
   const L = Q + C * P;
   const freeUsed = sums + (<usize>(4 * P) << 3);
+  const vouchers = freeUsed + 8;
   const next = t + 1;
   let dead = 0;
   let listed = 0;
@@ -103,20 +106,23 @@ export function operate(
       }
     }
     const bill = billed * load<f64>(params + (<usize>j << 3));
-    const kept = t <= <i32>load<i16>(r, 56) ? 1 - load<f64>(params + (<usize>(L + 3 * s) << 3)) : 1.0;
+    const perClass = params + (<usize>(L + 4 * s) << 3);
+    // The provider books the whole bill; the startup pays its part, the voucher the rest (× 1 is exact without one).
+    const paid = bill * load<f64>(perClass, 24);
+    store<f64>(vouchers, load<f64>(vouchers) + (bill - paid));
+    const kept = t <= <i32>load<i16>(r, 56) ? 1 - load<f64>(perClass) : 1.0;
     const opex = load<f64>(r, 16);
     const revenue = load<f64>(r, 8);
-    let w = load<f64>(r, 0) + revenue * load<f64>(params + (<usize>(Q + s * P + j) << 3)) * kept - bill - opex;
+    let w = load<f64>(r, 0) + revenue * load<f64>(params + (<usize>(Q + s * P + j) << 3)) * kept - paid - opex;
     const acc = sums + (<usize>(4 * j) << 3);
     store<f64>(acc, load<f64>(acc) + bill);
     store<f64>(acc, load<f64>(acc, 8) + d * load<f64>(params + (<usize>(P + j) << 3)), 8);
     store<f64>(acc, load<f64>(acc, 16) + d, 16);
     // 6: survival
     if (w < 0) {
-      const rescue = params + (<usize>(L + 3 * s) << 3);
-      if (rescueUniform(rescueStream, i - rankBase) < load<f64>(rescue, 8)) {
+      if (rescueUniform(rescueStream, i - rankBase) < load<f64>(perClass, 8)) {
         // A rescue that does not cover the hole leaves the startup to be tested again next month.
-        w += load<f64>(rescue, 16) * opex;
+        w += load<f64>(perClass, 16) * opex;
       } else {
         store<f64>(r, w, 0);
         store<i32>(dying + (<usize>dead << 2), ~i);

@@ -22,13 +22,16 @@ const enum Term {
   exitRisk = 3,
   network = 4,
   campaigns = 5,
-  size = 6,
+  switchFactor = 6,
+  paidPrice = 7,
+  size = 8,
 }
 
 /**
  * Fills the choice table from the providers' state of this month: for each
  * (class s, provider j), whether j is active and serves s, (q_j/q_ref)^η_s,
- * p_j, x_j, γ_s · share_j, and whether j runs a campaign. One array read
+ * p_j, x_j, γ_s · share_j, whether j runs a campaign, j's switching-cost
+ * factor, and the price a startup of class s pays after vouchers. One array read
  * per option instead of seven (startups.ts says why that matters); the
  * values are the same numbers, so choices do not change. Called before
  * each round of choices: the initial assignment, step 3 and step 4.
@@ -47,6 +50,8 @@ export function prepareChoices(world: World): void {
       table[e + Term.exitRisk] = p.exitRisk[j];
       table[e + Term.network] = cl.network[s] * p.customerShare[j];
       table[e + Term.campaigns] = world.runningCampaigns[j].length;
+      table[e + Term.switchFactor] = p.switchCostFactor[j];
+      table[e + Term.paidPrice] = p.price[j] * (1 - world.voucherShare[s]);
     }
 }
 
@@ -63,6 +68,9 @@ export function prepareChoices(world: World): void {
  * boxes were most of the step's garbage.
  *
  *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
+ *
+ * with switch_ij = S_i · switchCostFactor_j · (1 − support_j) and bill_ij at the
+ * price the startup pays, p_j · (1 − voucher share_s) (MODEL.md section 12).
  *
  * r_i is floored at 1 USD so a startup with no revenue still has finite
  * utilities (medians may be 0).
@@ -97,9 +105,9 @@ export function choose(world: World, i: number, current: number, costly: boolean
         if (world.budgetLeft[c] > 0) grantValue = table[e + Term.price] * Math.min(k.grant, d * k.validity);
       }
     }
-    const switching = current !== NO_PROVIDER && j !== current ? S * (1 - support) : 0;
+    const switching = current !== NO_PROVIDER && j !== current ? S * table[e + Term.switchFactor] * (1 - support) : 0;
     const risk = table[e + Term.exitRisk] * S;
-    const v = (r * table[e + Term.qualityFactor] - table[e + Term.price] * d + (grantValue - switching - risk) / H) / rn + table[e + Term.network];
+    const v = (r * table[e + Term.qualityFactor] - table[e + Term.paidPrice] * d + (grantValue - switching - risk) / H) / rn + table[e + Term.network];
     const x = lambda * v;
     util[j] = x;
     if (x > best) best = x;
@@ -126,7 +134,7 @@ export function choose(world: World, i: number, current: number, costly: boolean
 
 /**
  * Carries out startup i's choice of provider j in month t: a switch pays
- * S_i · (1 − support) now (S_i drawn again from its key, attributes.ts) and
+ * S_i · switchCostFactor_j · (1 − support) now (S_i drawn again from its key, attributes.ts) and
  * starts the disruption; an eligible chooser gets the campaign's grant; no
  * provider at all means death (`stranded`).
  */
@@ -140,7 +148,7 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean)
   const c = applicableCampaign(world, j, current);
   if (current !== NO_PROVIDER && j !== current) {
     const support = c === NO_CAMPAIGN ? 0 : world.compiled.campaigns[c].support;
-    st.f64[i * Stride.f64 + F64.cash] -= switchCost(world, i) * (1 - support);
+    st.f64[i * Stride.f64 + F64.cash] -= switchCost(world, i) * world.providers.switchCostFactor[j] * (1 - support);
     st.i16[i * Stride.i16 + I16.disruptedUntil] = monthField(world.t + world.classes.disruptionMonths[st.u8[i * Stride.u8 + U8.cls]] - 1);
     world.totals.flows[current * world.providerCount + j]++;
     if (forced) world.month.switchesForced++;

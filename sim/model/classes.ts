@@ -3,6 +3,7 @@
  * code, so the startup loops read `hazard[cls[i]]` instead of chasing
  * objects. A `set` on a class field builds a new table (sim/model/events.ts).
  */
+import { climateVariables, compileExpression, type CompiledExpression } from '../scenario/expression.js';
 import type { ClassSpec } from '../scenario/schema.js';
 
 export interface ClassTable {
@@ -32,7 +33,10 @@ export interface ClassTable {
   readonly network: Float64Array;
   /** η_s. */
   readonly qualityElasticity: Float64Array;
+  /** The number as written; NaN where it is an expression (fundingRule). */
   readonly fundingProbability: Float64Array;
+  /** The funding-climate expression of each class (MODEL.md section 12), or null where it is a number. */
+  readonly fundingRule: readonly (CompiledExpression | null)[];
   readonly fundingMonths: Float64Array;
 }
 
@@ -61,7 +65,11 @@ export function classTable(classes: Record<string, ClassSpec>): ClassTable {
     precision: col((c) => c.precision),
     network: col((c) => c.network),
     qualityElasticity: col((c) => c.qualityElasticity),
-    fundingProbability: col((c) => c.funding.probability),
+    fundingProbability: col((c) => (typeof c.funding.probability === 'number' ? c.funding.probability : NaN)),
+    fundingRule: ids.map((id) => {
+      const p = classes[id].funding.probability;
+      return typeof p === 'string' ? compileExpression(p, climateVariables) : null;
+    }),
     fundingMonths: col((c) => c.funding.months),
   };
 }

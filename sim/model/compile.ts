@@ -9,7 +9,7 @@
  */
 import { monthIndex } from '../calendar.js';
 import { type DocumentLocation, ModelError } from '../errors.js';
-import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
+import { qualityReferenceParts, type CampaignSpec, type ClassSpec, type ProviderSpec, type Scenario } from '../scenario/schema.js';
 import { resolveSetPath, type SetTarget } from '../scenario/set-paths.js';
 import { classTable } from './classes.js';
 import { compileField, compileNumberOrExpression } from './fields.js';
@@ -18,8 +18,10 @@ import {
   type CampaignTemplate,
   type CompiledScenario,
   Eligible,
+  type GlobalName,
   type ProviderFunding,
   type ProviderTemplate,
+  type VoucherTemplate,
 } from './compiled-scenario.js';
 import { metricLayout } from './metrics.js';
 
@@ -30,6 +32,7 @@ export {
   Eligible,
   type ProviderFunding,
   type ProviderTemplate,
+  type VoucherTemplate,
 } from './compiled-scenario.js';
 
 const MAX_CLASSES = 30; // class sets are bitmasks in a 32-bit integer
@@ -68,12 +71,14 @@ export function compile(scenario: Scenario): CompiledScenario {
     cash: spec.cash,
     serves: servesMask(spec.serves),
     funding: compileFunding(spec.funding),
+    switchCostFactor: spec.switchCostFactor ?? 1,
     activeAtStart,
   }));
 
   const months = scenario.months;
   const actions: Action[][] = Array.from({ length: months }, () => []);
   const campaigns: CampaignTemplate[] = [];
+  const vouchers: VoucherTemplate[] = [];
   let classes: Record<string, ClassSpec> = scenario.classes;
   // Funding as it stands after each set, so a set of one funding field keeps the others.
   const funding = specs.map(({ spec }) => spec.funding ?? null);
@@ -88,6 +93,10 @@ export function compile(scenario: Scenario): CompiledScenario {
       campaigns.push(compileCampaign(e.campaign, t, scenario.start, ids.length, indexOf));
       here.push({ kind: 'campaign', campaign: campaigns.length - 1 });
     }
+    if (e.voucher) {
+      const v = e.voucher;
+      vouchers.push({ from: t, until: v.until === undefined ? Infinity : monthIndex(scenario.start, v.until), classes: servesMask(v.classes), share: v.share });
+    }
     for (const [path, value] of Object.entries(e.set ?? {})) {
       const target = resolveSetPath(scenario, path);
       // The loader has checked every set path; one that does not resolve here is a bug.
@@ -98,7 +107,7 @@ export function compile(scenario: Scenario): CompiledScenario {
     }
   }
 
-  const layout = metricLayout(ids, classIds);
+  const layout = metricLayout(ids, classIds, { vouchers: vouchers.length > 0 });
   return {
     scenario,
     metricNames: layout.names,
@@ -108,6 +117,7 @@ export function compile(scenario: Scenario): CompiledScenario {
     providers,
     classes: classTable(scenario.classes),
     campaigns,
+    vouchers,
     actions,
     initialShares: initialShares(scenario, classIds, ids, providers),
   };
@@ -149,9 +159,10 @@ type CompiledSet =
   | { kind: 'setClasses'; action: Action; next: Record<string, ClassSpec> };
 
 /** Names of the world's settable globals by scenario path. */
-const GLOBALS: Readonly<Record<string, 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'>> = {
+const GLOBALS: Readonly<Record<string, GlobalName>> = {
   horizon: 'horizon',
-  qualityReference: 'qualityReference',
+  'qualityReference.value': 'qualityReference',
+  'qualityReference.frontierWeight': 'frontierWeight',
   'startups.entry.rate': 'entryRate',
   'startups.entry.qualityElasticity': 'entryElasticity',
 };
@@ -167,11 +178,15 @@ function compileSet(
   origin: DocumentLocation,
 ): CompiledSet {
   switch (target.kind) {
-    case 'scenario':
-      return { kind: 'setGlobal', name: GLOBALS[target.keys.join('.')], value: value as number };
+    case 'scenario': {
+      const path = target.keys.join('.');
+      if (path === 'qualityReference') return { kind: 'setQualityReference', ...qualityReferenceParts(value as number | { value?: number }) };
+      return { kind: 'setGlobal', name: GLOBALS[path], value: value as number };
+    }
     case 'provider': {
       const provider = indexOf(target.id);
       if (target.field === 'serves') return { kind: 'setServes', provider, serves: servesMask(value as string[]) };
+      if (target.field === 'switchCostFactor') return { kind: 'setSwitchCostFactor', provider, value: value as number };
       if (target.field === 'funding') {
         funding[provider] = (value as ProviderSpec['funding'] | null) ?? null;
         return { kind: 'setFunding', provider, funding: compileFunding(funding[provider] ?? undefined) };

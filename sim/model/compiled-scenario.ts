@@ -30,6 +30,8 @@ export interface ProviderTemplate {
   /** Bit s set when the provider serves class s. */
   readonly serves: number;
   readonly funding: ProviderFunding | null;
+  /** Multiplies S_i on a switch to this provider (MODEL.md section 12); 1 by default. */
+  readonly switchCostFactor: number;
   /** Active at t = 0 (declared under `providers`, not by an `enter` event). */
   readonly activeAtStart: boolean;
 }
@@ -54,6 +56,20 @@ export interface CampaignTemplate {
   readonly budget: number;
 }
 
+/** The world's settable scalars (set events of horizon, qualityReference's parts and startups.entry). */
+export type GlobalName = 'horizon' | 'qualityReference' | 'frontierWeight' | 'entryRate' | 'entryElasticity';
+
+/** A compute voucher (MODEL.md section 12). */
+export interface VoucherTemplate {
+  /** First and last month (inclusive) it runs. */
+  readonly from: number;
+  readonly until: number;
+  /** Bit s set when it covers class s. */
+  readonly classes: number;
+  /** Fraction 0–1 of the bill the public pays. */
+  readonly share: number;
+}
+
 /** One thing an event does (MODEL.md section 7), in file order within its month. */
 export type Action =
   | { readonly kind: 'exit'; readonly provider: number }
@@ -62,7 +78,10 @@ export type Action =
   | { readonly kind: 'setField'; readonly provider: number; readonly field: DynamicField; readonly rule: FieldRule }
   | { readonly kind: 'setServes'; readonly provider: number; readonly serves: number }
   | { readonly kind: 'setFunding'; readonly provider: number; readonly funding: ProviderFunding | null }
-  | { readonly kind: 'setGlobal'; readonly name: 'horizon' | 'qualityReference' | 'entryRate' | 'entryElasticity'; readonly value: number }
+  | { readonly kind: 'setSwitchCostFactor'; readonly provider: number; readonly value: number }
+  | { readonly kind: 'setGlobal'; readonly name: GlobalName; readonly value: number }
+  /** A set of the whole quality reference: a number n is {value: n, frontierWeight: 0}. */
+  | { readonly kind: 'setQualityReference'; readonly value: number; readonly frontierWeight: number }
   | { readonly kind: 'setClasses'; readonly classes: ClassTable; readonly rederiveSwitchCost: boolean; readonly rederiveGrowth: boolean };
 
 export interface CompiledScenario {
@@ -76,6 +95,8 @@ export interface CompiledScenario {
   readonly providers: readonly ProviderTemplate[];
   readonly classes: ClassTable;
   readonly campaigns: readonly CampaignTemplate[];
+  /** In event order; empty when the scenario has none (then no voucher metrics either). */
+  readonly vouchers: readonly VoucherTemplate[];
   /** actions[t]: the month's event actions in file order. */
   readonly actions: readonly (readonly Action[])[];
   /** initialChoice[s]: cumulative provider shares for class s, or null to choose by logit. */

@@ -47,6 +47,7 @@ function bear(world: World, month: number, born: number): number {
   i16[h + I16.disruptedUntil] = -1;
   scheduleBirth(world, i, born, month);
   world.alive++;
+  world.climate.aliveByClass[s]++;
   return i;
 }
 

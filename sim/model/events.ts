@@ -54,11 +54,19 @@ function apply(world: World, a: Action): void {
     case 'setFunding':
       p.funding[a.provider] = a.funding;
       return;
+    case 'setSwitchCostFactor':
+      p.switchCostFactor[a.provider] = a.value;
+      return;
     case 'setGlobal':
       if (a.name === 'horizon') world.horizon = a.value;
       else if (a.name === 'qualityReference') world.qualityReference = a.value;
+      else if (a.name === 'frontierWeight') world.frontierWeight = a.value;
       else if (a.name === 'entryRate') world.entryRate = a.value;
       else world.entryElasticity = a.value;
+      return;
+    case 'setQualityReference':
+      world.qualityReference = a.value;
+      world.frontierWeight = a.frontierWeight;
       return;
     case 'setClasses': {
       const before = world.classes;

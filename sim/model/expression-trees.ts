@@ -3,7 +3,7 @@
  * source: what a worker thread needs to compile the scenario without
  * parsing, and so without loading mathjs (withCheckedExpressions).
  */
-import type { ExpressionTree } from '../scenario/expression.js';
+import type { CompiledExpression, ExpressionTree } from '../scenario/expression.js';
 import type { CompiledScenario, ProviderFunding } from './compiled-scenario.js';
 import type { FieldRule } from './fields.js';
 
@@ -19,9 +19,14 @@ export function expressionTrees(compiled: CompiledScenario): Record<string, Expr
     for (const rule of Object.values(provider.rules)) add(rule);
     addFunding(provider.funding);
   }
+  const addClasses = (rules: readonly (CompiledExpression | null)[]) => {
+    for (const e of rules) if (e) trees[e.source] = e.tree;
+  };
+  addClasses(compiled.classes.fundingRule);
   for (const action of compiled.actions.flat()) {
     if (action.kind === 'setField') add(action.rule);
     else if (action.kind === 'setFunding') addFunding(action.funding);
+    else if (action.kind === 'setClasses') addClasses(action.classes.fundingRule);
   }
   return trees;
 }

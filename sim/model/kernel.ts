@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 /** Byte offsets into a world's memory, and the capacities of the kernel's output lists. */
 export interface KernelLayout {
-  /** f64 × (2P + C·P + 3C): the month's parameters (see the kernel's header). */
+  /** f64 × (2P + C·P + 4C): the month's parameters (see the kernel's header). */
   params: number;
-  /** f64 × (4P + 1): per-provider sums, and the free tokens used. */
+  /** f64 × (4P + 2): per-provider sums, the free tokens used and the bills' part paid by vouchers. */
   sums: number;
   /** i32 × dyingCapacity: deaths of one call. */
   dying: number;
@@ -30,8 +30,8 @@ const LIST_CAPACITY = 4096;
 
 export function kernelLayout(providers: number, classes: number): KernelLayout {
   const params = 0;
-  const sums = params + 8 * (2 * providers + classes * providers + 3 * classes);
-  const dying = sums + 8 * (4 * providers + 1);
+  const sums = params + 8 * (2 * providers + classes * providers + 4 * classes);
+  const dying = sums + 8 * (4 * providers + 2);
   const list = dying + 4 * LIST_CAPACITY;
   const records = Math.ceil((list + 4 * LIST_CAPACITY) / 64) * 64;
   return { params, sums, dying, list, records, dyingCapacity: LIST_CAPACITY, listCapacity: LIST_CAPACITY };

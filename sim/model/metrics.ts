@@ -16,6 +16,8 @@ export type MetricKind = 'stock' | 'month' | 'cumulative';
 export interface MetricScope {
   readonly providers: readonly string[];
   readonly classes: readonly string[];
+  /** Whether the scenario has a voucher event: the voucher metrics exist only then (MODEL.md section 12). */
+  readonly vouchers?: boolean;
 }
 
 /** What a month's row needs beyond the world, computed once per month. */
@@ -32,6 +34,8 @@ export interface MetricFamily {
   readonly unit: string;
   /** One line: what the number is (docs/model.md section 8 is generated from it). */
   readonly description: string;
+  /** Only in scenarios that use an extension (MODEL.md section 12): names only when the scope says so. */
+  readonly optional?: boolean;
   /** Its metric names for one scenario, in column order. */
   names(scope: MetricScope): string[];
   /** Writes this month's values of the family into out[at …], in the order of `names`. */
@@ -58,6 +62,27 @@ function perProvider(pattern: string, kind: MetricKind, unit: string, descriptio
     },
   };
 }
+
+/**
+ * A family of one metric that exists only in scenarios that use the
+ * extension it measures (`when` of its scope, `uses` of a world), so adding
+ * it moves no other scenario's columns.
+ */
+function optionalScalar(when: (scope: MetricScope) => boolean, uses: (world: World) => boolean, pattern: string, kind: MetricKind, unit: string, description: string, value: Record1): MetricFamily {
+  return {
+    pattern,
+    kind,
+    unit,
+    description,
+    optional: true,
+    names: (scope) => (when(scope) ? [pattern] : []),
+    record: (w, m, out, at) => {
+      if (uses(w)) out[at] = value(w, m);
+    },
+  };
+}
+const withVouchers = (scope: MetricScope) => scope.vouchers === true;
+const hasVouchers = (world: World) => world.compiled.vouchers.length > 0;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 const sum = (xs: Float64Array) => xs.reduce((a, x) => a + x, 0);
@@ -122,6 +147,8 @@ export const metricFamilies: readonly MetricFamily[] = [
   scalar('price.paid', 'month', 'USD per million tokens', 'billed USD over all tokens used, free ones included: the effective price', (w) => ratio(sum(w.month.revenue), sum(w.month.tokens))),
   perProvider('provider.cash.<id>', 'stock', 'USD', "provider's cash; frozen once it is inactive", (w, j) => w.providers.cash[j]),
   perProvider('provider.profit.<id>', 'month', 'USD', 'revenue − costs booked this month; 0 once inactive', (w, j) => w.providers.profit[j]),
+  optionalScalar(withVouchers, hasVouchers, 'vouchers.cost', 'month', 'USD', 'the part of startups\' token bills paid by compute vouchers; only in scenarios with a voucher event', (w) => w.month.voucherCost),
+  optionalScalar(withVouchers, hasVouchers, 'vouchers.cost.cumulative', 'cumulative', 'USD', 'the same since t = 0', (w) => w.totals.voucherCost),
 ];
 
 /**
@@ -136,8 +163,8 @@ export function metricName(pattern: string, bindings: Readonly<Record<string, st
   return name;
 }
 
-export function metricLayout(providerIds: readonly string[], classIds: readonly string[]): MetricLayout {
-  const scope: MetricScope = { providers: providerIds, classes: classIds };
+export function metricLayout(providerIds: readonly string[], classIds: readonly string[], options: { vouchers?: boolean } = {}): MetricLayout {
+  const scope: MetricScope = { providers: providerIds, classes: classIds, vouchers: options.vouchers === true };
   const names: string[] = [];
   const offsets: number[] = [];
   for (const f of metricFamilies) {
@@ -181,6 +208,7 @@ export function recordMetrics(world: World, out: Float64Array): void {
     revenue: concentration(m.revenue, active, world.scratch),
     customers: concentration(m.customers, active, world.scratch),
   };
+  world.climate.hhiTokens = month.tokens.hhi; // next month's `hhi` (funding climate)
   const offsets = world.compiled.layout.offsets;
   for (let f = 0; f < metricFamilies.length; f++) metricFamilies[f].record(world, month, out, offsets[f]);
 }

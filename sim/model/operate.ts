@@ -3,8 +3,8 @@
  *
  *   5 usage and accounts: free tokens from the current provider's unexpired
  *     grant first, the rest billed; cash += revenue·(q/q_ref)^η·(1 − loss if
- *     migrating) − bill − opex; providers book billed revenue, the cost of
- *     every token served, and their fixed cost once;
+ *     migrating) − bill·(1 − voucher share) − opex; providers book the whole
+ *     billed revenue, the cost of every token served, and their fixed cost once;
  *   6 survival: negative cash → rescued with the class's funding probability
  *     (cash += months · opex) or dead (`runway`); then the class hazard (its
  *     month is scheduled at birth, see schedule.ts);
@@ -37,7 +37,7 @@ export function operate(world: World): void {
   const layout = world.layout;
   const buffer = st.memory.buffer;
   // The month's parameters, laid out as the kernel's header says.
-  const k = new Float64Array(buffer, layout.params, 2 * P + C * P + 3 * C);
+  const k = new Float64Array(buffer, layout.params, 2 * P + C * P + 4 * C);
   const Q = 2 * P;
   const L = Q + C * P;
   for (let j = 0; j < P; j++) {
@@ -46,11 +46,12 @@ export function operate(world: World): void {
   }
   k.set(world.qualityFactor, Q);
   for (let c = 0; c < C; c++) {
-    k[L + 3 * c] = cl.disruptionLoss[c];
-    k[L + 3 * c + 1] = cl.fundingProbability[c];
-    k[L + 3 * c + 2] = cl.fundingMonths[c];
+    k[L + 4 * c] = cl.disruptionLoss[c];
+    k[L + 4 * c + 1] = world.climate.fundingProbability[c];
+    k[L + 4 * c + 2] = cl.fundingMonths[c];
+    k[L + 4 * c + 3] = 1 - world.voucherShare[c];
   }
-  const sums = new Float64Array(buffer, layout.sums, 4 * P + 1);
+  const sums = new Float64Array(buffer, layout.sums, 4 * P + 2);
   sums.fill(0);
   const dying = new Int32Array(buffer, layout.dying, layout.dyingCapacity);
   const listed = new Int32Array(buffer, layout.list, layout.listCapacity);
@@ -72,6 +73,7 @@ export function operate(world: World): void {
   reconsidering.month = t + 1;
   world.keptAtListing.set(world.keeps);
   m.freeTokens = sums[4 * P];
+  m.voucherCost = sums[4 * P + 1];
   for (let j = 0; j < P; j++) {
     m.revenue[j] = sums[4 * j];
     m.cost[j] = sums[4 * j + 1] + (p.active[j] ? p.fixedCost[j] : 0);

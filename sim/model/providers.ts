@@ -103,13 +103,34 @@ function exitRisk(world: World, j: number): number {
   return Math.exp(-Math.max(p.cash[j], 0) / -p.profit[j] / world.horizon);
 }
 
-/** (q_j / q_ref)^η_s for every class and active provider. */
+/**
+ * (q_j / q_ref,s)^η_s for every class and active provider. q_ref,s is the
+ * fixed `qualityReference` unless relative quality is on (MODEL.md section
+ * 12): then value^(1−w) · frontier_s^w, frontier_s the best quality among
+ * the active providers that serve class s (the fixed value when none does,
+ * or when the best is 0, so the factors stay finite).
+ */
 export function updateQualityFactors(world: World): void {
   const P = world.providerCount;
   const eta = world.classes.qualityElasticity;
   const p = world.providers;
-  for (let s = 0; s < eta.length; s++)
-    for (let j = 0; j < P; j++) world.qualityFactor[s * P + j] = p.active[j] ? Math.pow(p.quality[j] / world.qualityReference, eta[s]) : 0;
+  const w = world.frontierWeight;
+  for (let s = 0; s < eta.length; s++) {
+    let reference = world.qualityReference;
+    if (w !== 0) {
+      const frontier = frontierQuality(world, s);
+      if (frontier > 0) reference = Math.pow(world.qualityReference, 1 - w) * Math.pow(frontier, w);
+    }
+    for (let j = 0; j < P; j++) world.qualityFactor[s * P + j] = p.active[j] ? Math.pow(p.quality[j] / reference, eta[s]) : 0;
+  }
+}
+
+/** The highest quality among the active providers that serve class s this month; 0 when none does. */
+export function frontierQuality(world: World, s: number): number {
+  const p = world.providers;
+  let best = 0;
+  for (let j = 0; j < world.providerCount; j++) if (p.active[j] && p.serves[j] & (1 << s) && p.quality[j] > best) best = p.quality[j];
+  return best;
 }
 
 /**

@@ -10,6 +10,9 @@ export function die(world: World, i: number, cause: number): void {
   const st = world.startups;
   st.u8[i * Stride.u8 + U8.alive] = 0;
   world.alive--;
+  const cls = st.u8[i * Stride.u8 + U8.cls];
+  world.climate.aliveByClass[cls]--;
+  world.climate.deathsByClass[cls]++;
   world.totals.deaths++;
   const m = world.month;
   if (cause === Cause.runway) m.deathsRunway++;

@@ -7,6 +7,7 @@
  */
 import { type BirthGroups, createBirthGroups } from './births.js';
 import type { ExpressionScope } from '../scenario/expression.js';
+import { qualityReferenceParts } from '../scenario/schema.js';
 import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/keyed.js';
 import type { ClassTable } from './classes.js';
 import type { CompiledScenario, ProviderFunding } from './compiled-scenario.js';
@@ -39,6 +40,8 @@ export interface ProviderState {
   customerShare: Float64Array;
   tokenShare: Float64Array;
   serves: Int32Array;
+  /** Multiplies S_i on a switch to the provider (MODEL.md section 12). */
+  switchCostFactor: Float64Array;
   rules: (FieldRule | null)[][];
   /** The month each rule took effect (its `initial` applies then). */
   ruleFirst: Int32Array[];
@@ -58,6 +61,8 @@ export interface MonthFlows {
   switchesVoluntary: number;
   switchesForced: number;
   freeTokens: number;
+  /** USD of startups' bills paid by compute vouchers. */
+  voucherCost: number;
 }
 
 export interface Cohort {
@@ -90,7 +95,10 @@ export interface World {
   t: number;
   classes: ClassTable;
   horizon: number;
+  /** The fixed part of q_ref (`qualityReference` or its `value`); entry's reference. */
   qualityReference: number;
+  /** w of relative quality (MODEL.md section 12): q_ref,s = value^(1−w) · frontier_s^w; 0 when not used. */
+  frontierWeight: number;
   entryRate: number;
   entryElasticity: number;
   readonly startups: StartupTable;
@@ -103,14 +111,17 @@ export interface World {
   /** runningCampaigns[j]: provider j's campaigns running this month, in event order. */
   readonly runningCampaigns: number[][];
   readonly month: MonthFlows;
-  readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number };
+  readonly totals: { deaths: number; flows: Float64Array; exitedBankrupt: number; exitedEvent: number; voucherCost: number };
+  /** This month's fraction 0–1 of a startup's bill paid by vouchers, by class (MODEL.md section 12); 0 without vouchers. */
+  readonly voucherShare: Float64Array;
   readonly cohort: Cohort;
-  /** (q_j / q_ref)^η_s for this month: [class * providers + provider]. */
+  /** (q_j / q_ref,s)^η_s for this month: [class * providers + provider]. */
   readonly qualityFactor: Float64Array;
   /** Reused buffers, so the step allocates nothing. */
   readonly scratch: Float64Array;
   readonly utilities: Float64Array;
   readonly scope: ExpressionScope;
+  readonly climate: Climate;
   choosers: Int32Array;
   /** Next month's voluntary choosers, listed by operate (see chooseProviders). */
   readonly reconsidering: ReconsiderList;
@@ -122,6 +133,25 @@ export interface World {
   readonly layout: KernelLayout;
   /** The logit's per-(class, provider) terms of this month (choice.ts, prepareChoices). */
   readonly choiceTable: Float64Array;
+}
+
+/**
+ * The funding climate (MODEL.md section 12): this month's rescue
+ * probability of each class, and the counters its expressions read.
+ */
+export interface Climate {
+  /** This month's funding.probability of each class, in [0, 1] (step 2). */
+  readonly fundingProbability: Float64Array;
+  /** Startups alive now, by class. */
+  readonly aliveByClass: Float64Array;
+  /** Alive at the start of the month (before its entrants), and this month's deaths, by class. */
+  readonly aliveAtStart: Float64Array;
+  readonly deathsByClass: Float64Array;
+  /** Last month's deaths over last month's alive at start, by class; 0 at t = 0. */
+  readonly deathRate: Float64Array;
+  /** Last month's hhi.tokens; 0 at t = 0. */
+  hhiTokens: number;
+  readonly scope: ExpressionScope;
 }
 
 /**
@@ -159,7 +189,8 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     t: 0,
     classes: compiled.classes,
     horizon: s.horizon,
-    qualityReference: s.qualityReference,
+    qualityReference: qualityReferenceParts(s.qualityReference).value,
+    frontierWeight: qualityReferenceParts(s.qualityReference).frontierWeight,
     entryRate: s.startups.entry.rate,
     entryElasticity: s.startups.entry.qualityElasticity,
     startups,
@@ -179,6 +210,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
       customerShare: perProvider(),
       tokenShare: perProvider(),
       serves: Int32Array.from(templates, (p) => p.serves),
+      switchCostFactor: Float64Array.from(templates, (p) => p.switchCostFactor),
       rules: templates.map((p) => dynamicFields.map((f) => p.rules[f])),
       ruleFirst: templates.map(() => new Int32Array(dynamicFields.length)),
       funding: templates.map((p) => p.funding),
@@ -198,8 +230,10 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
       switchesVoluntary: 0,
       switchesForced: 0,
       freeTokens: 0,
+      voucherCost: 0,
     },
-    totals: { deaths: 0, flows: new Float64Array(P * P), exitedBankrupt: 0, exitedEvent: 0 },
+    totals: { deaths: 0, flows: new Float64Array(P * P), exitedBankrupt: 0, exitedEvent: 0, voucherCost: 0 },
+    voucherShare: new Float64Array(C),
     cohort: {
       size: 0,
       deadTotal: 0,
@@ -211,14 +245,23 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     qualityFactor: new Float64Array(C * P),
     scratch: new Float64Array(P),
     utilities: new Float64Array(P),
-    scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0 },
+    scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0, deathRate: 0, cohortDead: 0, hhi: 0 },
+    climate: {
+      fundingProbability: new Float64Array(C),
+      aliveByClass: new Float64Array(C),
+      aliveAtStart: new Float64Array(C),
+      deathsByClass: new Float64Array(C),
+      deathRate: new Float64Array(C),
+      hhiTokens: 0,
+      scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: 0, cash: 0, deathRate: 0, cohortDead: 0, hhi: 0 },
+    },
     choosers: new Int32Array(1024),
     reconsidering: { month: -1, count: 0, list: new Int32Array(1024) },
     keeps: new Int32Array(P),
     keptAtListing: new Int32Array(P),
     kernel: instantiateKernel(startups.memory),
     layout,
-    choiceTable: new Float64Array(C * P * 6), // six terms per (class, provider): choice.ts, Term
+    choiceTable: new Float64Array(C * P * 8), // eight terms per (class, provider): choice.ts, Term
   };
   return world;
 }

@@ -13,8 +13,13 @@ import { createRequire } from 'node:module';
 import type { MathJsInstance, MathNode } from 'mathjs';
 import { closest, numberTooLarge, printable, quote } from './messages.js';
 
+/** The variables of provider expressions (MODEL.md section 7). */
 export const expressionVariables = ['t', 'price', 'quality', 'cost', 'share', 'tokenShare', 'lowestPrice', 'cash'] as const;
-export type ExpressionVariable = (typeof expressionVariables)[number];
+/** The variables of a class's `funding.probability` expression, the funding climate (MODEL.md section 12). */
+export const climateVariables = ['t', 'deathRate', 'cohortDead', 'hhi'] as const;
+export type ExpressionVariable = (typeof expressionVariables)[number] | (typeof climateVariables)[number];
+/** The variables one kind of expression may read. */
+export type VariableList = readonly ExpressionVariable[];
 export type ExpressionScope = Record<ExpressionVariable, number>;
 
 /**
@@ -54,7 +59,6 @@ type Eval = (scope: ExpressionScope) => number;
 const maxLength = 1000;
 const maxDepth = 64;
 
-const variableSet: ReadonlySet<string> = new Set(expressionVariables);
 
 const bool = (x: boolean): number => (x ? 1 : 0);
 
@@ -68,6 +72,9 @@ const readers: Record<ExpressionVariable, Eval> = {
   tokenShare: (s) => s.tokenShare,
   lowestPrice: (s) => s.lowestPrice,
   cash: (s) => s.cash,
+  deathRate: (s) => s.deathRate,
+  cohortDead: (s) => s.cohortDead,
+  hhi: (s) => s.hhi,
 };
 
 /** mathjs's unary and binary operators that are allowed, by mathjs function name. */
@@ -167,23 +174,26 @@ export function loadExpressionParser(): (source: string) => MathNode {
 }
 
 /**
- * Parses and checks `source`, and builds its evaluator.
+ * Parses and checks `source`, and builds its evaluator. `variables` are those
+ * it may read: a provider field's by default, or `climateVariables`.
  * @throws ExpressionError when it does not parse or uses anything outside the whitelist.
  */
-export function compileExpression(source: string): CompiledExpression {
+export function compileExpression(source: string, variables: VariableList = expressionVariables): CompiledExpression {
   const adopted = checkedTrees?.get(source);
   if (adopted) return compiledFromTree(source, adopted);
-  const known = compiledCache.get(source);
+  // One text may be checked against either list: the key tells them apart.
+  const key = variables === expressionVariables ? source : `${variables.join(',')}\u0000${source}`;
+  const known = compiledCache.get(key);
   if (known instanceof ExpressionError) throw new ExpressionError(known.message);
   if (known) return known;
   // The schema, the whole-document checks and the model each compile the same texts.
   if (compiledCache.size >= cacheSize) compiledCache.clear();
   try {
-    const compiled = compileUncached(source);
-    compiledCache.set(source, compiled);
+    const compiled = compileUncached(source, variables);
+    compiledCache.set(key, compiled);
     return compiled;
   } catch (e) {
-    if (e instanceof ExpressionError) compiledCache.set(source, e);
+    if (e instanceof ExpressionError) compiledCache.set(key, e);
     throw e;
   }
 }
@@ -227,7 +237,7 @@ function literalValue(literal: string): number {
   return /^0[xXbBoO]/.test(literal) ? Number(literal.replace(/\..*$/, '')) : Number(literal);
 }
 
-function compileUncached(source: string): CompiledExpression {
+function compileUncached(source: string, variables: VariableList): CompiledExpression {
   if (source.trim() === '') throw new ExpressionError('the expression is empty');
   if (source.length > maxLength) throw new ExpressionError(`the expression is longer than ${maxLength} characters`);
   for (const literal of source.match(numberLiteral) ?? []) {
@@ -242,13 +252,13 @@ function compileUncached(source: string): CompiledExpression {
     // mathjs quotes the offending text, which may hold line breaks or controls.
     throw new ExpressionError(`cannot parse: ${printable(reason.charAt(0).toLowerCase() + reason.slice(1))}`);
   }
-  return compiledFromTree(source, check(root, 0));
+  return compiledFromTree(source, check(root, 0, variables));
 }
 
 /** The whitelist: mathjs's syntax tree as an ExpressionTree, or an ExpressionError naming what is not allowed. */
-function check(node: MathNode, depth: number): ExpressionTree {
+function check(node: MathNode, depth: number, variables: VariableList): ExpressionTree {
   if (depth > maxDepth) throw new ExpressionError('the expression nests too deeply');
-  const sub = (n: MathNode) => check(n, depth + 1);
+  const sub = (n: MathNode) => check(n, depth + 1, variables);
   switch (node.type) {
     case 'ConstantNode': {
       const value: unknown = (node as unknown as { value: unknown }).value;
@@ -259,7 +269,7 @@ function check(node: MathNode, depth: number): ExpressionTree {
     }
     case 'SymbolNode': {
       const name = (node as unknown as { name: string }).name;
-      if (!variableSet.has(name)) throw new ExpressionError(unknownVariable(name));
+      if (!(variables as readonly string[]).includes(name)) throw new ExpressionError(unknownVariable(name, variables));
       return { variable: name as ExpressionVariable };
     }
     case 'ParenthesisNode':
@@ -352,8 +362,8 @@ function evaluatorOf(tree: ExpressionTree, variables: Set<ExpressionVariable>): 
   return functions[tree.call].build(tree.args.map(sub));
 }
 
-function unknownVariable(name: string): string {
-  const near = closest(name, [...expressionVariables]);
+function unknownVariable(name: string, variables: VariableList): string {
+  const near = closest(name, [...variables]);
   if (near) return `unknown variable ${quote(name)} (did you mean ${quote(near)}?)`;
-  return `unknown variable ${quote(name)}; the variables are ${expressionVariables.join(', ')}`;
+  return `unknown variable ${quote(name)}; the variables are ${variables.join(', ')}`;
 }

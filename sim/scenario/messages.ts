@@ -203,13 +203,13 @@ export const noValueAtStart = (field: string, variable: string, target: string) 
 export function notSettable(path: string): string {
   const [head, , field] = path.split('.');
   if (head === 'providers') {
-    return 'cannot be set; a provider\'s settable fields are price, quality, unitCost, fixedCost, exitRisk, serves, funding and funding.below, .probability, .amount';
+    return 'cannot be set; a provider\'s settable fields are price, quality, unitCost, fixedCost, exitRisk, serves, switchCostFactor, funding and funding.below, .probability, .amount';
   }
   if (head === 'classes') {
     if (field === 'share') return 'cannot be set: the class shares must keep summing to 1';
     return 'cannot be set; a class\'s settable fields are all but share, e.g. classes.small.hazard or classes.small.switchCost.median';
   }
-  return 'cannot be set; settable are providers.<id>.<field>, classes.<class>.<field>, horizon, qualityReference, startups.entry.rate and startups.entry.qualityElasticity';
+  return 'cannot be set; settable are providers.<id>.<field>, classes.<class>.<field>, horizon, qualityReference (or its .value and .frontierWeight), startups.entry.rate and startups.entry.qualityElasticity';
 }
 export const noFundingToChange = (id: string) =>
   `provider "${id}" has no funding to change; set providers.${id}.funding to {below, probability, amount} first`;

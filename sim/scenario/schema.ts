@@ -10,7 +10,7 @@
  * `messages.issueMessage`, which the loader passes to every parse.
  */
 import { z } from 'zod';
-import { compileExpression, ExpressionError } from './expression.js';
+import { climateVariables, compileExpression, ExpressionError, type VariableList } from './expression.js';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './limits.js';
 import { badExpression, describe, expected, expectedNumber } from './messages.js';
 
@@ -35,6 +35,7 @@ const positiveBound: Bound = { text: 'a number > 0', gt: 0 };
 const probabilityBound: Bound = { text: 'a probability in 0–1', min: 0, max: 1 };
 const shareBound: Bound = { text: 'a share in 0–1', min: 0, max: 1 };
 const countBound: Bound = { text: 'a whole number ≥ 0', min: 0, int: true };
+const weightBound: Bound = { text: 'a weight in 0–1', min: 0, max: 1 };
 
 /** A finite number within `bound`; `text` words the message (e.g. "… or an expression"). */
 function bounded(bound: Bound, text: string = bound.text) {
@@ -52,13 +53,13 @@ function bounded(bound: Bound, text: string = bound.text) {
  * An expression that compiles (MODEL.md section 7). `what` names the
  * number it could have been instead, for the message.
  */
-const expressionText = (what?: string) =>
+const expressionText = (what?: string, variables?: VariableList) =>
   z
     .string({ error: (i) => expected('an expression', i.input) })
     .min(1, { abort: true, error: () => badExpression(what, '', 'the expression is empty') })
     .superRefine((source, ctx) => {
       try {
-        compileExpression(source);
+        compileExpression(source, variables);
       } catch (e) {
         if (!(e instanceof ExpressionError)) throw e;
         ctx.addIssue({ code: 'custom', message: badExpression(what, source, e.message), input: source });
@@ -87,9 +88,9 @@ function dynamic(bound: Bound) {
 export const dynamicSchema = dynamic(anyNumber);
 export type Dynamic = z.infer<typeof dynamicSchema>;
 
-function numberOrExpression(bound: Bound) {
+function numberOrExpression(bound: Bound, variables?: VariableList) {
   const text = `${bound.text} or an expression`;
-  return z.union([bounded(bound, text), expressionText(bound.text)], { error: (i) => expectedNumber(text, i.input) });
+  return z.union([bounded(bound, text), expressionText(bound.text, variables)], { error: (i) => expectedNumber(text, i.input) });
 }
 
 /** A number or an expression (provider funding). */
@@ -142,6 +143,8 @@ export const providerSchema = z.strictObject({
   cash: bounded(nonNegative),
   /** Startup classes it accepts; all when absent. */
   serves: z.array(idSchema).optional(),
+  /** Multiplies a startup's switching cost when it switches to this provider (MODEL.md section 12); 1 when absent. */
+  switchCostFactor: bounded(positiveBound).optional(),
   funding: providerFundingSchema.optional(),
 });
 export type ProviderSpec = z.infer<typeof providerSchema>;
@@ -160,7 +163,11 @@ export const classSchema = z.strictObject({
   precision: bounded(nonNegative),
   network: bounded(anyNumber),
   qualityElasticity: bounded(anyNumber),
-  funding: z.strictObject({ probability: bounded(probabilityBound), months: bounded(nonNegative) }),
+  funding: z.strictObject({
+    /** A number, or an expression of the funding climate (MODEL.md section 12), evaluated monthly and clamped to 0–1. */
+    probability: numberOrExpression(probabilityBound, climateVariables),
+    months: bounded(nonNegative),
+  }),
 });
 export type ClassSpec = z.infer<typeof classSchema>;
 
@@ -179,6 +186,20 @@ export const campaignSchema = z.strictObject({
 });
 export type CampaignSpec = z.infer<typeof campaignSchema>;
 
+/**
+ * A compute voucher (MODEL.md section 12): from its event's month through
+ * `until` (inclusive; to the end when absent), startups of the listed
+ * classes pay (1 − share) of their billed token cost and the public the rest.
+ */
+export const voucherSchema = z.strictObject({
+  /** Class ids; unknown ones are reported by `semantics.ts`. */
+  classes: z.array(idSchema).min(1, { error: 'expected at least one class' }),
+  /** Fraction 0–1 of the bill the public pays. */
+  share: bounded(shareBound),
+  until: monthSchema.optional(),
+});
+export type VoucherSpec = z.infer<typeof voucherSchema>;
+
 /** Keys are provider ids; one that is not is reported by `semantics.ts`, quoted. */
 const shareMapSchema = z.record(boundedText(MAX_ID_LENGTH, 'a provider id'), bounded(shareBound));
 
@@ -189,6 +210,7 @@ export const eventSchema = z.strictObject({
   exit: idSchema.optional(),
   enter: providerSchema.optional(),
   campaign: campaignSchema.optional(),
+  voucher: voucherSchema.optional(),
   /** Dotted path → value; the paths and values are checked in `semantics.ts`. */
   set: z.record(boundedText(MAX_NAME_LENGTH, 'a path'), z.unknown()).optional(),
   /** In a child file: remove the base's event with this id. */
@@ -211,6 +233,27 @@ export const expectationSchema = z.strictObject({
 });
 export type ExpectationSpec = z.infer<typeof expectationSchema>;
 
+/**
+ * The quality reference q_ref (MODEL.md sections 4 and 12): a number, or
+ * `{value, frontierWeight}` for relative quality, where the reference of
+ * class s in month t is value^(1−w) · frontier_s(t)^w. A number is
+ * `{value: number, frontierWeight: 0}`.
+ */
+export const qualityReferenceObjectSchema = z.strictObject({
+  value: bounded(positiveBound).default(1),
+  /** w: how much the reference follows the best quality on offer to the class. */
+  frontierWeight: bounded(weightBound).default(0),
+});
+export const qualityReferenceSchema = z.union([bounded(positiveBound), qualityReferenceObjectSchema], {
+  error: (i) => expectedNumber('a number > 0 or {value, frontierWeight}', i.input),
+});
+export type QualityReference = z.infer<typeof qualityReferenceSchema>;
+
+/** The parts of a quality reference as written (a number, or a map whose fields may be missing when it is a `set` value). */
+export function qualityReferenceParts(q: number | { value?: number; frontierWeight?: number }): { value: number; frontierWeight: number } {
+  return typeof q === 'number' ? { value: q, frontierWeight: 0 } : { value: q.value ?? 1, frontierWeight: q.frontierWeight ?? 0 };
+}
+
 export const scenarioSchema = z.strictObject({
   name: nameSchema.optional(),
   description: boundedText(MAX_TEXT_LENGTH, 'a description').optional(),
@@ -228,7 +271,7 @@ export const scenarioSchema = z.strictObject({
   runs: bounded({ text: 'a whole number ≥ 1', min: 1, int: true }).default(100),
   /** Planning horizon H, months. */
   horizon: bounded(positiveBound).default(12),
-  qualityReference: bounded(positiveBound).default(1),
+  qualityReference: qualityReferenceSchema.default(1),
   providers: z.array(providerSchema).min(1, { error: 'expected at least one provider' }),
   classes: z.record(idSchema, classSchema).refine((classes) => Object.keys(classes).length > 0, {
     error: 'expected at least one class',

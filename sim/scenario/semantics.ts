@@ -187,7 +187,7 @@ function checkInitialProviders(ctx: Context): void {
   for (const cls of populated) if (!Object.hasOwn(perClass, cls)) ctx.report(base, msg.classMissing(cls));
 }
 
-const actions = ['exit', 'enter', 'campaign', 'set'] as const;
+const actions = ['exit', 'enter', 'campaign', 'voucher', 'set'] as const;
 
 function checkEvents(ctx: Context): void {
   const { s } = ctx;
@@ -221,6 +221,17 @@ function checkEvents(ctx: Context): void {
       if (campaign.eligible !== 'migrants' && campaign.from) ctx.report([...at, 'from'], msg.fromNeedsMigrants(campaign.eligible));
       if (campaign.until !== undefined && event.at !== undefined && monthIndex(event.at, campaign.until) < 0) {
         ctx.report([...at, 'until'], msg.untilBeforeAt(campaign.until, event.at));
+      }
+    }
+    const voucher = event.voucher;
+    if (voucher) {
+      const at: Path = [...path, 'voucher'];
+      const classes = Object.keys(s.classes);
+      voucher.classes.forEach((c, k) => {
+        if (!classes.includes(c)) ctx.report([...at, 'classes', k], msg.unknownClass(c, classes));
+      });
+      if (voucher.until !== undefined && event.at !== undefined && monthIndex(event.at, voucher.until) < 0) {
+        ctx.report([...at, 'until'], msg.untilBeforeAt(voucher.until, event.at));
       }
     }
   });

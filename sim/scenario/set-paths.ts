@@ -2,10 +2,10 @@
  * What a `set` event may change (MODEL.md section 9, `set`), and how.
  *
  * Settable paths:
- *   providers.<id>.price | quality | unitCost | fixedCost | exitRisk | serves
+ *   providers.<id>.price | quality | unitCost | fixedCost | exitRisk | serves | switchCostFactor
  *   providers.<id>.funding (a map, or null to switch funding off)
  *   providers.<id>.funding.below | probability | amount (the provider must have funding by then)
- *   horizon, qualityReference
+ *   horizon, qualityReference (a number or {value, frontierWeight}), qualityReference.value | frontierWeight
  *   startups.entry.rate | qualityElasticity
  *   classes.<class>.<field> and classes.<class>.<field>.<part>, for every class field but `share`
  *
@@ -20,6 +20,7 @@ import { issuesToDiagnostics } from './issues.js';
 import * as msg from './messages.js';
 import {
   classSchema,
+  qualityReferenceObjectSchema,
   providerFundingSchema,
   providerSchema,
   scenarioSchema,
@@ -27,7 +28,7 @@ import {
   type Scenario,
 } from './schema.js';
 
-const providerFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk', 'serves', 'funding'] as const;
+const providerFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk', 'serves', 'funding', 'switchCostFactor'] as const;
 const fundingFields = ['below', 'probability', 'amount'] as const;
 /** Provider fields that may be expressions; the others are data. */
 export const dynamicProviderFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk'] as const;
@@ -65,6 +66,9 @@ export function resolveSetPath(s: Scenario, path: string): SetTarget | string {
   }
   if (path === 'horizon' || path === 'qualityReference') {
     return { kind: 'scenario', keys: parts, schema: unwrapOptional(scenarioSchema.shape[path]) };
+  }
+  if (path === 'qualityReference.value' || path === 'qualityReference.frontierWeight') {
+    return { kind: 'scenario', keys: parts, schema: unwrapOptional(qualityReferenceObjectSchema.shape[parts[1] as 'value' | 'frontierWeight']) };
   }
   if (path === 'startups.entry.rate' || path === 'startups.entry.qualityElasticity') {
     const entry = scenarioSchema.shape.startups.shape.entry.unwrap().shape;
@@ -113,6 +117,10 @@ export function writeSet(s: Scenario, target: SetTarget, value: unknown): string
       return undefined;
     }
     case 'scenario':
+      // A part of a quality reference written as a number: the number is its value, its weight 0.
+      if (target.keys[0] === 'qualityReference' && target.keys.length === 2 && typeof s.qualityReference === 'number') {
+        s.qualityReference = { value: s.qualityReference, frontierWeight: 0 };
+      }
       writeAt(s as unknown as Record<string, unknown>, target.keys, value);
       return undefined;
     case 'class':

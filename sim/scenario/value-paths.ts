@@ -3,7 +3,7 @@
  * what `run --set`, sweeps, sensitivity analysis and calibration may
  * change. One grammar, read off the schema and the scenario itself:
  *
- *   horizon | qualityReference
+ *   horizon | qualityReference | qualityReference.value | qualityReference.frontierWeight
  *   startups.initial | startups.entry.<field> | startups.initialProviders.<id> (or .<class>.<id>)
  *   providers.<id>.<field>            price, quality, unitCost, fixedCost, exitRisk, cash
  *   providers.<id>.<field>.initial    the t = 0 number of an {initial, then} field
@@ -16,6 +16,11 @@
  * also be expressions are included, and take either). Optional fields left
  * out of the file are included: setting one adds it. Lists are addressed
  * by their items' ids: an event without an `id` has no path.
+ *
+ * `qualityReference` written as a number is a path itself, and so are its
+ * parts `qualityReference.value` and `.frontierWeight` (setting a part turns
+ * the number n into `{value: n, frontierWeight: 0}` first); written as
+ * `{value, frontierWeight}` only the parts are paths.
  */
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -57,8 +62,16 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function valuePaths(s: Scenario): ValuePath[] {
   const out: ValuePath[] = [];
   const shape = scenarioSchema.shape;
-  for (const root of ROOTS) walk((s as Record<string, unknown>)[root], shape[root], [root], root);
+  for (const root of ROOTS) {
+    if (root === 'qualityReference') qualityReference(s.qualityReference);
+    else walk((s as Record<string, unknown>)[root], shape[root], [root], root);
+  }
   return out;
+
+  function qualityReference(value: unknown): void {
+    if (typeof value === 'number') emit('qualityReference', ['qualityReference'], value);
+    for (const part of ['value', 'frontierWeight']) emit(`qualityReference.${part}`, ['qualityReference', part], undefined);
+  }
 
   function emit(path: string, location: Location, value: unknown): void {
     out.push({ path, location });
@@ -137,6 +150,9 @@ export function withValues(s: Scenario, changes: readonly { path: string; value:
   const copy = structuredClone(s) as unknown as Record<string | number, unknown>;
   for (const { path, value, label } of changes) {
     const location = resolveValuePath(s, path, label);
+    if (location[0] === 'qualityReference' && location.length === 2 && typeof copy.qualityReference === 'number') {
+      copy.qualityReference = { value: copy.qualityReference, frontierWeight: 0 };
+    }
     let parent = copy;
     for (const key of location.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
     parent[location[location.length - 1]] = value;

@@ -26,7 +26,7 @@ function reference(table: StartupTable, m: Month) {
   const { t, P, C, stream, rankBase, params: k } = m;
   const Q = 2 * P;
   const L = Q + C * P;
-  const sums = new Float64Array(4 * P + 1);
+  const sums = new Float64Array(4 * P + 2);
   const dying: number[] = [];
   const listed: number[] = [];
   const { f64, i16, u8 } = table;
@@ -45,13 +45,15 @@ function reference(table: StartupTable, m: Month) {
       sums[4 * P] += used;
     }
     const bill = billed * k[j];
-    const kept = t <= i16[h + I16.disruptedUntil] ? 1 - k[L + 3 * s] : 1;
-    let w = f64[a + F64.cash] + f64[a + F64.revenue] * k[Q + s * P + j] * kept - bill - f64[a + F64.opex];
+    const paid = bill * k[L + 4 * s + 3];
+    sums[4 * P + 1] += bill - paid;
+    const kept = t <= i16[h + I16.disruptedUntil] ? 1 - k[L + 4 * s] : 1;
+    let w = f64[a + F64.cash] + f64[a + F64.revenue] * k[Q + s * P + j] * kept - paid - f64[a + F64.opex];
     sums[4 * j] += bill;
     sums[4 * j + 1] += d * k[P + j];
     sums[4 * j + 2] += d;
     if (w < 0) {
-      if (uniform32(keyOf(stream, i - rankBase), 0) < k[L + 3 * s + 1]) w += k[L + 3 * s + 2] * f64[a + F64.opex];
+      if (uniform32(keyOf(stream, i - rankBase), 0) < k[L + 4 * s + 1]) w += k[L + 4 * s + 2] * f64[a + F64.opex];
       else {
         f64[a + F64.cash] = w;
         dying.push(~i);
@@ -80,7 +82,7 @@ function kernel(table: StartupTable, m: Month, capacity: number) {
   const k = instantiateKernel(table.memory);
   const buffer = table.memory.buffer;
   new Float64Array(buffer, layout.params, m.params.length).set(m.params);
-  const sums = new Float64Array(buffer, layout.sums, 4 * P + 1);
+  const sums = new Float64Array(buffer, layout.sums, 4 * P + 2);
   sums.fill(0);
   const dying: number[] = [];
   const listed: number[] = [];
@@ -117,7 +119,7 @@ const month = fc.record({
   t: fc.nat(12),
   stream: fc.nat(0xffffffff),
   rankBase: fc.nat(50),
-  params: fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2 * P + C * P + 3 * C, maxLength: 2 * P + C * P + 3 * C }),
+  params: fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2 * P + C * P + 4 * C, maxLength: 2 * P + C * P + 4 * C }),
 });
 
 function tableOf(startups: fc.Infer<typeof startup>[]): StartupTable {

@@ -31,13 +31,28 @@ describe('the metric registry', () => {
     expect(listed.map((m) => m.name)).toEqual(compiled.metricNames);
     // Names are unique, and every family of the registry has at least one name here.
     expect(new Set(compiled.metricNames).size).toBe(compiled.metricNames.length);
+    // Every family but the optional ones (no shipped scenario uses an extension) has at least one name here.
+    expect(new Set(listed.map((m) => m.family)).size).toBe(metricFamilies.filter((f) => !f.optional).length);
+  });
+
+  it('lists the optional voucher metrics only for a scenario with a voucher event, last', () => {
+    const base = loadScenario(join(root, 'scenarios/minimal.yaml')).scenario;
+    const withVoucher = { ...base, events: [...base.events, { at: base.start, voucher: { classes: Object.keys(base.classes), share: 0.3 } }] };
+    const compiled = compile(withVoucher);
+    const listed = scenarioMetrics({ providers: compiled.providers.map((p) => p.id), classes: compiled.classes.ids, vouchers: true });
+    expect(listed.map((m) => m.name)).toEqual(compiled.metricNames);
+    expect(compiled.metricNames.slice(-2)).toEqual(['vouchers.cost', 'vouchers.cost.cumulative']);
+    expect(compiled.metricNames.slice(0, -2)).toEqual(compile(base).metricNames);
     expect(new Set(listed.map((m) => m.family)).size).toBe(metricFamilies.length);
   });
 
   it('is counted by the memory check as it is expanded', () => {
     const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
     for (const [providers, classes] of [[1, 1], [2, 3], [10, 4], [0, 2]])
-      expect(metricCount(providers, classes), `${providers} providers, ${classes} classes`).toBe(metricLayout(ids(providers, 'p'), ids(classes, 'c')).names.length);
+      for (const vouchers of [false, true])
+        expect(metricCount(providers, classes, vouchers), `${providers} providers, ${classes} classes`).toBe(
+          metricLayout(ids(providers, 'p'), ids(classes, 'c'), { vouchers }).names.length,
+        );
   });
 });
 

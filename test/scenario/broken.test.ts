@@ -310,7 +310,7 @@ const broken: [string, string, string][] = [
           providers.zhipu.cash: 1e9
     `,
     "x.yaml:4: events[0].set.providers.zhipu.cash: cannot be set; a provider's settable fields are price, quality, unitCost, fixedCost, " +
-      'exitRisk, serves, funding and funding.below, .probability, .amount',
+      'exitRisk, serves, switchCostFactor, funding and funding.below, .probability, .amount',
   ],
   [
     'a set of a class share',

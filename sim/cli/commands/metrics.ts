@@ -16,7 +16,7 @@ export function registerMetrics(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ shakeout metrics scenarios/china-2024-openai-exit.yaml\n  $ shakeout metrics scenarios/minimal.yaml --json\n')
     .action((file: string, options: { json?: boolean }) => {
       const compiled = compile(loadScenario(file).scenario);
-      const metrics = scenarioMetrics({ providers: compiled.providers.map((p) => p.id), classes: compiled.classes.ids });
+      const metrics = scenarioMetrics({ providers: compiled.providers.map((p) => p.id), classes: compiled.classes.ids, vouchers: compiled.vouchers.length > 0 });
       process.stdout.write((options.json ? JSON.stringify(metrics, null, 2) : metricsText(metrics)) + '\n');
     });
 }
