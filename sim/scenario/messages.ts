@@ -238,3 +238,18 @@ export function closest(word: string, candidates: readonly string[]): string | u
 
 /** A "did you mean" is a typo or two: more edits than this suggest nothing useful, and cost more to look for. */
 const MAX_SUGGESTED_EDITS = 6;
+
+// ---- expectations: absolute (value) or relative (baseline with ratio or difference) ----
+
+export const valueAndBaseline = 'an expectation has either a value or a baseline, not both';
+export const ratioAndDifference = 'give either ratio or difference, not both';
+export const withoutBaseline = (field: string) => `${field} needs a baseline: the scenario file whose runs this one is compared with`;
+export const baselineWithout = 'a baseline needs a ratio (this metric op ratio × the baseline\'s) or a difference (op the baseline\'s + difference)';
+export const missingBaseline = 'missing baseline: the scenario file whose runs the ratio or difference compares with';
+export const missingValue = 'missing value (or, for a relative expectation, baseline with ratio or difference)';
+export const baselineNotScenario = (name: string) => `the baseline ${JSON.stringify(name)} is not a scenario file (.yaml, .yml or .json)`;
+export const baselineIsItself = 'a scenario cannot be its own baseline (name another scenario file)';
+/** The baseline's first problem (its own file and line) and how many more it has. */
+export const baselineDoesNotLoad = (name: string, problems: readonly string[]) =>
+  `the baseline ${JSON.stringify(name)} cannot be loaded: ${problems[0] ?? 'unknown problem'}` +
+  (problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}: run \`shakeout validate\` on it)` : '');
