@@ -203,3 +203,14 @@ export function indicesRefused(out: string, failed: readonly number[], total: nu
   const shown = failed.slice(0, 10).join(', ') + (failed.length > 10 ? ', …' : '');
   return `indices not computed: ${failed.length} of ${total} design points failed (${shown}; the first: ${printable(first, 200)}), and every estimator needs every point; ${printable(out, 200)} holds the design, its outputs and each failure (summary.md): narrow the --param ranges so that the scenario accepts every point`;
 }
+
+/** A relative expectation's metric that its baseline does not record; the text after its location. */
+export function baselineLacksMetric(baseline: string, metric: string, suggestions: readonly string[]): string {
+  const hint = suggestions.length ? ` (it records ${suggestions.map((s) => printable(s)).join(', ')})` : '; `shakeout metrics <baseline>` lists them';
+  return `the baseline ${printable(baseline)} records no metric named ${quote(metric)}${hint}: a relative expectation compares a metric both scenarios record`;
+}
+
+/** A relative expectation's baseline that runs over other months than the scenario. */
+export function baselineOtherCalendar(baseline: string, start: string, months: number, ownStart: string, ownMonths: number): string {
+  return `the baseline ${printable(baseline)} runs ${months} months from ${printable(start, 20)} and this scenario ${ownMonths} from ${printable(ownStart, 20)}; paired runs must share their calendar (set \`start\` in one of them)`;
+}
