@@ -11,6 +11,7 @@ import { loadScenario } from '../../scenario/load.js';
 import { comparisonLines } from '../comparison-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
+import { compileBaselines } from '../baselines.js';
 import { stopOnSignals } from '../signals.js';
 import { drawAfterRun } from './run.js';
 
@@ -96,8 +97,10 @@ async function compareScenarios(files: readonly string[], options: CompareOption
       assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
       const compiled = compile(applied);
       assertExpectationsLocated(compiled, loaded.locate);
+      // Relative expectations: a baseline that is a compared scenario is read from its folder, any other is run (ensemble/compare.ts).
+      const baselines = compileBaselines(loaded, file, compiled, flags);
       if (base && compiled.start !== inputs[0].compiled.start) throw new UsageError(differentStart(file, compiled.start, files[0], inputs[0].compiled.start));
-      inputs.push({ folder, compiled, file, locate: loaded.locate });
+      inputs.push({ folder, compiled, file, locate: loaded.locate, baselines });
     }
     const [baseline, ...whatIfs] = inputs;
     const runs = baseline.compiled.scenario.runs;
