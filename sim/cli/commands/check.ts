@@ -116,15 +116,18 @@ export function registerCheck(program: Command): void {
     .command('check')
     .summary("test a scenario's expectations; exit 1 when one fails")
     .description(
-      "Run a scenario (or every scenario in a folder) and test its `expect:` claims over the replications, or read the " +
+      "Run a scenario (or every scenario under a folder, subfolders too) and test its `expect:` claims over the replications, or read the " +
         'verdicts of an existing result folder. Prints each with the fraction of runs in which it holds, its 95 % Wilson ' +
         'interval and a verdict: PASS when the whole interval is at or above the required `probability`, FAIL when it is ' +
         'wholly below, INCONCLUSIVE when it straddles it. An INCONCLUSIVE verdict says about how many runs in all would ' +
         'likely settle it: the count at which the interval would exclude the required probability in 4 ensembles out of 5 ' +
-        'if the true fraction were the one observed (none when the two are equal). Exit codes: 0 when none fails (an ' +
+        'if the true fraction were the one observed (none when the two are equal). A relative claim (`baseline:` with `ratio:` ' +
+        'or `difference:`) runs its baseline too, with the same runs, seed, months and --set changes, and is counted over the ' +
+        'paired runs. Given a folder, every scenario is checked before any runs, one table shows all the verdicts, and JSON ' +
+        'Schemas, other data and scenarios without expectations are listed as skipped. Exit codes: 0 when none fails (an ' +
         'INCONCLUSIVE verdict does not fail, unless --strict); 1 on a FAIL, or with --strict on an INCONCLUSIVE; 2 bad input.',
     )
-    .argument('<target>', 'a scenario file, a folder of scenario files, or a result folder')
+    .argument('<target>', 'a scenario file, a folder of scenario files (subfolders too), or a result folder')
     .option('--runs <n>', "replications (default: the scenario's `runs`)", positiveInteger('--runs'))
     .option('--seed <seed>', "random seed (default: the scenario's `seed`)", parseSeed)
     .option('--months <n>', "months to simulate (default: the scenario's `months`)", positiveInteger('--months', 1200))

@@ -38,7 +38,9 @@ export function registerCompare(program: Command): void {
         'comparison folder: one result folder per scenario (as `run` writes), diff.csv (the paired difference what-if − baseline ' +
         'per metric and month, with its 95 % interval and the shares of runs in which the what-if is lower and higher), and ' +
         'summary.md/summary.json (a headline table per what-if, with the variance reduction pairing gave). --runs, --seed and ' +
-        "--months default to the baseline's and apply to every scenario; --set applies to every scenario. Exits 0 once written.",
+        "--months default to the baseline's and apply to every scenario; --set applies to every scenario. A what-if's relative " +
+        'expectations whose `baseline:` is the baseline file are judged on these paired runs and listed under its headline ' +
+        'table; other baselines are run as `run` does. Exits 0 once written.',
     )
     .argument('<baseline>', 'the baseline scenario file')
     .argument('<what-if...>', 'one or more what-if scenario files')

@@ -41,7 +41,8 @@ export function registerRun(program: Command): void {
     .summary('run a scenario and write a result folder')
     .description(
       'Run the replications of one scenario and write a result folder: manifest.json, timeseries.csv, runs.csv, runs.parquet, ' +
-        'summary.json, summary.md, the per-run values and the charts (charts/). Exits 0 once the results are written, whatever the expectations say ' +
+        'summary.json, summary.md, the per-run values and the charts (charts/). A relative expectation (`baseline:`) runs its baseline ' +
+        'too, with the same runs, seed, months and --set changes, keeping only the values it compares. Exits 0 once the results are written, whatever the expectations say ' +
         '(use `shakeout check` to gate on them).',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
