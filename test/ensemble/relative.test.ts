@@ -5,7 +5,10 @@
  * run, any positive difference in none), one pass per baseline file, and
  * the verdicts merged back into the order of `expect`.
  */
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeComparison } from '../../sim/ensemble/compare.js';
+import { tempDir } from '../output/tmp.js';
 import { inlineExecutor, runReplications } from '../../sim/ensemble/ensemble.js';
 import type { ReplicationExecutor } from '../../sim/ensemble/executor.js';
 import { evaluateExpectations, inScenarioOrder, resolveExpectations } from '../../sim/ensemble/expectations.js';
@@ -123,5 +126,51 @@ describe('a what-if identical to its baseline, run with the same seeds', () => {
     expect(results.get(1)).toMatchObject({ holds: 0, runs: 5, fraction: 0, verdict: 'FAIL' });
     // The baseline ran once, its 5 runs, for both expectations.
     expect(baselineRuns).toBe(5);
+  });
+});
+
+describe('compare: a relative expectation naming the comparison\'s baseline', () => {
+  /** An inline executor that records the name of every scenario loaded into it. */
+  function counting() {
+    const inline = inlineExecutor();
+    const loads: string[] = [];
+    const executor: ReplicationExecutor = {
+      concurrency: 1,
+      load: (c) => (loads.push(c.scenario.name ?? ''), inline.load(c)),
+      close: () => inline.close(),
+    };
+    return { executor, loads };
+  }
+  const spec = { name: 'as many', metric: 'cohort.dead.fraction', at: 'end', op: '>=', ratio: 1 };
+  const world = (name: string, expect: object[] = []) => compile(tinyScenario({ name, months: 12, runs: 3, expect: expect as never }));
+
+  it('is read from the comparison\'s runs (nothing runs twice), and listed under the what-if', async () => {
+    const dir = tempDir();
+    const base = world('base');
+    const same = world('same', [{ ...spec, baseline: 'base.yaml' }]);
+    const { executor, loads } = counting();
+    const written = await writeComparison(
+      { folder: 'base', compiled: base, file: join(dir, 'base.yaml') },
+      [{ folder: 'same', compiled: same, file: join(dir, 'same.yaml'), baselines: new Map([[0, baseline(resolve(dir, 'base.yaml'), base)]]) }],
+      { out: join(dir, 'cmp'), executor },
+    );
+    expect(loads).toEqual(['base', 'same']);
+    expect(written.summary.whatIfs[0].expectations).toEqual([expect.objectContaining({ name: 'as many', baseline: 'base.yaml', holds: 3, runs: 3 })]);
+  });
+
+  it('another baseline is run, and its verdict stays in the what-if\'s folder only', async () => {
+    const dir = tempDir();
+    const base = world('base');
+    const other = world('other');
+    const same = world('same', [{ ...spec, baseline: 'other.yaml' }]);
+    const { executor, loads } = counting();
+    const written = await writeComparison(
+      { folder: 'base', compiled: base, file: join(dir, 'base.yaml') },
+      [{ folder: 'same', compiled: same, file: join(dir, 'same.yaml'), baselines: new Map([[0, baseline(resolve(dir, 'other.yaml'), other)]]) }],
+      { out: join(dir, 'cmp'), executor },
+    );
+    expect(loads).toEqual(['base', 'same', 'other']);
+    expect(written.summary.whatIfs[0]).not.toHaveProperty('expectations');
+    expect(written.results[1].summary.expectations).toEqual([expect.objectContaining({ baseline: 'other.yaml', holds: 3, runs: 3 })]);
   });
 });
