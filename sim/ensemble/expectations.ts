@@ -69,7 +69,8 @@ export function assertExpectationsLocated(compiled: CompiledScenario, locate: Lo
 }
 
 /**
- * Locates each expectation's metric and month; throws one UsageError naming
+ * Locates each absolute expectation's metric and month (relative ones are
+ * left out: relative.ts evaluates them); throws one UsageError naming
  * every expectation that cannot be located (unknown metric, month outside
  * the run). Call before running, so a typo costs no compute.
  */
@@ -135,7 +136,11 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
   });
 }
 
-/** resolveExpectations then evaluateExpectations: the scenario's verdicts from its runs. */
+/**
+ * resolveExpectations then evaluateExpectations: the verdicts of the
+ * scenario's absolute expectations from its runs (the relative ones need
+ * their baselines' runs: relative.ts, evaluateRelative).
+ */
 export function checkExpectations(compiled: CompiledScenario, read: CellReader): ExpectationResult[] {
   return evaluateExpectations(resolveExpectations(compiled), read);
 }
