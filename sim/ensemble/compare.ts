@@ -13,7 +13,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { ExpectationResult } from '../output/result-types.js';
-import type { CompiledBaseline } from './relative.js';
+import { assertBaselinesGiven, type CompiledBaseline } from './relative.js';
 import { UsageError } from '../errors.js';
 import type { CompiledScenario } from '../model/compile.js';
 import { claimCollection, openCollectionFolder } from '../output/collection-folder.js';
@@ -105,6 +105,7 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
   try {
     for (const s of all) {
       resolveExpectations(s.compiled);
+      assertBaselinesGiven(s.compiled, s.baselines);
       assertResources(s.compiled.scenario, { workers: options.executor.concurrency, runs, file: s.file });
     }
     claim = claimCollection(out, record, comparisonKind, { resume: !!options.resume, force: !!options.force, resumeLine });

@@ -214,3 +214,8 @@ export function baselineLacksMetric(baseline: string, metric: string, suggestion
 export function baselineOtherCalendar(baseline: string, start: string, months: number, ownStart: string, ownMonths: number): string {
   return `the baseline ${printable(baseline)} runs ${months} months from ${printable(start, 20)} and this scenario ${ownMonths} from ${printable(ownStart, 20)}; paired runs must share their calendar (set \`start\` in one of them)`;
 }
+
+/** A library caller that runs a scenario with relative expectations without their baselines. */
+export function baselinesNotGiven(names: readonly string[]): string {
+  return `the relative expectations ${names.map((n) => expectationName(n)).join(', ')} have no compiled baseline: pass their baselines (the CLI loads them with the scenario)`;
+}

@@ -13,7 +13,7 @@
  */
 import { monthIndex } from '../calendar.js';
 import { closeNames } from '../close-names.js';
-import { ScenarioError } from '../errors.js';
+import { ScenarioError, UsageError } from '../errors.js';
 import type { CompiledScenario } from '../model/compile.js';
 import type { ExpectationResult } from '../output/result-types.js';
 import type { Locate } from '../scenario/issues.js';
@@ -21,7 +21,7 @@ import type { ExpectationSpec } from '../scenario/schema.js';
 import { runReplications, type RunSink } from './ensemble.js';
 import type { ReplicationExecutor } from './executor.js';
 import { compare, type ExpectationProblem, type MetricCell } from './expectations.js';
-import { baselineLacksMetric, baselineOtherCalendar } from './messages.js';
+import { baselineLacksMetric, baselineOtherCalendar, baselinesNotGiven } from './messages.js';
 import { judge } from './verdict.js';
 
 /** The baseline of a relative expectation, compiled with the scenario's runs, seed and months. */
@@ -50,6 +50,16 @@ export interface RelativeOptions {
 /** The indices in `expect` of the relative expectations. */
 export function relativeIndices(specs: readonly ExpectationSpec[]): number[] {
   return specs.flatMap((s, i) => (s.baseline !== undefined ? [i] : []));
+}
+
+/**
+ * Refuses, before anything runs, a scenario whose relative expectations
+ * are not all given a baseline (a library caller that left them out would
+ * otherwise get a summary without their verdicts). @throws UsageError
+ */
+export function assertBaselinesGiven(compiled: CompiledScenario, baselines: ReadonlyMap<number, CompiledBaseline> | undefined): void {
+  const missing = relativeIndices(compiled.scenario.expect).filter((i) => !baselines?.has(i));
+  if (missing.length > 0) throw new UsageError(baselinesNotGiven(missing.map((i) => compiled.scenario.expect[i].name)));
 }
 
 /** The month index an expectation's `at` names in `compiled`. */

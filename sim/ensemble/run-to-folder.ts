@@ -27,7 +27,7 @@ import type { Summary } from '../output/summary.js';
 import { aggregate } from './aggregate.js';
 import { inlineExecutor, type ReplicationExecutor, runEnsemble } from './ensemble.js';
 import { evaluateExpectations, inScenarioOrder, resolveExpectations } from './expectations.js';
-import { evaluateRelative, type CompiledBaseline, type RelativeOptions } from './relative.js';
+import { assertBaselinesGiven, evaluateRelative, type CompiledBaseline, type RelativeOptions } from './relative.js';
 import { assertResources } from './limits.js';
 import { formatBytes } from './messages.js';
 
@@ -142,6 +142,7 @@ export async function writeResultFolder(
   try {
     checkTarget(out);
     const expectations = resolveExpectations(compiled);
+    assertBaselinesGiven(compiled, options.relative?.baselines);
     assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
     const claim = claimTarget(out, record, { resume, force, resumeLine });
     if (claim.kind === 'done') {

@@ -8,6 +8,8 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeComparison } from '../../sim/ensemble/compare.js';
+import { writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
+import { existsSync } from 'node:fs';
 import { tempDir } from '../output/tmp.js';
 import { inlineExecutor, runReplications } from '../../sim/ensemble/ensemble.js';
 import type { ReplicationExecutor } from '../../sim/ensemble/executor.js';
@@ -172,5 +174,15 @@ describe('compare: a relative expectation naming the comparison\'s baseline', ()
     expect(loads).toEqual(['base', 'same', 'other']);
     expect(written.summary.whatIfs[0]).not.toHaveProperty('expectations');
     expect(written.results[1].summary.expectations).toEqual([expect.objectContaining({ baseline: 'other.yaml', holds: 3, runs: 3 })]);
+  });
+});
+
+describe('writeResultFolder without the baselines of a relative expectation', () => {
+  it('is refused before anything runs or is written', async () => {
+    const dir = tempDir();
+    const compiled = compile(tinyScenario({ months: 12, runs: 2, expect: [{ name: 'as many', metric: 'cohort.dead.fraction', at: 'end', op: '>=', baseline: 'b.yaml', ratio: 1 }] as never }));
+    const out = join(dir, 'out');
+    await expect(writeResultFolder(compiled, { out })).rejects.toThrow('the relative expectations as many have no compiled baseline');
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
   });
 });
