@@ -95,3 +95,37 @@ expect:
     probability: ${w.probability ?? 0.5}
 `;
 }
+
+/** A tiny world in which startups die only by the class hazard (5 % a month), 40 of them, 12 months. */
+export const BASE = `name: Base
+start: 2024-01
+months: 12
+seed: 3
+runs: 20
+providers:
+  - { id: only, price: 1, quality: 1, unitCost: 0.5, cash: 1e12 }
+classes:
+  small:
+    share: 1
+    cash: { median: 1e9, sigma: 0 }
+    revenue: { median: 10000, sigma: 0 }
+    opex: { median: 1000, sigma: 0 }
+    tokens: { median: 1, sigma: 0 }
+    growth: { mean: 0, sd: 0 }
+    switchCost: { median: 1, sigma: 0 }
+    hazard: 0.05
+    disruption: { months: 1, loss: 0 }
+    reconsider: 0
+    precision: 1
+    network: 0
+    qualityElasticity: 0
+    funding: { probability: 0, months: 1 }
+startups:
+  initial: 40
+  initialProviders: { only: 1 }
+  entry: { rate: 0 }
+`;
+
+/** An expect list of one claim on the cohort's dead fraction at the end against `baseline`; `how` is `ratio: 1` or `difference: 0.0001`. */
+export const relativeExpect = (name: string, baseline: string, how: string, op = '>=') =>
+  `expect:\n  - name: ${name}\n    metric: cohort.dead.fraction\n    at: end\n    op: "${op}"\n    baseline: ${baseline}\n    ${how}\n    probability: 0.8\n`;

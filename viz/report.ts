@@ -23,7 +23,7 @@ import { folderKind, readComparisonFolder, readSweepFolder } from '../sim/output
 import type { CellStatistics } from '../sim/output/sweep-files.js';
 import { calibrationChartsOf, COMPARISON_DIFF_METRICS, comparisonChartsOf, sweepChartsOf } from './charts/collections.js';
 import { readCalibrationFolder } from '../sim/output/read-calibration.js';
-import { fractionText, settleText, verdictsSentence } from '../sim/output/verdict-text.js';
+import { fractionText, settleText, thresholdText, verdictsSentence } from '../sim/output/verdict-text.js';
 import { type Chart, type ChartSelection, standardCharts } from './charts/index.js';
 import { type Html, html, joinHtml, raw, scriptJson } from './html.js';
 import { readChartTable } from './read-table.js';
@@ -110,7 +110,7 @@ function expectationsHtml(expectations: readonly ExpectationResult[]): Html {
   if (expectations.length === 0) return html`<p>The scenario states no expectations.</p>`;
   const rows = expectations.map((e) => [
     html`${e.name}`,
-    html`<code>${e.metric}</code> ${OP_TEXT[e.op] ?? e.op} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : e.at}`,
+    html`<code>${e.metric}</code> ${OP_TEXT[e.op] ?? e.op} ${thresholdText(e)} at ${e.at === 'end' ? `end (t = ${e.month})` : e.at}`,
     html`${num(e.fraction)} (${e.holds}/${e.runs})`,
     html`${fractionText(e.low)} – ${fractionText(e.high)}`,
     html`≥ ${e.probability}`,

@@ -2,6 +2,7 @@
 import type { ComparisonSummary, HeadlineRow } from '../output/comparison-files.js';
 import { readableNumber } from '../output/summary-md.js';
 import { printable } from '../printable.js';
+import { expectationLines } from './expectations-table.js';
 
 const reduction = (v: HeadlineRow['varianceReduction']) => (v === 'infinite' ? '∞' : v === null ? '–' : `${readableNumber(v)}×`);
 
@@ -22,6 +23,7 @@ export function comparisonLines(summary: ComparisonSummary): string[] {
     const line = (c: readonly string[]) => `  ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ')}`;
     out.push(line(header), ...cells.map(line));
     if (cells.length === 0) out.push('  (no headline measure recorded by both: see diff.csv)');
+    if (w.expectations?.length) out.push(`  its expectations relative to ${printable(summary.baseline.folder, 60)}:`, ...expectationLines(w.expectations).map((l) => `  ${l}`));
   }
   return out;
 }

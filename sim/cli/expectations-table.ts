@@ -1,6 +1,6 @@
 /** Expectation verdicts as aligned text lines for the terminal. */
 import type { ExpectationResult } from '../output/result-types.js';
-import { settleText } from '../output/verdict-text.js';
+import { settleText, thresholdText } from '../output/verdict-text.js';
 import { printable } from '../printable.js';
 
 /**
@@ -33,9 +33,23 @@ export function expectationLines(results: readonly ExpectationResult[]): string[
   return results.map((r, i) => {
     const settle = settleText(r);
     return (
-      `  ${r.verdict.padEnd(verdictWidth)}  ${names[i].padEnd(width)}  ${printable(String(r.metric), SHOWN)} ${printable(String(r.op), 2)} ${printable(String(r.value), 40)} at ${printable(String(r.at), 20)}: ` +
+      `  ${r.verdict.padEnd(verdictWidth)}  ${names[i].padEnd(width)}  ${printable(String(r.metric), SHOWN)} ${printable(String(r.op), 2)} ${printable(thresholdText(r), SHOWN + 60)} at ${printable(String(r.at), 20)}: ` +
       `holds in ${printable(String(r.holds), 20)}/${printable(String(r.runs), 20)} runs (${pct(r.fraction)}, 95 % CI ${pct(r.low)}–${pct(r.high)}), needs ${pct(r.probability)}` +
       (settle ? `; ${settle}` : '')
     );
   });
+}
+
+/**
+ * The verdicts of several scenarios as one table (`check <folder>`): each
+ * line is an expectationLines line (aligned over all of them) after its
+ * scenario's file name; scenarios without a verdict to show have no line.
+ */
+export function verdictTable(rows: readonly { scenario: string; results: readonly ExpectationResult[] }[]): string[] {
+  const shown = rows.filter((r) => r.results.length > 0);
+  if (shown.length === 0) return [];
+  const lines = expectationLines(shown.flatMap((r) => r.results));
+  const names = shown.flatMap((r) => r.results.map(() => printable(r.scenario, SHOWN)));
+  const width = Math.max(...names.map((n) => n.length));
+  return lines.map((line, i) => `${names[i].padEnd(width)}${line}`);
 }

@@ -11,7 +11,9 @@
  * each what-if against the baseline, streamed into diff.csv while the
  * headline cells are collected → summary, manifest → seal and move into place.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { ExpectationResult } from '../output/result-types.js';
+import { assertBaselinesGiven, type CompiledBaseline } from './relative.js';
 import { UsageError } from '../errors.js';
 import type { CompiledScenario } from '../model/compile.js';
 import { claimCollection, openCollectionFolder } from '../output/collection-folder.js';
@@ -49,8 +51,15 @@ export interface ComparedInput {
   /** Its result folder's name inside the comparison folder. */
   folder: string;
   compiled: CompiledScenario;
-  /** The file as the user named it, for messages. */
+  /** The file as the user named it, for messages; its absolute path tells a relative expectation's baseline among the scenarios. */
   file?: string;
+  /**
+   * The baselines of its relative expectations (relative.ts), by index in
+   * `expect`, compiled with the comparison's runs, seed and months: one
+   * that is a scenario of the comparison already written is read from its
+   * folder, any other is run.
+   */
+  baselines?: ReadonlyMap<number, CompiledBaseline>;
 }
 
 export interface ComparisonOptions {
@@ -96,6 +105,7 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
   try {
     for (const s of all) {
       resolveExpectations(s.compiled);
+      assertBaselinesGiven(s.compiled, s.baselines);
       assertResources(s.compiled.scenario, { workers: options.executor.concurrency, runs, file: s.file });
     }
     claim = claimCollection(out, record, comparisonKind, { resume: !!options.resume, force: !!options.force, resumeLine });
@@ -113,6 +123,12 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
   try {
     folder.create();
     const results: WrittenResult[] = [];
+    const keys = all.map((s) => (s.file === undefined ? undefined : resolve(s.file)));
+    /** A scenario of the comparison written before scenario k, by its file's absolute path. */
+    const heldBefore = (k: number) => (key: string) => {
+      const j = keys.findIndex((x, i) => i < k && x === key);
+      return j < 0 ? undefined : openRunStore(join(folder.partial, all[j].folder));
+    };
     for (const [k, s] of all.entries()) {
       results.push(
         await writeResultFolder(s.compiled, {
@@ -127,6 +143,7 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
             done = k * runs + d;
             options.onProgress?.(s.folder, done, total);
           },
+          relative: s.baselines?.size ? { baselines: s.baselines, held: heldBefore(k) } : undefined,
         }),
       );
       done = (k + 1) * runs;
@@ -144,7 +161,10 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
       runs,
       months: baseline.compiled.months,
       start: baseline.compiled.start,
-      whatIfs: whatIfs.map((_, i) => ({ ...scenarios[i + 1], headline: headlineRows(headline[i]) })),
+      whatIfs: whatIfs.map((w, i) => {
+        const relative = againstBaseline(w, results[i + 1].summary.expectations, keys[0]);
+        return { ...scenarios[i + 1], headline: headlineRows(headline[i]), ...(relative.length > 0 && { expectations: relative }) };
+      }),
     };
     writeFileAtomic(join(folder.partial, SUMMARY_JSON_FILE), comparisonJson(summary));
     writeFileAtomic(join(folder.partial, SUMMARY_MD_FILE), comparisonMarkdown(summary));
@@ -199,4 +219,10 @@ function headlineRows(headline: { cells: { label: string; metric: string; month:
       },
     ];
   });
+}
+
+/** A what-if's verdicts (in `expect` order) on its relative expectations whose baseline is the file `baseline`. */
+function againstBaseline(whatIf: ComparedInput, verdicts: readonly ExpectationResult[], baseline: string | undefined): ExpectationResult[] {
+  if (baseline === undefined || !whatIf.baselines) return [];
+  return verdicts.filter((_, i) => whatIf.baselines!.get(i)?.key === baseline);
 }

@@ -27,12 +27,14 @@ export type CellReader = (cells: readonly MetricCell[]) => Float64Array[];
 export interface ResolvedExpectation {
   spec: ExpectationSpec;
   cell: MetricCell;
+  /** Its index in `expect`. */
+  index: number;
 }
 
 /** Why an expectation cannot be evaluated, as data: which one (its index in `expect`), which field, and the message. */
 export interface ExpectationProblem {
   index: number;
-  field: 'metric' | 'at';
+  field: 'metric' | 'at' | 'baseline';
   message: string;
 }
 
@@ -67,7 +69,8 @@ export function assertExpectationsLocated(compiled: CompiledScenario, locate: Lo
 }
 
 /**
- * Locates each expectation's metric and month; throws one UsageError naming
+ * Locates each absolute expectation's metric and month (relative ones are
+ * left out: relative.ts evaluates them); throws one UsageError naming
  * every expectation that cannot be located (unknown metric, month outside
  * the run). Call before running, so a typo costs no compute.
  */
@@ -76,12 +79,14 @@ export function resolveExpectations(
   specs: readonly ExpectationSpec[] = compiled.scenario.expect,
 ): ResolvedExpectation[] {
   const problems = expectationProblems(compiled, specs);
-  if (problems.length) throw new UsageError(problems.map((p) => expectationProblem(specs[p.index].name, p.field, p.message)).join('\n'));
+  if (problems.length) throw new UsageError(problems.map((p) => expectationProblem(specs[p.index].name, p.field as 'metric' | 'at', p.message)).join('\n'));
   const last = compiled.months - 1;
-  return specs.map((spec) => ({
-    spec,
-    cell: { metric: compiled.metricNames.indexOf(spec.metric), month: spec.at === 'end' ? last : monthIndex(compiled.start, spec.at) },
-  }));
+  // Relative expectations (a baseline, relative.ts) are evaluated against their baselines' runs, not here.
+  return specs.flatMap((spec, index) =>
+    spec.baseline !== undefined
+      ? []
+      : [{ spec, index, cell: { metric: compiled.metricNames.indexOf(spec.metric), month: spec.at === 'end' ? last : monthIndex(compiled.start, spec.at) } }],
+  );
 }
 
 /** Whether `x op value` holds; NaN never holds. */
@@ -106,8 +111,9 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
   const columns = read(resolved.map((r) => r.cell));
   return resolved.map(({ spec, cell }, i) => {
     const values = columns[i];
+    const value = spec.value ?? NaN;
     let holds = 0;
-    for (let r = 0; r < values.length; r++) if (compare(values[r], spec.op, spec.value)) holds++;
+    for (let r = 0; r < values.length; r++) if (compare(values[r], spec.op, value)) holds++;
     const runs = values.length;
     const { fraction, low, high, verdict, runsToSettle } = judge(holds, runs, spec.probability);
     return {
@@ -116,7 +122,7 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
       at: spec.at,
       month: cell.month,
       op: spec.op,
-      value: spec.value,
+      value,
       probability: spec.probability,
       holds,
       runs,
@@ -130,7 +136,23 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
   });
 }
 
-/** resolveExpectations then evaluateExpectations: the scenario's verdicts from its runs. */
+/**
+ * resolveExpectations then evaluateExpectations: the verdicts of the
+ * scenario's absolute expectations from its runs (the relative ones need
+ * their baselines' runs: relative.ts, evaluateRelative).
+ */
 export function checkExpectations(compiled: CompiledScenario, read: CellReader): ExpectationResult[] {
   return evaluateExpectations(resolveExpectations(compiled), read);
+}
+
+/**
+ * The verdicts of every expectation in `expect` order: the absolute ones
+ * (`resolved`, from the runs in `read`) and the relative ones (by index,
+ * relative.ts).
+ */
+export function inScenarioOrder(absolute: readonly ExpectationResult[], resolved: readonly ResolvedExpectation[], relative: ReadonlyMap<number, ExpectationResult>): ExpectationResult[] {
+  if (relative.size === 0) return [...absolute];
+  const byIndex = new Map<number, ExpectationResult>(relative);
+  resolved.forEach((r, k) => byIndex.set(r.index, absolute[k]));
+  return [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
 }

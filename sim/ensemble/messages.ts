@@ -215,3 +215,18 @@ export const noEvaluationRan = (evaluations: number, first: string) =>
 /** calibrate: stopped by a signal; the evaluations made are in the journal. */
 export const calibrationInterrupted = (signal: string, done: number, partial: string, resume: string) =>
   `interrupted by ${signal}: ${done} evaluation${done === 1 ? ' is' : 's are'} saved in ${partial}; to continue without computing them again, run: ${resume}`;
+/** A relative expectation's metric that its baseline does not record; the text after its location. */
+export function baselineLacksMetric(baseline: string, metric: string, suggestions: readonly string[]): string {
+  const hint = suggestions.length ? ` (it records ${suggestions.map((s) => printable(s)).join(', ')})` : '; `shakeout metrics <baseline>` lists them';
+  return `the baseline ${printable(baseline)} records no metric named ${quote(metric)}${hint}: a relative expectation compares a metric both scenarios record`;
+}
+
+/** A relative expectation's baseline that runs over other months than the scenario. */
+export function baselineOtherCalendar(baseline: string, start: string, months: number, ownStart: string, ownMonths: number): string {
+  return `the baseline ${printable(baseline)} runs ${months} months from ${printable(start, 20)} and this scenario ${ownMonths} from ${printable(ownStart, 20)}; paired runs must share their calendar (set \`start\` in one of them)`;
+}
+
+/** A library caller that runs a scenario with relative expectations without their baselines. */
+export function baselinesNotGiven(names: readonly string[]): string {
+  return `the relative expectations ${names.map((n) => expectationName(n)).join(', ')} have no compiled baseline: pass their baselines (the CLI loads them with the scenario)`;
+}

@@ -26,7 +26,8 @@ import { DEFAULT_SLAB_BYTES, recordBytes, RUNS_DIR, VALUES_FILE } from '../outpu
 import type { Summary } from '../output/summary.js';
 import { aggregate } from './aggregate.js';
 import { inlineExecutor, type ReplicationExecutor, runEnsemble } from './ensemble.js';
-import { evaluateExpectations, resolveExpectations } from './expectations.js';
+import { evaluateExpectations, inScenarioOrder, resolveExpectations } from './expectations.js';
+import { assertBaselinesGiven, evaluateRelative, type CompiledBaseline, type RelativeOptions } from './relative.js';
 import { assertResources } from './limits.js';
 import { formatBytes } from './messages.js';
 
@@ -57,6 +58,12 @@ export interface WriteResultFolderOptions {
   budgetBytes?: number;
   /** The caller draws the charts into `<out>/charts` afterwards: the disk check counts them. */
   charts?: boolean;
+  /**
+   * The baselines of the scenario's relative expectations, by index in
+   * `expect` (relative.ts), run on `executor` once the scenario's runs are
+   * done; none when absent.
+   */
+  relative?: { baselines: ReadonlyMap<number, CompiledBaseline> } & Omit<RelativeOptions, 'executor'>;
 }
 
 export interface WrittenResult {
@@ -135,6 +142,7 @@ export async function writeResultFolder(
   try {
     checkTarget(out);
     const expectations = resolveExpectations(compiled);
+    assertBaselinesGiven(compiled, options.relative?.baselines);
     assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
     const claim = claimTarget(out, record, { resume, force, resumeLine });
     if (claim.kind === 'done') {
@@ -175,7 +183,8 @@ export async function writeResultFolder(
         store,
         expectations: async () => {
           const columns = await store.cells(expectations.map((e) => e.cell), { signal });
-          return evaluateExpectations(expectations, () => columns);
+          const relative = options.relative ? await evaluateRelative(compiled, options.relative.baselines, store, { ...options.relative, executor, signal }) : new Map();
+          return inScenarioOrder(evaluateExpectations(expectations, () => columns), expectations, relative);
         },
         command,
         began,

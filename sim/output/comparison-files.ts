@@ -11,7 +11,8 @@ import { createAtomicWriter } from './atomic-write.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { csvLine, formatNumber } from './format.js';
 import { COMPARISON_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
-import { markdownText, readableNumber } from './summary-md.js';
+import { expectationTable, markdownText, readableNumber } from './summary-md.js';
+import type { ExpectationResult } from './result-types.js';
 
 export { COMPARISON_FORMAT } from './manifest.js';
 export const DIFF_FILE = 'diff.csv';
@@ -90,7 +91,12 @@ export interface ComparisonSummary {
   runs: number;
   months: number;
   start: string;
-  whatIfs: (ComparedScenario & { headline: HeadlineRow[] })[];
+  /**
+   * Per what-if: the headline table, and the verdicts of its relative
+   * expectations whose baseline is this comparison's baseline (absent when
+   * it has none), evaluated on the comparison's paired runs.
+   */
+  whatIfs: (ComparedScenario & { headline: HeadlineRow[]; expectations?: ExpectationResult[] })[];
 }
 
 /** summary.json of a comparison: NaN (an empty statistic) becomes null. */
@@ -131,6 +137,7 @@ export function comparisonMarkdown(s: ComparisonSummary): string {
       );
     if (w.headline.length === 0) out.push('', 'No headline measure is recorded by both scenarios; see diff.csv.');
     out.push('');
+    if (w.expectations?.length) out.push(`Its expectations relative to ${markdownText(s.baseline.folder)}:`, '', ...expectationTable(w.expectations), '');
   }
   return out.join('\n');
 }

@@ -8,11 +8,11 @@
  */
 import { z } from 'zod';
 import { monthLabel } from '../calendar.js';
-import { MAX_CLASSES } from '../scenario/limits.js';
+import { MAX_CLASSES, MAX_NAME_LENGTH } from '../scenario/limits.js';
 import { quote } from '../scenario/messages.js';
 import { comparisonOps, idSchema, monthSchema, scenarioSchema } from '../scenario/schema.js';
 import { RESULT_FORMAT } from './manifest.js';
-import { mismatch, passDisagrees } from './messages.js';
+import { expectationForm, mismatch, passDisagrees } from './messages.js';
 import type { ExpectationResult, Verdict } from './result-types.js';
 import { RUN_STORE_FORMAT } from './run-store.js';
 
@@ -74,14 +74,19 @@ const statistic = z
 
 const bandSchema = z.object({ month: int(0, 1199), date: monthSchema, mean: statistic, p05: statistic, p50: statistic, p95: statistic });
 
-const expectationResultSchema = z
+/** An expectation's verdict in summary.json (a result folder's, or a comparison's per what-if). */
+export const expectationResultSchema = z
   .object({
     name: z.string().min(1),
     metric: z.string().min(1),
     at: z.union([monthSchema, z.literal('end')]),
     month: int(0, 1199),
     op: z.enum(comparisonOps),
-    value: z.number(),
+    // Absolute: a value; relative: the baseline's file name and a ratio or a difference.
+    value: z.number().optional(),
+    baseline: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
+    ratio: z.number().optional(),
+    difference: z.number().optional(),
     probability: fraction,
     holds: int(0),
     runs: int(1),
@@ -94,6 +99,9 @@ const expectationResultSchema = z
     runsToSettle: int(1).nullable().default(null),
   })
   .refine((e) => e.verdict === undefined || e.pass === (e.verdict === 'PASS'), { error: passDisagrees, path: ['pass'] })
+  .refine((e) => (e.baseline === undefined ? e.value !== undefined && e.ratio === undefined && e.difference === undefined : e.value === undefined && (e.ratio === undefined) !== (e.difference === undefined)), {
+    error: expectationForm,
+  })
   .transform(({ verdict, pass, runsToSettle, ...e }): ExpectationResult => ({ ...e, verdict: verdict ?? (pass ? 'PASS' : 'FAIL'), pass, runsToSettle }));
 
 const summaryShape = z.object({

@@ -201,6 +201,8 @@ export function truncatedTimeseries(path: string, metric: string, got: number, m
 
 /** summary.json: an expectation whose `pass` says otherwise than its `verdict`. */
 export const passDisagrees = 'pass must be true exactly when the verdict is PASS';
+/** summary.json: an expectation that is neither absolute (a value) nor relative (a baseline with a ratio or a difference). */
+export const expectationForm = 'expected either a value, or a baseline with a ratio or a difference';
 
 /** A folder whose manifest names another kind than the one a reader wants. */
 export function notAFolderOf(dir: string, kind: string, command: string): string {

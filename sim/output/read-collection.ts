@@ -20,6 +20,7 @@ import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files
 import { quote } from '../scenario/messages.js';
 import { monthSchema } from '../scenario/schema.js';
 import { type ComparisonSummary, DIFF_COLUMNS, DIFF_FILE } from './comparison-files.js';
+import { expectationResultSchema } from './folder-schema.js';
 import { parseCsvLine, parseNumber } from './format.js';
 import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, SWEEP_FORMAT } from './manifest.js';
 import { badDiffRow, badTimeseriesHeader, missingResultFile, notAFolderOf } from './messages.js';
@@ -108,7 +109,7 @@ function comparisonSummarySchema(m: ReadComparisonManifest) {
       runs: int(1),
       months,
       start: monthSchema,
-      whatIfs: z.array(compared.extend({ headline: z.array(headlineRow).max(100) })).max(1000),
+      whatIfs: z.array(compared.extend({ headline: z.array(headlineRow).max(100), expectations: z.array(expectationResultSchema).max(1000).optional() })).max(1000),
     })
     .superRefine((s, ctx) => {
       const folders = m.scenarios.map((x) => x.folder);

@@ -43,7 +43,14 @@ export interface ExpectationResult {
   /** Month index t (0-based) that `at` names. */
   month: number;
   op: ComparisonOp;
-  value: number;
+  /** An absolute expectation: the number the metric is compared with. */
+  value?: number;
+  /** A relative expectation: the baseline scenario file as written, whose run with the same seed each run is compared with. */
+  baseline?: string;
+  /** With `baseline`: the metric op ratio × the baseline's. */
+  ratio?: number;
+  /** With `baseline`: the metric op the baseline's + difference. */
+  difference?: number;
   /** Required fraction of runs, 0–1. */
   probability: number;
   /** Runs in which it holds. */

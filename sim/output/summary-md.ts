@@ -1,8 +1,9 @@
 /** summary.md: the summary as a short report a reader can take in at a glance. */
 import { printable } from '../printable.js';
 import type { ComparisonOp } from '../scenario/schema.js';
+import type { ExpectationResult } from './result-types.js';
 import type { Band, Summary } from './summary.js';
-import { fractionText, settleText, VERDICT_RULE, verdictsSentence } from './verdict-text.js';
+import { fractionText, settleText, thresholdText, VERDICT_RULE, verdictsSentence } from './verdict-text.js';
 
 export const SUMMARY_MD_FILE = 'summary.md';
 
@@ -72,18 +73,19 @@ export function summaryMarkdown(s: Summary): string {
 
   out.push('## Expectations', '');
   if (s.expectations.length === 0) out.push('The scenario states no expectations.', '');
-  else {
-    const rows = s.expectations.map((e) => [
-      markdownText(e.name),
-      `${markdownText(e.metric)} ${OP_TEXT[e.op]} ${e.value} at ${e.at === 'end' ? `end (t = ${e.month})` : markdownText(e.at)}`,
-      `${readableNumber(e.fraction)} (${e.holds}/${e.runs})`,
-      `${fractionText(e.low)} – ${fractionText(e.high)}`,
-      `≥ ${e.probability}`,
-      e.verdict === 'INCONCLUSIVE' ? `INCONCLUSIVE: ${settleText(e)}` : e.verdict,
-    ]);
-    out.push(VERDICT_RULE, '');
-    out.push(...table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows), '');
-    out.push(verdictsSentence(s.expectations), '');
-  }
+  else out.push(VERDICT_RULE, '', ...expectationTable(s.expectations), '');
   return out.join('\n');
+}
+
+/** A table of expectation verdicts, then the sentence that sums them up (at least one verdict). */
+export function expectationTable(expectations: readonly ExpectationResult[]): string[] {
+  const rows = expectations.map((e) => [
+    markdownText(e.name),
+    `${markdownText(e.metric)} ${OP_TEXT[e.op]} ${markdownText(thresholdText(e), 400)} at ${e.at === 'end' ? `end (t = ${e.month})` : markdownText(e.at)}`,
+    `${readableNumber(e.fraction)} (${e.holds}/${e.runs})`,
+    `${fractionText(e.low)} – ${fractionText(e.high)}`,
+    `≥ ${e.probability}`,
+    e.verdict === 'INCONCLUSIVE' ? `INCONCLUSIVE: ${settleText(e)}` : e.verdict,
+  ]);
+  return [...table(['expectation', 'condition', 'runs where it holds', '95 % interval', 'required', 'verdict'], rows), '', verdictsSentence(expectations)];
 }

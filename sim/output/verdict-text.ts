@@ -44,3 +44,17 @@ export function verdictsSentence(results: readonly Pick<ExpectationResult, 'verd
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
   return `Of ${n} expectations, ${list}.`;
 }
+
+/**
+ * What an expectation's metric is compared with, as plain text for the
+ * caller to escape: `0.5` (absolute), `2 × the same in b.yaml` (ratio),
+ * `the same in b.yaml + 0.05` (difference). The baseline is named as the
+ * scenario wrote it.
+ */
+export function thresholdText(e: Pick<ExpectationResult, 'value' | 'baseline' | 'ratio' | 'difference'>): string {
+  if (e.baseline === undefined) return String(e.value);
+  const same = `the same in ${e.baseline}`;
+  if (e.ratio !== undefined) return `${e.ratio} × ${same}`;
+  const d = e.difference ?? NaN;
+  return `${same} ${d < 0 ? '-' : '+'} ${Math.abs(d)}`;
+}

@@ -251,3 +251,17 @@ export const badTargetMonth = (at: string) => `expected a month: YYYY-MM, a mont
 export const unknownTargetMetric = (metric: string, close: readonly string[]) =>
   `no metric named ${quote(metric, 200)}${close.length ? ` (did you mean ${close.map((c) => quote(c, 200)).join(', ')}?)` : ''}; \`shakeout metrics <scenario>\` lists the metrics`;
 export const targetMonthOutside = (at: string, last: number, start: string, end: string) => `${at} is not a month of the run (0 to ${last}, ${start} to ${end}, or end)`;
+// ---- expectations: absolute (value) or relative (baseline with ratio or difference) ----
+
+export const valueAndBaseline = 'an expectation has either a value or a baseline, not both';
+export const ratioAndDifference = 'give either ratio or difference, not both';
+export const withoutBaseline = (field: string) => `${field} needs a baseline: the scenario file whose runs this one is compared with`;
+export const baselineWithout = 'a baseline needs a ratio (this metric op ratio × the baseline\'s) or a difference (op the baseline\'s + difference)';
+export const missingBaseline = 'missing baseline: the scenario file whose runs the ratio or difference compares with';
+export const missingValue = 'missing value (or, for a relative expectation, baseline with ratio or difference)';
+export const baselineNotScenario = (name: string) => `the baseline ${JSON.stringify(name)} is not a scenario file (.yaml, .yml or .json)`;
+export const baselineIsItself = 'a scenario cannot be its own baseline (name another scenario file)';
+/** The baseline's first problem (its own file and line) and how many more it has. */
+export const baselineDoesNotLoad = (name: string, problems: readonly string[]) =>
+  `the baseline ${JSON.stringify(name)} cannot be loaded: ${problems[0] ?? 'unknown problem'}` +
+  (problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}: run \`shakeout validate\` on it)` : '');

@@ -42,7 +42,7 @@ function textBytes(value: unknown): number {
 }
 
 export interface ReadResult {
-  /** Undefined when the text is not a usable document; `diagnostics` say why. */
+  /** Undefined when the text is not a usable document; `diagnostics` say why (a document that is not a map comes with them). */
   readonly tree?: TreeNode;
   readonly diagnostics: Diagnostic[];
 }
@@ -176,7 +176,8 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
   if (diagnostics.length || !tree) return { diagnostics };
   if (tree.kind !== 'map') {
     report(tree.at.line, msg.topNotMap(tree.kind === 'scalar' ? tree.value : tree.kind === 'list' ? [] : {}));
-    return { diagnostics };
+    // The tree is returned with the problem, so a caller can tell data that is not a scenario (find.ts).
+    return { tree, diagnostics };
   }
   return { tree, diagnostics };
 }

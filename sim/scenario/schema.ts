@@ -227,7 +227,18 @@ export const expectationSchema = z.strictObject({
   /** A month `YYYY-MM`, or `end` (the last month). */
   at: z.union([monthSchema, z.literal('end')], { error: (i) => expected('a month YYYY-MM or "end"', i.input) }),
   op: z.enum(comparisonOps, { error: (i) => expected('one of >=, >, <=, <, ==', i.input) }),
-  value: bounded(anyNumber),
+  /** An absolute expectation: the metric is compared with this number. */
+  value: bounded(anyNumber).optional(),
+  /**
+   * A relative expectation: the scenario file (relative to the file that
+   * writes it) whose run with the same seed each run is compared with,
+   * through `ratio` (× its value) or `difference` (+ its value); `semantics.ts`
+   * checks that exactly one of value and baseline is given, and one of
+   * ratio and difference with a baseline.
+   */
+  baseline: boundedText(MAX_NAME_LENGTH, 'a scenario file name').min(1, { error: () => 'expected a scenario file name, got ""' }).optional(),
+  ratio: bounded(positiveBound).optional(),
+  difference: bounded(anyNumber).optional(),
   /** The fraction of runs in which it must hold. */
   probability: bounded(probabilityBound).default(0.5),
 });

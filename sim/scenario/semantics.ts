@@ -12,7 +12,7 @@ import { issuesToDiagnostics, type Locate } from './issues.js';
 import { MAX_CLASSES, MAX_DIAGNOSTICS, MAX_PROVIDERS } from './limits.js';
 import * as msg from './messages.js';
 import { renderPath } from './paths.js';
-import type { Dynamic, ProviderSpec, Scenario } from './schema.js';
+import type { Dynamic, ExpectationSpec, ProviderSpec, Scenario } from './schema.js';
 import { applySet, dynamicProviderFields, providerIds, providerSpec, resolveSetPath, writeSet } from './set-paths.js';
 import type { Origin, PathSegment } from './tree.js';
 
@@ -287,8 +287,27 @@ function checkExpectations(ctx: Context): void {
   const { s } = ctx;
   const last = addMonths(s.start, s.months - 1);
   s.expect.forEach((e, k) => {
+    const problem = expectationForm(e);
+    if (problem) ctx.report(['expect', k, ...(problem.field ? [problem.field] : [])], problem.message);
     if (e.at === 'end') return;
     const t = monthIndex(s.start, e.at);
     if (t < 0 || t >= s.months) ctx.report(['expect', k, 'at'], msg.outsideRun(e.at, s.start, last));
   });
+}
+
+/**
+ * An expectation is absolute (`value`) or relative (`baseline` and one of
+ * `ratio`, `difference`): the first field that breaks that, and why.
+ */
+function expectationForm(e: ExpectationSpec): { field?: string; message: string } | undefined {
+  const has = (k: 'value' | 'baseline' | 'ratio' | 'difference') => e[k] !== undefined;
+  if (has('value') && has('baseline')) return { field: 'baseline', message: msg.valueAndBaseline };
+  if (has('value') || has('baseline')) {
+    if (has('ratio') && has('difference')) return { field: 'difference', message: msg.ratioAndDifference };
+    const stray = has('ratio') ? 'ratio' : has('difference') ? 'difference' : undefined;
+    if (has('value') && stray) return { field: stray, message: msg.withoutBaseline(stray) };
+    if (has('baseline') && !stray) return { field: 'baseline', message: msg.baselineWithout };
+    return undefined;
+  }
+  return { message: has('ratio') || has('difference') ? msg.missingBaseline : msg.missingValue };
 }

@@ -205,13 +205,26 @@ describe('a folder without scenario files is bad input, not a pass', () => {
     expect(r.stderr).toBe(`no scenario files in ${dir} (.yaml, .yml or .json)\n`);
   });
 
-  it.each([['validate'], ['check']])('%s on a folder of other files and subfolders: one line, exit 2', (command) => {
+  it.each([['validate'], ['check']])('%s on a folder of other files and subfolders: exit 2, no verdict', (command) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'README.md'), '# notes\n');
     writeFileSync(join(dir, 'scenario.schema.json'), '{}\n');
     mkdirSync(join(dir, 'nested'));
     writeFileSync(join(dir, 'nested', 'x.yaml'), 'start: 2024-06\n');
     const r = shakeout(command, dir);
+    expect(r.code).toBe(2);
+    // validate looks at the folder's own files; check also into its subfolders, where it finds a scenario with problems.
+    if (command === 'validate') expect(r.stderr).toBe(`no scenario files in ${dir} (.yaml, .yml or .json)\n`);
+    else expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^${join(dir, 'nested', 'x.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));
+  });
+
+  it('check on a folder whose subfolders hold only data that is not a scenario: one line, exit 2', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'scenario.schema.json'), '{}\n');
+    mkdirSync(join(dir, 'nested'));
+    writeFileSync(join(dir, 'nested', 'list.yaml'), '- 1\n- 2\n');
+    writeFileSync(join(dir, 'nested', 'data.json'), '{"rows": []}\n');
+    const r = shakeout('check', dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`no scenario files in ${dir} (.yaml, .yml or .json)\n`);
   });

@@ -167,6 +167,24 @@ describe('readResultFolder', () => {
     expect(Object.keys(read[0])).toEqual(written);
   });
 
+  test('summary.json: a relative verdict reads back with its baseline; one with both a value and a baseline is refused', async () => {
+    const out = join(tempDir(), 'result');
+    await write(out);
+    const path = join(out, 'summary.json');
+    const summary = JSON.parse(readFileSync(path, 'utf8'));
+    const { value: _value, ...rest } = summary.expectations[0];
+    summary.expectations[0] = { ...rest, baseline: 'no-exit.yaml', ratio: 2 };
+    writeFileSync(path, JSON.stringify(summary, null, 2));
+    expect(readSummary(out).expectations[0]).toMatchObject({ baseline: 'no-exit.yaml', ratio: 2 });
+    expect(readSummary(out).expectations[0]).not.toHaveProperty('value');
+    summary.expectations[0] = { ...summary.expectations[0], value: 1 };
+    writeFileSync(path, JSON.stringify(summary, null, 2));
+    expect(() => readSummary(out)).toThrow('expected either a value, or a baseline with a ratio or a difference');
+    summary.expectations[0] = { ...rest, baseline: 'no-exit.yaml', ratio: 2, difference: 0 };
+    writeFileSync(path, JSON.stringify(summary, null, 2));
+    expect(() => readSummary(out)).toThrow('expected either a value, or a baseline with a ratio or a difference');
+  });
+
   test('a folder without a manifest is a usage error', () => {
     expect(() => readResultFolder(tempDir())).toThrow('is not a result folder');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Verdict } from '../../sim/output/result-types.js';
-import { fractionText, settleText, verdictsSentence } from '../../sim/output/verdict-text.js';
+import { fractionText, settleText, thresholdText, verdictsSentence } from '../../sim/output/verdict-text.js';
 
 const of = (...verdicts: Verdict[]) => verdicts.map((verdict) => ({ verdict }));
 
@@ -39,5 +39,16 @@ describe('fractionText', () => {
     expect(fractionText(1)).toBe('1');
     expect(fractionText(0)).toBe('0');
     expect(fractionText(NaN)).toBe('–');
+  });
+});
+
+describe('thresholdText', () => {
+  test.each([
+    [{ value: 0.3 }, '0.3'],
+    [{ baseline: 'no-exit.yaml', ratio: 2 }, '2 × the same in no-exit.yaml'],
+    [{ baseline: 'no-exit.yaml', difference: 0.05 }, 'the same in no-exit.yaml + 0.05'],
+    [{ baseline: '../b.yaml', difference: -0.1 }, 'the same in ../b.yaml - 0.1'],
+  ])('%j: %s', (e, text) => {
+    expect(thresholdText(e)).toBe(text);
   });
 });

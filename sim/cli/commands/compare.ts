@@ -11,6 +11,7 @@ import { loadScenario } from '../../scenario/load.js';
 import { comparisonLines } from '../comparison-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
+import { compileBaselines } from '../baselines.js';
 import { stopOnSignals } from '../signals.js';
 import { drawAfterRun } from './run.js';
 
@@ -37,7 +38,9 @@ export function registerCompare(program: Command): void {
         'comparison folder: one result folder per scenario (as `run` writes), diff.csv (the paired difference what-if − baseline ' +
         'per metric and month, with its 95 % interval and the shares of runs in which the what-if is lower and higher), and ' +
         'summary.md/summary.json (a headline table per what-if, with the variance reduction pairing gave). --runs, --seed and ' +
-        "--months default to the baseline's and apply to every scenario; --set applies to every scenario. Exits 0 once written.",
+        "--months default to the baseline's and apply to every scenario; --set applies to every scenario. A what-if's relative " +
+        'expectations whose `baseline:` is the baseline file are judged on these paired runs and listed under its headline ' +
+        'table; other baselines are run as `run` does. Exits 0 once written.',
     )
     .argument('<baseline>', 'the baseline scenario file')
     .argument('<what-if...>', 'one or more what-if scenario files')
@@ -96,8 +99,10 @@ async function compareScenarios(files: readonly string[], options: CompareOption
       assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
       const compiled = compile(applied);
       assertExpectationsLocated(compiled, loaded.locate);
+      // Relative expectations: a baseline that is a compared scenario is read from its folder, any other is run (ensemble/compare.ts).
+      const baselines = compileBaselines(loaded, file, compiled, flags);
       if (base && compiled.start !== inputs[0].compiled.start) throw new UsageError(differentStart(file, compiled.start, files[0], inputs[0].compiled.start));
-      inputs.push({ folder, compiled, file, locate: loaded.locate });
+      inputs.push({ folder, compiled, file, locate: loaded.locate, baselines });
     }
     const [baseline, ...whatIfs] = inputs;
     const runs = baseline.compiled.scenario.runs;

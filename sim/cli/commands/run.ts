@@ -11,6 +11,8 @@ import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
 import { createProgress } from '../progress.js';
+import { compileBaselines, distinctBaselines } from '../baselines.js';
+import { baselineRuns } from './check.js';
 import { defaultWorkers, earlyWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
@@ -39,7 +41,8 @@ export function registerRun(program: Command): void {
     .summary('run a scenario and write a result folder')
     .description(
       'Run the replications of one scenario and write a result folder: manifest.json, timeseries.csv, runs.csv, runs.parquet, ' +
-        'summary.json, summary.md, the per-run values and the charts (charts/). Exits 0 once the results are written, whatever the expectations say ' +
+        'summary.json, summary.md, the per-run values and the charts (charts/). A relative expectation (`baseline:`) runs its baseline ' +
+        'too, with the same runs, seed, months and --set changes, keeping only the values it compares. Exits 0 once the results are written, whatever the expectations say ' +
         '(use `shakeout check` to gate on them).',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -89,10 +92,14 @@ async function writeFolder(file: string, options: RunOptions, signal: AbortSigna
     const compiled = compile(applied);
     // An expectation's metric or month (--months may shorten the run) located in the file, before anything runs.
     assertExpectationsLocated(compiled, loaded.locate);
+    // Relative expectations: their baselines run after the scenario, with its runs, seed and months (baselines.ts).
+    const baselines = compileBaselines(loaded, file, compiled, options);
+    const extra = distinctBaselines(baselines);
     const out = options.out ?? defaultOut(file);
     const runs = compiled.scenario.runs;
+    const total = runs * (1 + extra.length);
     noteOversubscription(Math.min(wanted, runs), options.quiet);
-    const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total: runs });
+    const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total });
     const began = performance.now();
     const written = await writeResultFolder(compiled, {
       out,
@@ -102,15 +109,16 @@ async function writeFolder(file: string, options: RunOptions, signal: AbortSigna
       signal,
       scenarioFile: file,
       charts: options.charts,
-      onProgress: (done, total) => progress.update(done, total),
+      onProgress: (done) => progress.update(done, total),
       executor,
+      relative: baselines.size > 0 ? { baselines, onProgress: (key, done) => progress.update(runs * (1 + extra.indexOf(key)) + done, total) } : undefined,
     }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
     const seconds = ((performance.now() - began) / 1000).toFixed(1);
     const resumed = written.reused > 0 ? ` (${written.reused} kept from the interrupted run)` : '';
     progress.finish(
       written.alreadyComplete
         ? `${out} is already complete: nothing to resume`
-        : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months in ${seconds} s`,
+        : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months${baselineRuns(extra.length, runs)} in ${seconds} s`,
     );
     return { written, out };
   } finally {

@@ -6,12 +6,16 @@ import { compile } from '../../model/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { printable } from '../../printable.js';
 import { folderScenarioFiles } from './check.js';
+import { compileBaselines } from '../baselines.js';
 
 /** Loads, checks and compiles one scenario without running it; returns a one-line description. */
 export function validateScenario(file: string): string {
-  const { scenario, locate } = loadScenario(file);
+  const loaded = loadScenario(file);
+  const { scenario, locate } = loaded;
   const compiled = compile(scenario);
   assertExpectationsLocated(compiled, locate);
+  // Relative expectations: each baseline loads, compiles and records the metric compared.
+  compileBaselines(loaded, file, compiled, {});
   const counts = [
     counted(compiled.providers.length, 'provider'),
     counted(compiled.classes.ids.length, 'class', 'classes'),
