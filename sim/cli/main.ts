@@ -13,6 +13,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerSensitivity } from './commands/sensitivity.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerInit } from './commands/init.js';
+import { registerMerge } from './commands/merge.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -38,6 +39,7 @@ function program(): Command {
   registerSweep(p);
   registerInit(p);
   registerSensitivity(p);
+  registerMerge(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

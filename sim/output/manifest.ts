@@ -17,6 +17,8 @@ export const COMPARISON_FORMAT = 'shakeout-comparison/1';
 export const SWEEP_FORMAT = 'shakeout-sweep/1';
 /** A sensitivity analysis's manifest (sensitivity-files.ts): a sweep over a Saltelli or Morris design, with the indices. */
 export const SENSITIVITY_FORMAT = 'shakeout-sensitivity/1';
+/** A shard's manifest (shard-files.ts): one process's share of a run, sweep, analysis or comparison, not a finished result. */
+export const SHARD_FORMAT = 'shakeout-shard/1';
 
 /** Who wrote a folder: every manifest's first fields after its format. */
 export interface WrittenBy {

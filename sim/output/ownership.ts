@@ -5,11 +5,12 @@
  *   a sealed result      a real folder (not a link) whose manifest.json is
  *                        shakeout's (RESULT_FORMAT, or COMPARISON_FORMAT for
  *                        a comparison, SWEEP_FORMAT for a sweep,
- *                        SENSITIVITY_FORMAT for a sensitivity analysis) and
- *                        that has no PARTIAL marker: what `run --force` (a
- *                        result), `compare --force` (a comparison), `sweep
- *                        --force` (a sweep) and `sensitivity --force` (a
- *                        sensitivity analysis) may replace;
+ *                        SENSITIVITY_FORMAT for a sensitivity analysis,
+ *                        SHARD_FORMAT for a shard) and that has no PARTIAL
+ *                        marker: what `run --force` (a result), `compare
+ *                        --force` (a comparison), `sweep --force` (a sweep),
+ *                        `sensitivity --force` (a sensitivity analysis) and
+ *                        any of them with `--shard` (a shard) may replace;
  *   a provable leftover  a folder holding an owner record (`lock`) with
  *                        shakeout's format tag, this host, a process that
  *                        no longer runs, the target it was made for and the
@@ -23,7 +24,7 @@
 import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
+import { COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SENSITIVITY_FORMAT, SHARD_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { PARTIAL_HEADLINE } from './messages.js';
 
 export const PARTIAL_MARKER = 'PARTIAL';
@@ -94,21 +95,21 @@ export function readSmallFile(path: string, max: number): string | null {
 }
 
 /** What sealed shakeout folder `dir` is: a real folder, shakeout's manifest.json of either format, no PARTIAL marker. */
-export function sealedKind(dir: string): 'result' | 'comparison' | 'sweep' | 'sensitivity analysis' | null {
+export function sealedKind(dir: string): 'result' | 'comparison' | 'sweep' | 'sensitivity analysis' | 'shard' | null {
   if (!entry(dir)?.isDirectory() || present(join(dir, PARTIAL_MARKER))) return null;
   const text = readSmallFile(join(dir, MANIFEST_FILE), MANIFEST_MAX_BYTES);
   if (text === null) return null;
   try {
     const m = JSON.parse(text) as { format?: unknown; files?: unknown };
     if (!Array.isArray(m.files)) return null;
-    const kinds = { [RESULT_FORMAT]: 'result', [COMPARISON_FORMAT]: 'comparison', [SWEEP_FORMAT]: 'sweep', [SENSITIVITY_FORMAT]: 'sensitivity analysis' } as const;
+    const kinds = { [RESULT_FORMAT]: 'result', [COMPARISON_FORMAT]: 'comparison', [SWEEP_FORMAT]: 'sweep', [SENSITIVITY_FORMAT]: 'sensitivity analysis', [SHARD_FORMAT]: 'shard' } as const;
     return typeof m.format === 'string' && Object.hasOwn(kinds, m.format) ? kinds[m.format as keyof typeof kinds] : null;
   } catch {
     return null;
   }
 }
 
-/** Whether `dir` is a sealed shakeout folder (a result, a comparison, a sweep, a sensitivity analysis): provably shakeout's own. */
+/** Whether `dir` is a sealed shakeout folder (a result, a comparison, a sweep, a sensitivity analysis, a shard): provably shakeout's own. */
 export function isSealedResult(dir: string): boolean {
   return sealedKind(dir) !== null;
 }
@@ -120,7 +121,7 @@ export function isUnfinishedRun(dir: string): boolean {
 }
 
 /** What is at `path`, in the words of a message. */
-export type Occupant = 'nothing' | 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
+export type Occupant = 'nothing' | 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a shard' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
 
 export function occupant(path: string): Occupant {
   const st = entry(path);
