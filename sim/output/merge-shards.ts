@@ -76,13 +76,14 @@ function sharedFields(m: ShardManifest): [string, string][] {
   return [
     ['the command (shardOf)', m.shardOf],
     ['the shard count', String(m.shard.count)],
-    ['the scenario (sha256)', m.scenarioSha256.slice(0, 12)],
-    ['the design (sha256)', m.designSha256?.slice(0, 12) ?? 'none'],
     ['the seed', String(m.seed)],
     ['the runs', String(m.runs)],
     ['the months', String(m.months)],
     ['the start', m.start],
     ['the items', String(m.items)],
+    // After the seed, runs and months, which the resolved scenario holds too: the message names the plainer difference.
+    ['the scenario (sha256)', m.scenarioSha256.slice(0, 12)],
+    ['the design (sha256)', m.designSha256?.slice(0, 12) ?? 'none'],
     ['the shakeout version', m.shakeoutVersion],
     ['the Node.js major version', nodeMajor(m.nodeVersion)],
   ];

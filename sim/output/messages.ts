@@ -263,3 +263,7 @@ export function shardFileBad(path: string, why: string): string {
 export function mergeIntoShard(out: string, shard: string): string {
   return `--out ${printable(out, 200)} is inside, or holds, the shard folder ${printable(shard, 200)}: merge never writes into its shards; choose another folder with --out`;
 }
+
+export function badIndicesRow(path: string, line: number, why: string): string {
+  return `${path}:${line}: ${why}; was the sensitivity analysis folder damaged or edited?`;
+}

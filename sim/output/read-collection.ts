@@ -21,17 +21,18 @@ import { quote } from '../scenario/messages.js';
 import { monthSchema } from '../scenario/schema.js';
 import { type ComparisonSummary, DIFF_COLUMNS, DIFF_FILE } from './comparison-files.js';
 import { parseCsvLine, parseNumber } from './format.js';
-import { COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SWEEP_FORMAT } from './manifest.js';
+import { COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { badDiffRow, badTimeseriesHeader, missingResultFile, notAFolderOf } from './messages.js';
 import { MAX_MANIFEST_BYTES, MAX_SUMMARY_BYTES, parseJson, readText, unreadable, validated } from './read-folder.js';
 import { CUT_SHORT, MAX_TIMESERIES_BYTES } from './read-timeseries.js';
 import { SUMMARY_JSON_FILE } from './summary.js';
 import type { SweepSummary } from './sweep-files.js';
 
-export type FolderKind = 'result' | 'comparison' | 'sweep';
+export type FolderKind = 'result' | 'comparison' | 'sweep' | 'sensitivity';
 
 /**
- * What `dir` holds, by its manifest's `format`: a comparison, a sweep, or
+ * What `dir` holds, by its manifest's `format`: a comparison, a sweep, a
+ * sensitivity analysis, or
  * else a result folder (whose own reader says what is wrong with it).
  */
 export function folderKind(dir: string): FolderKind {
@@ -43,6 +44,7 @@ export function folderKind(dir: string): FolderKind {
     throw e;
   }
   const format = (data as { format?: unknown } | null)?.format;
+  if (format === SENSITIVITY_FORMAT) return 'sensitivity';
   return format === COMPARISON_FORMAT ? 'comparison' : format === SWEEP_FORMAT ? 'sweep' : format === RESULT_FORMAT ? 'result' : 'result';
 }
 

@@ -21,6 +21,7 @@ import type { Shard } from '../../output/shard.js';
 import { writeSweepShard } from '../../ensemble/shards.js';
 import { createProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
+import { drawAfterRun } from './run.js';
 
 interface SensitivityOptions {
   param?: SensitivityParameter[];
@@ -71,7 +72,7 @@ export function registerSensitivity(program: Command): void {
         '(μ*, μ, σ; r(d + 1) points for r = --samples trajectories), the cheap screen. Every design point runs --runs replications ' +
         'with the same seeds, and the indices are computed on their means; the share of each metric\'s variance that is Monte ' +
         'Carlo noise between replications is reported beside them. Writes an analysis folder: indices.csv (tidy), sweep.csv (the ' +
-        'design with every replication\'s outputs), points.csv, summary.md/summary.json and manifest.json. When a design point ' +
+        'design with every replication\'s outputs), points.csv, summary.md/summary.json, manifest.json and the charts of the indices (charts/). When a design point ' +
         'fails, the folder is written without indices and the command exits 2 naming the failed points.',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -87,6 +88,7 @@ export function registerSensitivity(program: Command): void {
     .option('--resume', 'finish an interrupted analysis (<out>.partial) of the same scenario, design and flags, without running its finished points again')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
     .option('--shard <k/n>', 'run only shard k of n of the design points (a contiguous block) into a shard folder (default: <out>-shard-<k>-of-<n>); `shakeout merge` joins the n shards into the analysis folder', parseShardFlag)
+    .option('--no-charts', 'do not draw the charts (<out>/charts: a bar chart of the indices of each metric, S1 and ST with their 95 % intervals, or Morris μ* and σ)')
     .option('--quiet', 'no progress bar or summary on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
@@ -145,6 +147,7 @@ export function registerSensitivity(program: Command): void {
           written.alreadyComplete ? `${out} is already complete: nothing to resume` : `wrote ${out}: ${points} points × ${scenario.runs} runs of ${compiled.months} months in ${seconds} s`,
         );
         if (!options.quiet && result) process.stderr.write(indexLines(result).join('\n') + '\n');
+        if (options.charts && !written.alreadyComplete) await drawAfterRun(out, out, stop.signal, !!options.quiet);
         if (options.json && result) process.stdout.write(JSON.stringify({ ...written.summary, sensitivity: result }, null, 2) + '\n');
       } finally {
         stop.dispose();
