@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { files } from '../folder-files.js';
+import { expectSameFolder, files } from '../folder-files.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -28,26 +28,6 @@ function ok(...args: string[]) {
   expect(r.stderr, args.join(' ')).not.toMatch(/internal error/);
   expect(r.code, r.stderr).toBe(0);
   return r;
-}
-
-/** The fields of a manifest that differ between two writings of the same work. */
-const VOLATILE = ['command', 'createdAt', 'wallTimeSeconds'];
-
-/** Every file of `merged` is the bytes of the same file of `one`; manifests equal but for VOLATILE. */
-export function expectSameFolder(merged: string, one: string): void {
-  const a = files(merged);
-  const b = files(one);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [name, bytes] of b) {
-    if (name === 'manifest.json' || name.endsWith('/manifest.json')) {
-      const [x, y] = [a.get(name)!, bytes].map((m) => JSON.parse(m.toString('utf8')));
-      for (const k of VOLATILE) {
-        delete x[k];
-        delete y[k];
-      }
-      expect(x, name).toEqual(y);
-    } else expect(a.get(name)!.equals(bytes), `${name} differs`).toBe(true);
-  }
 }
 
 const minimal = join(root, 'scenarios', 'minimal.yaml');
