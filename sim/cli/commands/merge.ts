@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { mergeShards } from '../../ensemble/merge.js';
+import { indicesRefused } from '../../ensemble/messages.js';
+import { UsageError } from '../../errors.js';
 import { stopOnSignals } from '../signals.js';
 import { drawAfterRun } from './run.js';
 
@@ -42,9 +44,15 @@ export function registerMerge(program: Command): void {
         const seconds = ((performance.now() - began) / 1000).toFixed(1);
         const what = { run: 'result folder', sweep: 'sweep', sensitivity: 'sensitivity analysis', compare: 'comparison' }[merged.kind];
         if (!flags.quiet) process.stderr.write(`merged ${merged.shards} shard${merged.shards === 1 ? '' : 's'} into the ${what} ${flags.out} in ${seconds} s\n`);
-        // The charts the one-process command draws (a sensitivity analysis draws its indices).
+        // As `sensitivity` does: without indices (a design point failed), the folder is written and the merge exits 2.
+        const analysis = merged.kind === 'sensitivity' ? merged.written.analysis : undefined;
+        if (merged.kind === 'sensitivity' && analysis && !analysis.computed) {
+          const first = merged.written.summary.points.find((p) => p.status === 'failed')?.error ?? '';
+          throw new UsageError(indicesRefused(flags.out, analysis.failedPoints, analysis.designPoints, first));
+        }
+        // The charts the one-process command draws.
         if (flags.charts) await drawAfterRun(merged.written.dir, flags.out, stop.signal, !!flags.quiet);
-        if (flags.json) process.stdout.write(JSON.stringify(merged.written.summary, null, 2) + '\n');
+        if (flags.json) process.stdout.write(JSON.stringify(analysis ? { ...merged.written.summary, sensitivity: analysis } : merged.written.summary, null, 2) + '\n');
       } finally {
         stop.dispose();
       }
