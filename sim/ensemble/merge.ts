@@ -32,6 +32,7 @@ import { aggregate } from './aggregate.js';
 import { type ComparedInput, writeComparison, type WrittenComparison } from './compare.js';
 import { inlineExecutor } from './executor.js';
 import { evaluateExpectations, resolveExpectations } from './expectations.js';
+import { assertResources } from './limits.js';
 import type { WrittenResult } from './run-to-folder.js';
 import { sensitivityAnalysis, sensitivityPlan } from './sensitivity-analysis.js';
 import type { SensitivitySummary } from '../output/sensitivity-files.js';
@@ -77,7 +78,7 @@ function compiledOf(shard: ReadShard, data: unknown): CompiledScenario {
 export async function mergeShards(dirs: readonly string[], options: MergeOptions): Promise<Merged> {
   const shards = readShards(dirs);
   const out = folderPath(options.out);
-  assertOutsideShards(out, shards);
+  assertOutsideShards(options.out, shards);
   const { manifest } = shards[0];
   const command = options.command ?? ['shakeout', ...process.argv.slice(2)];
   const work = manifest.work as Record<string, unknown>;
@@ -140,6 +141,8 @@ async function mergeResult(
   try {
     checkTarget(out);
     expectations = resolveExpectations(compiled);
+    // As `run` refuses a run too large for this machine, before anything is written.
+    assertResources(compiled.scenario, { workers: 1, runs });
     claim = claimTarget(out, record, { resume: false, force: !!options.force, resumeLine });
   } catch (e) {
     throw fileSystemError(e, out);

@@ -10,6 +10,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { comparisonScenariosSha256 } from './comparison-folder.js';
@@ -51,17 +52,41 @@ export function readShardManifest(dir: string): ShardManifest | null {
   }
 }
 
-/** Whether the work recorded in `m` hashes to what `m` says it is. */
+/** A scenario's folder inside a comparison: one plain name, never a path. */
+const folderName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((f) => f !== '.' && f !== '..' && !/[/\\\0]/.test(f));
+const compareWork = z.object({ scenarios: z.array(z.object({ folder: folderName, scenario: z.unknown() })).min(2).max(1000) });
+const sweepWork = z.object({
+  scenario: z.unknown(),
+  design: z.object({ kind: z.enum(['grid', 'lhs', 'saltelli', 'morris']), paths: z.array(z.string().max(500)).min(1).max(100), points: z.array(z.array(z.number())) }),
+  cells: z.array(z.object({ metric: z.string().max(500), month: z.number().int().min(0).max(1199), date: z.string().max(20) })).min(1).max(1000),
+  analysis: z.unknown().optional(),
+});
+
+/**
+ * Whether the work recorded in `m` is well formed (a comparison's folders
+ * plain names, a design's points as many as its items, each a value per
+ * path) and hashes to what `m` says it is.
+ */
 function workMatches(m: ShardManifest): boolean {
   const w = m.work as Record<string, unknown>;
   try {
-    if (m.shardOf === 'run') return sha256Hex(canonicalJson(w.scenario)) === m.scenarioSha256 && m.designSha256 === null;
+    if (m.shardOf === 'run') return m.items === m.runs && sha256Hex(canonicalJson(w.scenario)) === m.scenarioSha256 && m.designSha256 === null;
     if (m.shardOf === 'compare') {
-      const scenarios = w.scenarios as { folder: string; scenario: unknown }[];
-      if (!Array.isArray(scenarios) || scenarios.length < 2) return false;
-      const compared = scenarios.map((s) => ({ folder: s.folder, scenarioSha256: sha256Hex(canonicalJson(s.scenario)) }));
+      const parsed = compareWork.safeParse(w);
+      if (!parsed.success || m.items !== m.runs) return false;
+      const folders = parsed.data.scenarios.map((s) => s.folder);
+      if (new Set(folders).size !== folders.length) return false;
+      const compared = parsed.data.scenarios.map((s) => ({ folder: s.folder, scenarioSha256: sha256Hex(canonicalJson(s.scenario)) }));
       return compared[0].scenarioSha256 === m.scenarioSha256 && comparisonScenariosSha256(compared) === m.designSha256;
     }
+    const parsed = sweepWork.safeParse(w);
+    if (!parsed.success) return false;
+    const { design } = parsed.data;
+    if (design.points.length !== m.items || !design.points.every((p) => p.length === design.paths.length)) return false;
     const sweep = w as { scenario: never; design: never; cells: never; analysis?: never };
     return sha256Hex(canonicalJson(sweep.scenario)) === m.scenarioSha256 && sweepSha256(sweep.scenario, sweep.design, sweep.cells, sweep.analysis) === m.designSha256 && (m.shardOf === 'sensitivity') === !!sweep.analysis;
   } catch {

@@ -7,11 +7,13 @@
  * a shard is no result to chart or report.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectSameFolder, files } from '../folder-files.js';
+import { canonicalJson, sha256Hex } from '../../sim/output/canonical-json.js';
+import { comparisonScenariosSha256 } from '../../sim/output/comparison-folder.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -142,5 +144,22 @@ describe('sweep, sensitivity and compare --shard and merge', () => {
     for (const k of [1, 2, 3]) ok(...compare, '--shard', `${k}/3`, '--out', `cmp-shards/${k}`);
     ok('merge', 'cmp-shards/2', 'cmp-shards/3', 'cmp-shards/1', '--out', 'cmp-merged', '--no-charts', '--quiet');
     expectSameFolder(join(scratch, 'cmp-merged'), join(scratch, 'cmp-one'));
+  });
+
+  it("a shard is untrusted: a scenario's folder that is a path is refused, even with its hashes made to match", () => {
+    // A received shard names its comparison's folders; `../escape` would write beside the merged folder.
+    for (const k of [1, 2, 3]) cpSync(join(scratch, 'cmp-shards', String(k)), join(scratch, 'evil', String(k)), { recursive: true });
+    const path = join(scratch, 'evil', '2', 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8'));
+    m.work.scenarios[1].folder = '../escape';
+    const hashes = m.work.scenarios.map((s: { folder: string; scenario: unknown }) => [s.folder, sha256Hex(canonicalJson(s.scenario))]);
+    m.designSha256 = sha256Hex(canonicalJson(hashes));
+    expect(m.designSha256).toBe(comparisonScenariosSha256(hashes.map(([folder, scenarioSha256]: string[]) => ({ folder, scenarioSha256 }))));
+    writeFileSync(path, JSON.stringify(m));
+    const r = shakeout('merge', 'evil/2', '--out', 'evil-merged', '--no-charts');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("evil/2: manifest.json's work does not match its own hashes; the folder was changed after it was written");
+    expect(existsSync(join(scratch, 'escape'))).toBe(false);
+    expect(existsSync(join(scratch, 'evil-merged'))).toBe(false);
   });
 });
