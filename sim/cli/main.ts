@@ -14,6 +14,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerSensitivity } from './commands/sensitivity.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerInit } from './commands/init.js';
+import { registerMerge } from './commands/merge.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -40,6 +41,7 @@ function program(): Command {
   registerInit(p);
   registerSensitivity(p);
   registerCalibrate(p);
+  registerMerge(p);
   registerValidate(p);
   registerChart(p);
   registerReport(p);

@@ -9,6 +9,8 @@ import { maxWorkers } from '../ensemble/worker-pool.js';
 import type { Scenario } from '../scenario/schema.js';
 import { printable, quote } from '../printable.js';
 import { withValues } from '../scenario/value-paths.js';
+import { UsageError } from '../errors.js';
+import { parseShard, type Shard } from '../output/shard.js';
 
 export interface ScenarioFlags {
   runs?: number;
@@ -81,4 +83,27 @@ export function applyFlags(file: Scenario, flags: ScenarioFlags): Scenario {
     ...(flags.seed !== undefined && { seed: flags.seed }),
     ...(flags.months !== undefined && { months: flags.months }),
   };
+}
+
+/** Commander's parser of `--shard k/n` (sim/output/shard.ts). */
+export function parseShardFlag(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch (e) {
+    throw e instanceof UsageError ? new InvalidArgumentError(e.message) : e;
+  }
+}
+
+/** Where a shard goes by default: beside the folder the whole work would go to, `<out>-shard-<k>-of-<n>`. */
+export function shardOut(out: string, shard: Shard): string {
+  return `${out.replace(/[/\\]+$/, '')}-shard-${shard.index}-of-${shard.count}`;
+}
+
+/** The line a shard command ends with. */
+export function shardLine(out: string, written: { range: { first: number; end: number }; alreadyComplete: boolean; manifest: { shard: { index: number; count: number }; items: number } }, what: string, seconds: string): string {
+  const { index, count } = written.manifest.shard;
+  const { first, end } = written.range;
+  if (written.alreadyComplete) return `${out} is already complete: nothing to resume`;
+  const block = end - first > 1 ? `${what} ${first + 1}–${end} of ${written.manifest.items}` : end > first ? `${what.replace(/s$/, '')} ${end} of ${written.manifest.items}` : `no ${what} (of ${written.manifest.items})`;
+  return `wrote shard ${index} of ${count} to ${out}: ${block} in ${seconds} s; join the shards with \`shakeout merge\``;
 }

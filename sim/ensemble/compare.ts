@@ -73,6 +73,11 @@ export interface ComparisonOptions {
   executor: ReplicationExecutor;
   /** After each run: the scenario's folder, runs done over all scenarios, runs in total. */
   onProgress?: (folder: string, done: number, total: number) => void;
+  /**
+   * Writes a scenario's result folder at `out` (inside `<out>.partial`) from
+   * runs computed already (the shards of `shakeout merge`) instead of running them.
+   */
+  writeResult?: (input: ComparedInput, out: string) => Promise<WrittenResult>;
 }
 
 export interface WrittenComparison {
@@ -130,6 +135,10 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
       return j < 0 ? undefined : openRunStore(join(folder.partial, all[j].folder));
     };
     for (const [k, s] of all.entries()) {
+      if (options.writeResult) {
+        results.push(await options.writeResult(s, join(folder.partial, s.folder)));
+        continue;
+      }
       results.push(
         await writeResultFolder(s.compiled, {
           out: join(folder.partial, s.folder),

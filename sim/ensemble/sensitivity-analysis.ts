@@ -23,7 +23,7 @@ import { averageReplications } from './sensitivity/replications.js';
 import { saltelliDesign, type SaltelliDesign } from './sensitivity/saltelli.js';
 import { sobolIndices } from './sensitivity/sobol-indices.js';
 import type { SweepDesign } from './sweep-design.js';
-import { type SweepCell, type SweepOptions, type WrittenSweep, writeSweep } from './sweep.js';
+import { type SweepAnalysis, type SweepCell, type SweepOptions, type WrittenSweep, writeSweep } from './sweep.js';
 
 /** The most design points an analysis runs (as a sweep), and the most runs in all. */
 export const MAX_ANALYSIS_POINTS = 100_000;
@@ -132,22 +132,24 @@ export function computeIndices(plan: SensitivityPlan, cells: readonly SweepCell[
   return { ...base, computed: true, metrics };
 }
 
+/** The analysis a sweep over the plan's design ends with: indices.csv (when every point ran) and the summaries. */
+export function sensitivityAnalysis(plan: SensitivityPlan, cells: readonly SweepCell[], scenario: Scenario): SweepAnalysis<SensitivitySummary> {
+  return {
+    record: plan.record,
+    name: 'sensitivity analysis',
+    write(dir: string, summary: SweepSummary, outcomes: readonly PointOutcome[]) {
+      const result = computeIndices(plan, cells, outcomes, scenario.runs, scenario.seed);
+      if (result.computed) writeIndicesCsv(join(dir, INDICES_FILE), result);
+      return { result, json: sensitivityJson(summary, result), markdown: sensitivityMarkdown(summary, result) };
+    },
+  };
+}
+
 /**
  * Runs the plan's design on `scenario` (resolved, flags applied; its runs
  * and seed are the analysis's) and writes the analysis folder `options.out`:
  * the sweep's files, indices.csv (when every point ran) and the summaries.
  */
 export function writeSensitivity(scenario: Scenario, plan: SensitivityPlan, cells: readonly SweepCell[], options: SweepOptions): Promise<WrittenSweep<SensitivitySummary>> {
-  return writeSweep(scenario, plan.design, cells, {
-    ...options,
-    analysis: {
-      record: plan.record,
-      name: 'sensitivity analysis',
-      write(dir: string, summary: SweepSummary, outcomes: readonly PointOutcome[]) {
-        const result = computeIndices(plan, cells, outcomes, scenario.runs, scenario.seed);
-        if (result.computed) writeIndicesCsv(join(dir, INDICES_FILE), result);
-        return { result, json: sensitivityJson(summary, result), markdown: sensitivityMarkdown(summary, result) };
-      },
-    },
-  });
+  return writeSweep(scenario, plan.design, cells, { ...options, analysis: sensitivityAnalysis(plan, cells, scenario) });
 }

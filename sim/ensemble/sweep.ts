@@ -14,7 +14,7 @@
  * finished points into more files before the folder is sealed; its folder
  * is then a kind of its own (its manifest's format and `analysis`).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monthIndex, monthLabel } from '../calendar.js';
 import { closeNames } from '../close-names.js';
@@ -33,6 +33,7 @@ import {
   buildSweepManifest,
   type PointOutcome,
   POINTS_FILE,
+  readPointOutcome,
   SWEEP_FILE,
   SWEEP_FORMAT,
   type SweepCellSpec,
@@ -101,6 +102,11 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number) => void;
   /** The scenario file as the user named it, for messages. */
   scenarioFile?: string;
+  /**
+   * Every point's outcome, computed already (the shards of `shakeout merge`):
+   * nothing runs, and the folder is written from them as from its own runs.
+   */
+  outcomes?: readonly PointOutcome[];
 }
 
 /**
@@ -175,7 +181,7 @@ export async function writeSweep<R = never>(
     const outcomes: PointOutcome[] = [];
     for (const [i, values] of design.points.entries()) {
       const file = join(kept, `${i}.json`);
-      let outcome = folder.resuming ? readOutcome(file, i, cells.length, runs) : null;
+      let outcome = options.outcomes?.[i] ?? (folder.resuming ? readPointOutcome(file, i, cells.length, runs) : null);
       if (!outcome) {
         outcome = await runPoint(scenario, design.paths, values, i, cells, options);
         writeFileAtomic(file, JSON.stringify(outcome) + '\n');
@@ -215,7 +221,14 @@ export async function writeSweep<R = never>(
 }
 
 /** One point: the scenario with its values, compiled and run; a scenario or model error is the point's outcome, not the sweep's. */
-async function runPoint(scenario: Scenario, paths: readonly string[], values: readonly number[], point: number, cells: readonly SweepCell[], options: SweepOptions): Promise<PointOutcome> {
+export async function runPoint(
+  scenario: Scenario,
+  paths: readonly string[],
+  values: readonly number[],
+  point: number,
+  cells: readonly SweepCell[],
+  options: Pick<SweepOptions, 'executor' | 'signal' | 'scenarioFile'>,
+): Promise<PointOutcome> {
   const { runs } = scenario;
   let compiled: CompiledScenario;
   const sink = memorySink(runs);
@@ -228,20 +241,6 @@ async function runPoint(scenario: Scenario, paths: readonly string[], values: re
   }
   const M = compiled.metricNames.length;
   return { point, values: cells.map((c) => sink.values.map((v) => v![c.month * M + c.column])) };
-}
-
-/** A kept point's outcome, or null when there is none to trust (then the point runs again). */
-function readOutcome(file: string, point: number, cells: number, runs: number): PointOutcome | null {
-  if (!existsSync(file)) return null;
-  try {
-    const o = JSON.parse(readFileSync(file, 'utf8')) as PointOutcome;
-    if (o.point !== point) return null;
-    if ('error' in o) return typeof o.error === 'string' ? o : null;
-    const ok = Array.isArray(o.values) && o.values.length === cells && o.values.every((v) => Array.isArray(v) && v.length === runs && v.every(Number.isFinite));
-    return ok ? o : null;
-  } catch {
-    return null;
-  }
 }
 
 type SweepRecord = Pick<SweepManifest, 'scenario' | 'seed' | 'runs' | 'months' | 'start' | 'design' | 'cells'>;

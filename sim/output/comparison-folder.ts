@@ -21,7 +21,7 @@ export interface ComparisonIdentity {
 }
 
 /** One hash for the scenarios of a comparison, in order. */
-const scenariosSha256 = (scenarios: readonly ComparedScenario[]) => sha256Hex(canonicalJson(scenarios.map((s) => [s.folder, s.scenarioSha256])));
+export const comparisonScenariosSha256 = (scenarios: readonly Pick<ComparedScenario, 'folder' | 'scenarioSha256'>[]) => sha256Hex(canonicalJson(scenarios.map((s) => [s.folder, s.scenarioSha256])));
 
 export const comparisonKind: CollectionKind<ComparisonManifest> = {
   occupant: 'a comparison',
@@ -29,13 +29,13 @@ export const comparisonKind: CollectionKind<ComparisonManifest> = {
     const m = data as ComparisonManifest | null;
     return m?.format === COMPARISON_FORMAT && Array.isArray(m.scenarios) && Array.isArray(m.files) && Array.isArray(m.command) ? m : null;
   },
-  identity: (m) => manifestIdentity(m, scenariosSha256(m.scenarios)),
+  identity: (m) => manifestIdentity(m, comparisonScenariosSha256(m.scenarios)),
 };
 
 /** resume.json of `<out>.partial` for a comparison. */
 export function comparisonRecord(identity: ComparisonIdentity, force: boolean, command: readonly string[]): PartialRecord {
   const name = `comparison of ${identity.scenarios.map((s) => s.folder).join(', ')}`;
-  return collectionRecord(scenariosSha256(identity.scenarios), name, identity.seed, identity.runs, identity.months, force, command);
+  return collectionRecord(comparisonScenariosSha256(identity.scenarios), name, identity.seed, identity.runs, identity.months, force, command);
 }
 
 /** summary.json of the comparison in `dir`, or null when it cannot be read. */

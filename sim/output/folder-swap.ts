@@ -76,8 +76,8 @@ export function assertTarget(out: string): void {
   if (isFileSystemRoot(out)) throw new UsageError(fileSystemRoot(out));
 }
 
-/** The sealed folder a command makes, and so may replace: `run`'s result, `compare`'s comparison, `sweep`'s sweep, `sensitivity`'s analysis. */
-export type SealedOccupant = 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration';
+/** The sealed folder a command makes, and so may replace: `run`'s result, `compare`'s comparison, `sweep`'s sweep, `sensitivity`'s analysis, `calibrate`'s calibration, a shard of any of the first four. */
+export type SealedOccupant = 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration' | 'a shard';
 
 /** Refuses an `out` that holds something other than a sealed folder of the `kind` this command makes (a file, a link, any other folder). */
 export function assertNotForeign(out: string, kind: SealedOccupant = 'a result'): void {

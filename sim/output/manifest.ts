@@ -19,6 +19,8 @@ export const SWEEP_FORMAT = 'shakeout-sweep/1';
 export const SENSITIVITY_FORMAT = 'shakeout-sensitivity/1';
 /** A calibration folder's manifest (calibration-files.ts): the values of a scenario fitted to targets. */
 export const CALIBRATION_FORMAT = 'shakeout-calibration/1';
+/** A shard's manifest (shard-files.ts): one process's share of a run, sweep, analysis or comparison, not a finished result. */
+export const SHARD_FORMAT = 'shakeout-shard/1';
 
 /** Who wrote a folder: every manifest's first fields after its format. */
 export interface WrittenBy {

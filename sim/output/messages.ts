@@ -6,7 +6,7 @@ export function folderExists(out: string): string {
 }
 
 /** `what`: what is at `out` (ownership.ts's Occupant), e.g. "a file". */
-export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration' = 'a result'): string {
+export function notReplaceable(out: string, what: string, kind: 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration' | 'a shard' = 'a result'): string {
   const wanted = kind.replace(/^a /, 'a shakeout ');
   return `${out} is ${what}, not ${wanted} (a folder with shakeout's manifest.json and no PARTIAL marker), so shakeout will not replace it, even with --force; choose another folder with --out, or move ${out} away first`;
 }
@@ -217,4 +217,60 @@ export function badDiffRow(path: string, line: number, why: string): string {
 /** A row of a calibration's evaluations.csv that is not what shakeout writes. */
 export function badEvaluationsRow(path: string, line: number, why: string): string {
   return `${path}:${line}: ${why}; was the calibration folder damaged or edited?`;
+}
+
+// ---- shards (shard.ts, shard-files.ts, merge-shards.ts) ----
+
+export function badShard(text: string, max: number): string {
+  return `--shard ${printable(text, 100)}: expected k/n with 1 ≤ k ≤ n ≤ ${max}, e.g. --shard 3/8 for the third of eight shards`;
+}
+
+/** A shard folder where a result (or a comparison, a sweep, an analysis) is wanted. */
+export function aShard(dir: string, index: number | string, count: number | string, of: string): string {
+  return `${printable(dir, 200)} is shard ${index} of ${count} of a ${of} (written with --shard), not a finished result: join the shards first with \`shakeout merge <shard folders…> --out <dir>\``;
+}
+
+export function noShards(): string {
+  return 'merge needs the shard folders, e.g. shakeout merge shards/* --out results/sweep';
+}
+
+export function notAShard(dir: string): string {
+  return `${printable(dir, 200)} is not a shard folder (no readable manifest.json of a shard): pass the folders that \`--shard k/n\` wrote`;
+}
+
+export function unfinishedShard(dir: string): string {
+  return `${printable(dir, 200)} is an unfinished shard (it has a PARTIAL marker): finish it with its command and --resume, then merge`;
+}
+
+export function shardBlockWrong(dir: string, index: number, count: number, held: string, expected: string): string {
+  return `${printable(dir, 200)} says it is shard ${index} of ${count} but holds items ${held}, not ${expected}; it was changed after it was written`;
+}
+
+export function shardsDiffer(dir: string, other: string, what: string, here: string, there: string): string {
+  return `${printable(dir, 200)} and ${printable(other, 200)} are not shards of the same work: ${what} is ${printable(here, 100)} in the first and ${printable(there, 100)} in the second`;
+}
+
+export function shardTwice(dir: string, other: string, index: number, count: number): string {
+  return `${printable(dir, 200)} and ${printable(other, 200)} are both shard ${index} of ${count}: pass each shard once`;
+}
+
+export function shardsMissing(missing: readonly number[], count: number): string {
+  const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '');
+  return `shard${missing.length === 1 ? '' : 's'} ${shown} of ${count} ${missing.length === 1 ? 'is' : 'are'} missing: merge needs all ${count}`;
+}
+
+export function shardWorkChanged(dir: string): string {
+  return `${printable(dir, 200)}: manifest.json's work does not match its own hashes; the folder was changed after it was written`;
+}
+
+export function shardFileBad(path: string, why: string): string {
+  return `${printable(path, 300)}: ${why}; the shard is damaged, run it again`;
+}
+
+export function mergeIntoShard(out: string, shard: string): string {
+  return `--out ${printable(out, 200)} is inside, or holds, the shard folder ${printable(shard, 200)}: merge never writes into its shards; choose another folder with --out`;
+}
+
+export function badIndicesRow(path: string, line: number, why: string): string {
+  return `${path}:${line}: ${why}; was the sensitivity analysis folder damaged or edited?`;
 }

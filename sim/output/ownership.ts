@@ -6,12 +6,13 @@
  *                        shakeout's (RESULT_FORMAT, or COMPARISON_FORMAT for
  *                        a comparison, SWEEP_FORMAT for a sweep,
  *                        SENSITIVITY_FORMAT for a sensitivity analysis,
- *                        CALIBRATION_FORMAT for a calibration) and that has
- *                        no PARTIAL marker: what `run --force` (a result),
- *                        `compare --force` (a comparison), `sweep --force`
- *                        (a sweep), `sensitivity --force` (a sensitivity
- *                        analysis) and `calibrate --force` (a calibration)
- *                        may replace;
+ *                        CALIBRATION_FORMAT for a calibration, SHARD_FORMAT
+ *                        for a shard) and that has no PARTIAL marker: what
+ *                        `run --force` (a result), `compare --force` (a
+ *                        comparison), `sweep --force` (a sweep),
+ *                        `sensitivity --force` (a sensitivity analysis),
+ *                        `calibrate --force` (a calibration) and any of the
+ *                        first four with `--shard` (a shard) may replace;
  *   a provable leftover  a folder holding an owner record (`lock`) with
  *                        shakeout's format tag, this host, a process that
  *                        no longer runs, the target it was made for and the
@@ -25,7 +26,7 @@
 import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
+import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SENSITIVITY_FORMAT, SHARD_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { PARTIAL_HEADLINE } from './messages.js';
 
 export const PARTIAL_MARKER = 'PARTIAL';
@@ -96,21 +97,21 @@ export function readSmallFile(path: string, max: number): string | null {
 }
 
 /** What sealed shakeout folder `dir` is: a real folder, shakeout's manifest.json of either format, no PARTIAL marker. */
-export function sealedKind(dir: string): 'result' | 'comparison' | 'sweep' | 'sensitivity analysis' | 'calibration' | null {
+export function sealedKind(dir: string): 'result' | 'comparison' | 'sweep' | 'sensitivity analysis' | 'calibration' | 'shard' | null {
   if (!entry(dir)?.isDirectory() || present(join(dir, PARTIAL_MARKER))) return null;
   const text = readSmallFile(join(dir, MANIFEST_FILE), MANIFEST_MAX_BYTES);
   if (text === null) return null;
   try {
     const m = JSON.parse(text) as { format?: unknown; files?: unknown };
     if (!Array.isArray(m.files)) return null;
-    const kinds = { [RESULT_FORMAT]: 'result', [COMPARISON_FORMAT]: 'comparison', [SWEEP_FORMAT]: 'sweep', [SENSITIVITY_FORMAT]: 'sensitivity analysis', [CALIBRATION_FORMAT]: 'calibration' } as const;
+    const kinds = { [RESULT_FORMAT]: 'result', [COMPARISON_FORMAT]: 'comparison', [SWEEP_FORMAT]: 'sweep', [SENSITIVITY_FORMAT]: 'sensitivity analysis', [CALIBRATION_FORMAT]: 'calibration', [SHARD_FORMAT]: 'shard' } as const;
     return typeof m.format === 'string' && Object.hasOwn(kinds, m.format) ? kinds[m.format as keyof typeof kinds] : null;
   } catch {
     return null;
   }
 }
 
-/** Whether `dir` is a sealed shakeout folder (a result, a comparison, a sweep, a sensitivity analysis, a calibration): provably shakeout's own. */
+/** Whether `dir` is a sealed shakeout folder (a result, a comparison, a sweep, a sensitivity analysis, a calibration, a shard): provably shakeout's own. */
 export function isSealedResult(dir: string): boolean {
   return sealedKind(dir) !== null;
 }
@@ -122,7 +123,7 @@ export function isUnfinishedRun(dir: string): boolean {
 }
 
 /** What is at `path`, in the words of a message. */
-export type Occupant = 'nothing' | 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
+export type Occupant = 'nothing' | 'a result' | 'a comparison' | 'a sweep' | 'a sensitivity analysis' | 'a calibration' | 'a shard' | 'a file' | 'a symbolic link' | 'an unfinished run' | 'a folder' | 'something else';
 
 export function occupant(path: string): Occupant {
   const st = entry(path);

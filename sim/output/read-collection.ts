@@ -22,19 +22,19 @@ import { monthSchema } from '../scenario/schema.js';
 import { type ComparisonSummary, DIFF_COLUMNS, DIFF_FILE } from './comparison-files.js';
 import { expectationResultSchema } from './folder-schema.js';
 import { parseCsvLine, parseNumber } from './format.js';
-import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, SWEEP_FORMAT } from './manifest.js';
+import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { badDiffRow, badTimeseriesHeader, missingResultFile, notAFolderOf } from './messages.js';
 import { MAX_MANIFEST_BYTES, MAX_SUMMARY_BYTES, parseJson, readText, unreadable, validated } from './read-folder.js';
 import { CUT_SHORT, MAX_TIMESERIES_BYTES } from './read-timeseries.js';
 import { SUMMARY_JSON_FILE } from './summary.js';
 import type { SweepSummary } from './sweep-files.js';
 
-export type FolderKind = 'result' | 'comparison' | 'sweep' | 'calibration';
+export type FolderKind = 'result' | 'comparison' | 'sweep' | 'sensitivity' | 'calibration';
 
 /**
  * What `dir` holds, by its manifest's `format`: a comparison, a sweep, a
- * calibration (read-calibration.ts), or else a result folder (whose own
- * reader says what is wrong with it).
+ * sensitivity analysis, a calibration (read-calibration.ts), or else a
+ * result folder (whose own reader says what is wrong with it).
  */
 export function folderKind(dir: string): FolderKind {
   let data: unknown;
@@ -45,7 +45,9 @@ export function folderKind(dir: string): FolderKind {
     throw e;
   }
   const format = (data as { format?: unknown } | null)?.format;
-  return format === COMPARISON_FORMAT ? 'comparison' : format === SWEEP_FORMAT ? 'sweep' : format === CALIBRATION_FORMAT ? 'calibration' : 'result';
+  if (format === SENSITIVITY_FORMAT) return 'sensitivity';
+  if (format === CALIBRATION_FORMAT) return 'calibration';
+  return format === COMPARISON_FORMAT ? 'comparison' : format === SWEEP_FORMAT ? 'sweep' : 'result';
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);

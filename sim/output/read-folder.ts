@@ -21,6 +21,7 @@ import { UsageError } from '../errors.js';
 import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { issueMessage, printable } from '../scenario/messages.js';
 import { manifestSchema, runIndexSchema, summarySchema } from './folder-schema.js';
+import { assertNotShard } from './shard-files.js';
 import { COMPARISON_FORMAT, MANIFEST_FILE, type Manifest, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import {
   badJson,
@@ -135,6 +136,7 @@ export function readManifest(dir: string): Manifest {
     throw new UsageError(aComparison(dir, folders));
   }
   if ((data as { format?: unknown } | null)?.format === SWEEP_FORMAT) throw new UsageError(aSweep(dir));
+  assertNotShard(dir, data);
   if ((data as { format?: unknown } | null)?.format === SENSITIVITY_FORMAT) throw new UsageError(aSensitivityAnalysis(dir));
   return validated(manifestSchema, data, path);
 }

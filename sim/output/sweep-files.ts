@@ -15,6 +15,7 @@
  */
 import type { Scenario } from '../scenario/schema.js';
 import { createAtomicWriter } from './atomic-write.js';
+import { readSmallFile } from './ownership.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { csvField, csvLine, formatNumber } from './format.js';
 import { SENSITIVITY_FORMAT, SWEEP_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
@@ -34,6 +35,26 @@ export interface SweepCellSpec {
 
 /** One point's outcome: every cell's value in every run, or why it could not run. */
 export type PointOutcome = { point: number; values: number[][] } | { point: number; error: string };
+
+/**
+ * A kept point's outcome (`points/<i>.json`: an interrupted sweep's, or a
+ * shard's), or null when there is none to trust: another point, another
+ * number of cells or runs, a value that is not finite.
+ */
+export function readPointOutcome(file: string, point: number, cells: number, runs: number): PointOutcome | null {
+  // Each value is at most ~25 characters of JSON; an error message is bounded by the sweep's own writer.
+  const text = readSmallFile(file, 1024 * 1024 + cells * runs * 32);
+  if (text === null) return null;
+  try {
+    const o = JSON.parse(text) as PointOutcome;
+    if (o?.point !== point) return null;
+    if ('error' in o) return typeof o.error === 'string' ? o : null;
+    const ok = Array.isArray(o.values) && o.values.length === cells && o.values.every((v) => Array.isArray(v) && v.length === runs && v.every(Number.isFinite));
+    return ok ? o : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface CellStatistics {
   mean: number;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { files } from '../folder-files.js';
+import { decodePng } from '../viz/png.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
@@ -23,6 +24,9 @@ const csv = (path: string) => {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
 };
 
+/** A number of indices.csv as a chart spec holds it: 4 significant digits. */
+const digits4 = (text: string) => Number(Number(text).toPrecision(4));
+
 describe('shakeout sensitivity', () => {
   const common = [
     'sensitivity', 'minimal.yaml',
@@ -37,11 +41,23 @@ describe('shakeout sensitivity', () => {
     // The design's size before it starts: N(d + 2) = 16 points.
     expect(r.stderr.split('\n')[0]).toBe("Saltelli design, N = 4 over 2 parameters: 16 points × 2 runs = 32 runs of 13 months");
     expect(r.stderr).toMatch(/startups\.alive at 2025-06: noise is [\d.]+ % of one run's variance/);
-    expect([...files(join(scratch, 'sobol')).keys()].sort()).toEqual(['indices.csv', 'manifest.json', 'points.csv', 'summary.json', 'summary.md', 'sweep.csv']);
+    const chart = 'charts/sensitivity-startups-alive-t12';
+    expect([...files(join(scratch, 'sobol')).keys()].sort()).toEqual(
+      [...['pdf', 'png', 'svg', 'vl.json'].map((f) => `${chart}.${f}`), 'indices.csv', 'manifest.json', 'points.csv', 'summary.json', 'summary.md', 'sweep.csv'].sort(),
+    );
     const indices = csv(join(scratch, 'sobol', 'indices.csv'));
     expect(Object.keys(indices[0])).toEqual(['metric', 'month', 'date', 'method', 'parameter', 'index', 'value', 'ci_low', 'ci_high']);
     expect(indices.map((x) => `${x.parameter} ${x.index}`)).toEqual(['classes.small.hazard S1', 'classes.small.hazard ST', 'providers.budget.price S1', 'providers.budget.price ST']);
     for (const x of indices) expect(Number(x.ci_low)).toBeLessThanOrEqual(Number(x.ci_high));
+    // The chart draws indices.csv: a bar per parameter and index, its interval across it; one column of a paper wide.
+    const spec = JSON.parse(readFileSync(join(scratch, 'sobol', `${chart}.vl.json`), 'utf8'));
+    expect(spec.data.values).toEqual(
+      indices.map((x) => ({ parameter: x.parameter, index: x.index === 'S1' ? 'S1, first order' : 'ST, total', value: digits4(x.value), low: digits4(x.ci_low), high: digits4(x.ci_high) })),
+    );
+    expect(spec.title.text.join(' ')).toBe("Sobol' indices of startups.alive");
+    expect(decodePng(readFileSync(join(scratch, 'sobol', `${chart}.png`))).width).toBe(3.5 * 72 * 4);
+    expect(shakeout('chart', 'sobol', '--format', 'svg', '--out', 'sobol-charts', '--quiet').code).toBe(0);
+    expect(readFileSync(join(scratch, 'sobol-charts', 'sensitivity-startups-alive-t12.svg')).equals(readFileSync(join(scratch, 'sobol', `${chart}.svg`)))).toBe(true);
     expect(csv(join(scratch, 'sobol', 'sweep.csv'))).toHaveLength(16 * 2);
     const manifest = JSON.parse(readFileSync(join(scratch, 'sobol', 'manifest.json'), 'utf8'));
     expect(manifest.format).toBe('shakeout-sensitivity/1');
@@ -56,7 +72,13 @@ describe('shakeout sensitivity', () => {
     const r = shakeout(...common, '--method', 'morris', '--samples', '3', '--out', 'morris');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.split('\n')[0]).toBe('Morris design, 3 trajectories over 2 parameters: 9 points × 2 runs = 18 runs of 13 months');
-    expect(csv(join(scratch, 'morris', 'indices.csv')).map((x) => x.index)).toEqual(['mu', 'mu_star', 'sigma', 'mu', 'mu_star', 'sigma']);
+    const indices = csv(join(scratch, 'morris', 'indices.csv'));
+    expect(indices.map((x) => x.index)).toEqual(['mu', 'mu_star', 'sigma', 'mu', 'mu_star', 'sigma']);
+    // The chart: μ* beside σ for each parameter, from indices.csv.
+    const spec = JSON.parse(readFileSync(join(scratch, 'morris', 'charts', 'sensitivity-startups-alive-t12.vl.json'), 'utf8'));
+    expect(spec.data.values.map((v: { parameter: string; index: string; value: number }) => [v.parameter, v.index, v.value])).toEqual(
+      indices.filter((x) => x.index !== 'mu').map((x) => [x.parameter, x.index === 'mu_star' ? 'μ*' : 'σ', digits4(x.value)]),
+    );
   });
 
   it('a failed design point: the folder without indices, one line naming the failed points, exit 2', () => {
@@ -116,7 +138,8 @@ describe('shakeout sensitivity', () => {
       expect(r.stderr.split('\n')[0]).toMatch(message);
     }
     expect(existsSync(join(scratch, 'never'))).toBe(false);
-    for (const command of ['chart', 'report', 'check']) {
+    // `chart` draws an analysis's indices (above); the others want a result folder.
+    for (const command of ['report', 'check']) {
       const r = shakeout(command, 'sobol');
       expect(r.code, command).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('sobol is a sensitivity analysis (written by `shakeout sensitivity`), not a result folder')]);

@@ -10,8 +10,8 @@ export const DEFAULT_KINDS: readonly ChartKind[] = ['hhi', 'shares', 'survival',
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 export interface Chart {
-  /** A result folder's kinds, or the charts of a comparison, a sweep or a calibration folder (collections.ts). */
-  kind: ChartKind | 'comparison' | 'sweep' | 'calibration';
+  /** A result folder's kinds, or the charts of a comparison, a sweep, a sensitivity analysis or a calibration folder (collections.ts). */
+  kind: ChartKind | 'comparison' | 'sweep' | 'sensitivity' | 'calibration';
   /** File stem under charts/, e.g. `hhi-tokens`. */
   name: string;
   /** The title on one line (the spec may wrap it). */

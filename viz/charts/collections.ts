@@ -1,8 +1,9 @@
 /**
  * The charts of the two folders that hold more than one result: a
  * comparison (`shakeout compare`, comparison.ts) and a sweep
- * (`shakeout sweep`, sweep.ts). Read with the checks of
- * sim/output/read-collection.ts; no rendering here.
+ * (`shakeout sweep`, sweep.ts), and a sensitivity analysis's indices
+ * (sensitivity.ts). Read with the checks of sim/output/read-collection.ts
+ * and read-indices.ts; no rendering here.
  */
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -15,6 +16,8 @@ import type { Chart, ChartSelection } from './chart.js';
 import { cellName, sweepChartKind, sweepSpec } from './sweep.js';
 import { type CalibrationFolder, readCalibrationFolder } from '../../sim/output/read-calibration.js';
 import { calibrationObjectiveSpec } from './calibration.js';
+import { readSensitivityFolder, type SensitivityFolder } from '../../sim/output/read-indices.js';
+import { analysedCells, sensitivitySpec } from './sensitivity.js';
 
 /** The metrics of diff.csv the comparison charts draw. */
 export const COMPARISON_DIFF_METRICS = ['hhi.tokens', 'cohort.dead.fraction'];
@@ -130,4 +133,30 @@ export function calibrationChartsOf(folder: CalibrationFolder, selection: ChartS
 export function calibrationCharts(dir: string, selection: ChartSelection = {}): Chart[] {
   refuseSelection(dir, 'a calibration', selection);
   return calibrationChartsOf(readCalibrationFolder(dir), selection);
+}
+
+const SENSITIVITY_CAPTIONS = {
+  sobol:
+    "the share of the metric's variance (over the point means) that each parameter explains alone (S1) and with all its interactions (ST), with bootstrap 95 % intervals; ST well above S1 means interactions matter.",
+  morris:
+    'the mean absolute elementary effect μ* (how much the parameter moves the metric) beside σ (how much that effect varies: non-linearity or interaction), in the units of the metric.',
+};
+
+/** The charts of a sensitivity analysis already read: one per analysed metric (none when the indices were not computed). */
+export function sensitivityChartsOf(folder: SensitivityFolder, selection: ChartSelection = {}): Chart[] {
+  const options = { width: selection.width };
+  const names = new Set<string>();
+  return analysedCells(folder.rows).map((c, i) => {
+    let name = stem(c.metric, c.month).replace(/^sweep-/, 'sensitivity-');
+    while (names.has(name)) name = `${name}-${i}`;
+    names.add(name);
+    const spec = sensitivitySpec(folder, c, options);
+    return { kind: 'sensitivity', name, title: titleOf(spec), caption: `${cellName(c)}: ${SENSITIVITY_CAPTIONS[folder.manifest.analysis.method]}`, spec };
+  });
+}
+
+/** The charts of the sensitivity analysis folder `dir`. @throws UsageError */
+export function sensitivityCharts(dir: string, selection: ChartSelection = {}): Chart[] {
+  refuseSelection(dir, 'a sensitivity analysis', selection);
+  return sensitivityChartsOf(readSensitivityFolder(dir), selection);
 }

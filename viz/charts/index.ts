@@ -23,7 +23,7 @@ import { sharesSpec } from './shares.js';
 import { survivalSpec } from './survival.js';
 import { runLine } from '../table.js';
 import { folderKind } from '../../sim/output/read-collection.js';
-import { calibrationCharts, comparisonCharts, sweepCharts } from './collections.js';
+import { calibrationCharts, comparisonCharts, sensitivityCharts, sweepCharts } from './collections.js';
 
 export type { ChartOptions } from './parts.js';
 
@@ -118,12 +118,13 @@ function panelsOf(table: ResultTable, family: string, options: ChartOptions): To
  * The standard charts of the result folder `dir` (reads manifest.json and
  * the rows of timeseries.csv the charts use; no rendering). Memory is
  * bounded by what the charts draw, whatever the number of metrics (read-table.ts).
- * A comparison, sweep or calibration folder gets its own charts (collections.ts).
+ * A comparison, sweep, sensitivity analysis or calibration folder gets its own charts (collections.ts).
  */
 export function chartsOf(dir: string, selection: ChartSelection = {}): Chart[] {
   const kind = folderKind(dir);
   if (kind === 'comparison') return comparisonCharts(dir, selection);
   if (kind === 'sweep') return sweepCharts(dir, selection);
   if (kind === 'calibration') return calibrationCharts(dir, selection);
+  if (kind === 'sensitivity') return sensitivityCharts(dir, selection);
   return standardCharts(readChartTable(dir, selection.metrics), selection);
 }

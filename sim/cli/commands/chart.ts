@@ -32,9 +32,9 @@ export function registerChart(program: Command): void {
         'active providers, and any metric --metric names. Each chart is written as its vega-lite spec (<name>.vl.json, to restyle) and in the formats asked for. ' +
         'A comparison folder gets the scenarios overlaid with their bands, the paired differences over time and a forest plot ' +
         'of the headline measures; a sweep folder each metric against its parameter (a heatmap for two, a panel per parameter ' +
-        'for a Latin hypercube). Charts are sized for print: --width 3.5 (inches) is one column of a two-column paper.',
+        'for a Latin hypercube); a sensitivity analysis a bar chart of each metric\'s indices (S1 and ST with their 95 % intervals, or Morris μ* and σ). Charts are sized for print: --width 3.5 (inches) is one column of a two-column paper.',
     )
-    .argument('<results>', 'a result folder (`shakeout run`), a comparison folder (`shakeout compare`) or a sweep folder (`shakeout sweep`)')
+    .argument('<results>', 'a result folder (`shakeout run`), a comparison folder (`shakeout compare`), a sweep folder (`shakeout sweep`) or a sensitivity analysis (`shakeout sensitivity`)')
     .option('--format <list>', 'svg, png, pdf, comma-separated or repeated (default: all three)', collect)
     .option(
       '--metric <list>',

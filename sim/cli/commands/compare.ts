@@ -9,7 +9,9 @@ import { defaultWorkers, earlyWorkers, replicationExecutor } from '../../ensembl
 import { assertResources } from '../../ensemble/limits.js';
 import { loadScenario } from '../../scenario/load.js';
 import { comparisonLines } from '../comparison-table.js';
-import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseSet, parseShardFlag, parseWorkers, positiveInteger, type ScenarioFlags, shardLine, shardOut } from '../overrides.js';
+import type { Shard } from '../../output/shard.js';
+import { writeCompareShard } from '../../ensemble/shards.js';
 import { createProgress } from '../progress.js';
 import { compileBaselines } from '../baselines.js';
 import { stopOnSignals } from '../signals.js';
@@ -20,6 +22,7 @@ interface CompareOptions extends ScenarioFlags {
   force?: boolean;
   resume?: boolean;
   workers?: number;
+  shard?: Shard;
   charts: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -52,6 +55,7 @@ export function registerCompare(program: Command): void {
     .option('--force', 'replace an existing comparison folder (only once the new one is complete; never a folder that is not a comparison)')
     .option('--resume', 'finish an interrupted comparison (<out>.partial) of the same scenarios and flags')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
+    .option('--shard <k/n>', 'run only shard k of n of the runs (a contiguous block) of every scenario into a shard folder (default: <out>-shard-<k>-of-<n>); `shakeout merge` joins the n shards into the comparison folder', parseShardFlag)
     .option('--no-charts', 'do not draw the charts (<out>/charts: the scenarios overlaid, the paired differences over time, the forest plot of the headline measures)')
     .option('--quiet', 'no progress bar or headline table on stderr')
     .option('--json', 'print summary.json on stdout')
@@ -64,6 +68,7 @@ export function registerCompare(program: Command): void {
       const stop = stopOnSignals();
       try {
         const written = await compareScenarios([baselineFile, ...whatIfFiles], options, stop.signal);
+        if (!written) return;
         // The comparison's own charts overlay the scenarios; each scenario's charts are one `shakeout chart <out>/<scenario>` away.
         const out = options.out ?? defaultOut(baselineFile);
         if (options.charts && !written.alreadyComplete) await drawAfterRun(out, out, stop.signal, !!options.quiet);
@@ -110,6 +115,22 @@ async function compareScenarios(files: readonly string[], options: CompareOption
     const total = runs * inputs.length;
     const progress = createProgress(`comparing ${inputs.length} scenarios`, { quiet: !!options.quiet, total });
     const began = performance.now();
+    if (options.shard) {
+      const shard = options.shard;
+      const out = options.out ?? shardOut(defaultOut(files[0]), shard);
+      const written = await writeCompareShard(inputs, {
+        out,
+        shard,
+        force: !!options.force,
+        resume: !!options.resume,
+        signal,
+        executor,
+        onProgress: (done, all) => progress.update(done, all),
+      }).catch((e: unknown) => progress.fail(e));
+      progress.finish(shardLine(out, written, 'runs', ((performance.now() - began) / 1000).toFixed(1)));
+      if (options.json) process.stdout.write(JSON.stringify(written.manifest.shard, null, 2) + '\n');
+      return null;
+    }
     const out = options.out ?? defaultOut(files[0]);
     const written = await writeComparison(baseline, whatIfs, {
       out,

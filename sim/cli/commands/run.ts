@@ -9,7 +9,9 @@ import { assertExpectationsLocated } from '../../ensemble/expectations.js';
 import { loadScenario } from '../../scenario/load.js';
 import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
-import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseSet, parseShardFlag, parseWorkers, positiveInteger, type ScenarioFlags, shardLine, shardOut } from '../overrides.js';
+import type { Shard } from '../../output/shard.js';
+import { writeRunShard } from '../../ensemble/shards.js';
 import { createProgress } from '../progress.js';
 import { compileBaselines, distinctBaselines } from '../baselines.js';
 import { baselineRuns } from './check.js';
@@ -22,6 +24,7 @@ import { chartsInterrupted } from '../../../viz/messages.js';
 
 interface RunOptions extends ScenarioFlags {
   out?: string;
+  shard?: Shard;
   force?: boolean;
   resume?: boolean;
   workers?: number;
@@ -54,12 +57,14 @@ export function registerRun(program: Command): void {
     .option('--force', 'replace an existing result folder (only once the new one is complete; never a folder that is not a result)')
     .option('--resume', 'finish an interrupted run (<out>.partial) of the same scenario and flags, computing only the runs it lacks')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
+    .option('--shard <k/n>', 'compute only shard k of n of the runs (a contiguous block) into a shard folder (default: <out>-shard-<k>-of-<n>); `shakeout merge` joins the n shards into the result folder', parseShardFlag)
     .option('--no-charts', 'do not draw the charts (charts/: vega-lite specs, SVG, PNG, PDF); `shakeout chart` draws them later')
     .option('--quiet', 'no progress bar, summary line or expectations on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n',
+      '\nExamples:\n  $ shakeout run scenarios/china-2024-openai-exit.yaml\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --force\n  $ shakeout run scenarios/minimal.yaml --runs 200 --seed 7 --out results/minimal-200 --resume   # after Ctrl-C\n' +
+        '  $ shakeout run scenarios/minimal.yaml --runs 200 --shard 2/4 --out shards/2   # then: shakeout merge shards/* --out results/minimal\n',
     )
     .action(async (file: string, options: RunOptions) => {
       // Ctrl-C, SIGTERM: stop between runs or in the aggregation and keep the runs for --resume; once the
@@ -67,6 +72,7 @@ export function registerRun(program: Command): void {
       // to the event loop, so the handlers run.
       const stop = stopOnSignals();
       try {
+        if (options.shard) return await writeShard(file, options, options.shard, stop.signal);
         const { written, out } = await writeFolder(file, options, stop.signal);
         if (options.charts) await drawAfterRun(written.dir, out, stop.signal, !!options.quiet);
         if (!options.quiet && written.summary.expectations.length > 0)
@@ -121,6 +127,38 @@ async function writeFolder(file: string, options: RunOptions, signal: AbortSigna
         : `wrote ${out}: ${runs} runs${resumed} of ${compiled.months} months${baselineRuns(extra.length, runs)} in ${seconds} s`,
     );
     return { written, out };
+  } finally {
+    await executor.close();
+  }
+}
+
+/** `run --shard k/n`: the shard's block of runs into a shard folder (no charts, no summary: the merge makes them). */
+async function writeShard(file: string, options: RunOptions, shard: Shard, signal: AbortSignal): Promise<void> {
+  const wanted = options.workers ?? defaultWorkers();
+  const executor = replicationExecutor({ workers: wanted, start: earlyWorkers(wanted, options.runs) });
+  try {
+    const loaded = loadScenario(file);
+    const applied = applyFlags(loaded.scenario, options);
+    assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
+    const compiled = compile(applied);
+    assertExpectationsLocated(compiled, loaded.locate);
+    const out = options.out ?? shardOut(defaultOut(file), shard);
+    const runs = compiled.scenario.runs;
+    noteOversubscription(Math.min(wanted, runs), options.quiet);
+    const progress = createProgress(`running shard ${shard.index}/${shard.count} of ${basename(file)}`, { quiet: !!options.quiet, total: runs });
+    const began = performance.now();
+    const written = await writeRunShard(compiled, runs, {
+      out,
+      shard,
+      force: !!options.force,
+      resume: !!options.resume,
+      signal,
+      scenarioFile: file,
+      executor,
+      onProgress: (done, total) => progress.update(done, total),
+    }).catch((e: unknown) => progress.fail(withSource(e, loaded.locate)));
+    progress.finish(shardLine(out, written, 'runs', ((performance.now() - began) / 1000).toFixed(1)));
+    if (options.json) process.stdout.write(JSON.stringify(written.manifest.shard, null, 2) + '\n');
   } finally {
     await executor.close();
   }

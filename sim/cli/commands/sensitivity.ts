@@ -6,17 +6,22 @@ import { compile } from '../../model/compile.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { indicesRefused } from '../../ensemble/messages.js';
-import { designSize, parseParam, sensitivityPlan, type SensitivityMethod, type SensitivityParameter, writeSensitivity } from '../../ensemble/sensitivity-analysis.js';
-import { sweepCells } from '../../ensemble/sweep.js';
+import { designSize, parseParam, sensitivityPlan, type SensitivityMethod, type SensitivityParameter, type SensitivityPlan, writeSensitivity } from '../../ensemble/sensitivity-analysis.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { CompiledScenario } from '../../model/compile.js';
+import { type SweepCell, sweepCells } from '../../ensemble/sweep.js';
 import { defaultWorkers, earlyWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
 import { resolveValuePath } from '../../scenario/value-paths.js';
 import { loadScenario } from '../../scenario/load.js';
 import { readableNumber } from '../../output/summary-md.js';
 import { NOISY, percentText as percent, type SensitivitySummary } from '../../output/sensitivity-files.js';
 import { printable } from '../../printable.js';
-import { applyFlags, noteOversubscription, parseSeed, parseWorkers, positiveInteger } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseShardFlag, parseWorkers, positiveInteger, shardLine, shardOut } from '../overrides.js';
+import type { Shard } from '../../output/shard.js';
+import { writeSweepShard } from '../../ensemble/shards.js';
 import { createProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
+import { drawAfterRun } from './run.js';
 
 interface SensitivityOptions {
   param?: SensitivityParameter[];
@@ -30,6 +35,8 @@ interface SensitivityOptions {
   force?: boolean;
   resume?: boolean;
   workers?: number;
+  shard?: Shard;
+  charts: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -65,7 +72,7 @@ export function registerSensitivity(program: Command): void {
         '(μ*, μ, σ; r(d + 1) points for r = --samples trajectories), the cheap screen. Every design point runs --runs replications ' +
         'with the same seeds, and the indices are computed on their means; the share of each metric\'s variance that is Monte ' +
         'Carlo noise between replications is reported beside them. Writes an analysis folder: indices.csv (tidy), sweep.csv (the ' +
-        'design with every replication\'s outputs), points.csv, summary.md/summary.json and manifest.json. When a design point ' +
+        'design with every replication\'s outputs), points.csv, summary.md/summary.json, manifest.json and the charts of the indices (charts/). When a design point ' +
         'fails, the folder is written without indices and the command exits 2 naming the failed points.',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
@@ -80,6 +87,8 @@ export function registerSensitivity(program: Command): void {
     .option('--force', 'replace an existing analysis folder (only once the new one is complete; never a folder that is not an analysis)')
     .option('--resume', 'finish an interrupted analysis (<out>.partial) of the same scenario, design and flags, without running its finished points again')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
+    .option('--shard <k/n>', 'run only shard k of n of the design points (a contiguous block) into a shard folder (default: <out>-shard-<k>-of-<n>); `shakeout merge` joins the n shards into the analysis folder', parseShardFlag)
+    .option('--no-charts', 'do not draw the charts (<out>/charts: a bar chart of the indices of each metric, S1 and ST with their 95 % intervals, or Morris μ* and σ)')
     .option('--quiet', 'no progress bar or summary on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
@@ -105,8 +114,9 @@ export function registerSensitivity(program: Command): void {
       const compiled = compile(scenario);
       assertExpectationsLocated(compiled, loaded.locate);
       const cells = sweepCells(compiled, options.metric);
-      const out = options.out ?? defaultOut(file);
       const points = designSize(method, parameters.length, samples);
+      if (options.shard) return await sensitivityShard(file, scenario, plan, cells, compiled, options, options.shard, wanted);
+      const out = options.out ?? defaultOut(file);
       if (!options.quiet)
         process.stderr.write(
           `${method === 'sobol' ? `Saltelli design, N = ${samples}` : `Morris design, ${samples} trajectories`} over ${parameters.length} parameter${parameters.length === 1 ? '' : 's'}: ` +
@@ -137,6 +147,7 @@ export function registerSensitivity(program: Command): void {
           written.alreadyComplete ? `${out} is already complete: nothing to resume` : `wrote ${out}: ${points} points × ${scenario.runs} runs of ${compiled.months} months in ${seconds} s`,
         );
         if (!options.quiet && result) process.stderr.write(indexLines(result).join('\n') + '\n');
+        if (options.charts && !written.alreadyComplete) await drawAfterRun(out, out, stop.signal, !!options.quiet);
         if (options.json && result) process.stdout.write(JSON.stringify({ ...written.summary, sensitivity: result }, null, 2) + '\n');
       } finally {
         stop.dispose();
@@ -145,6 +156,42 @@ export function registerSensitivity(program: Command): void {
     });
 }
 
+/** `sensitivity --shard k/n`: the shard's block of design points into a shard folder (the indices are the merge's). */
+async function sensitivityShard(
+  file: string,
+  scenario: Scenario,
+  plan: SensitivityPlan,
+  cells: SweepCell[],
+  compiled: CompiledScenario,
+  options: SensitivityOptions,
+  shard: Shard,
+  wanted: number,
+): Promise<void> {
+  const out = options.out ?? shardOut(defaultOut(file), shard);
+  const stop = stopOnSignals();
+  const executor = replicationExecutor({ workers: wanted, start: earlyWorkers(wanted, scenario.runs) });
+  try {
+    noteOversubscription(Math.min(wanted, scenario.runs), options.quiet);
+    const progress = createProgress(`analysing shard ${shard.index}/${shard.count} of ${printable(basename(file), 60)}`, { quiet: !!options.quiet, total: 1 });
+    const began = performance.now();
+    const written = await writeSweepShard(scenario, plan.design, cells, compiled, {
+      out,
+      shard,
+      force: !!options.force,
+      resume: !!options.resume,
+      signal: stop.signal,
+      executor,
+      scenarioFile: file,
+      analysis: plan.record,
+      onProgress: (done, total) => progress.update(done, total),
+    }).catch((e: unknown) => progress.fail(e));
+    progress.finish(shardLine(out, written, 'points', ((performance.now() - began) / 1000).toFixed(1)));
+    if (options.json) process.stdout.write(JSON.stringify(written.manifest.shard, null, 2) + '\n');
+  } finally {
+    stop.dispose();
+    await executor.close();
+  }
+}
 
 /** Each metric's indices, one line per parameter, and its noise share. */
 function indexLines(s: SensitivitySummary): string[] {

@@ -12,7 +12,9 @@ import { loadScenario } from '../../scenario/load.js';
 import { readableNumber } from '../../output/summary-md.js';
 import type { SweepSummary } from '../../output/sweep-files.js';
 import { printable } from '../../printable.js';
-import { applyFlags, noteOversubscription, parseSeed, parseWorkers, positiveInteger } from '../overrides.js';
+import { applyFlags, noteOversubscription, parseSeed, parseShardFlag, parseWorkers, positiveInteger, shardLine, shardOut } from '../overrides.js';
+import type { Shard } from '../../output/shard.js';
+import { writeSweepShard } from '../../ensemble/shards.js';
 import { createProgress } from '../progress.js';
 import { stopOnSignals } from '../signals.js';
 import { drawAfterRun } from './run.js';
@@ -29,6 +31,7 @@ interface SweepOptions {
   force?: boolean;
   resume?: boolean;
   workers?: number;
+  shard?: Shard;
   charts: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -76,6 +79,7 @@ export function registerSweep(program: Command): void {
     .option('--force', 'replace an existing sweep folder (only once the new one is complete; never a folder that is not a sweep)')
     .option('--resume', 'finish an interrupted sweep (<out>.partial) of the same scenario, design and flags, without running its finished points again')
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
+    .option('--shard <k/n>', 'run only shard k of n of the design points (a contiguous block) into a shard folder (default: <out>-shard-<k>-of-<n>); `shakeout merge` joins the n shards into the sweep folder', parseShardFlag)
     .option('--no-charts', 'do not draw the charts (<out>/charts: each metric against the parameter with its 95 % band; a heatmap for two; a scatter against each parameter for a Latin hypercube)')
     .option('--quiet', 'no progress bar or summary on stderr')
     .option('--json', 'print summary.json on stdout')
@@ -84,7 +88,8 @@ export function registerSweep(program: Command): void {
       '\nExamples:\n  $ shakeout sweep scenarios/minimal.yaml --set classes.small.hazard=0.01,0.02,0.03 --runs 50\n' +
         '  $ shakeout sweep scenarios/china-2024-openai-exit.yaml --range events.zhipu-migration.campaign.grant=50:300:6 \\\n' +
         '      --range classes.small.switchCost.median=5000:40000:4 --metric hhi.tokens@end --metric cohort.dead.small.fraction@12\n' +
-        '  $ shakeout sweep scenarios/minimal.yaml --range classes.small.hazard=0.005:0.03 --range providers.budget.price=0.3:1 --lhs 40\n',
+        '  $ shakeout sweep scenarios/minimal.yaml --range classes.small.hazard=0.005:0.03 --range providers.budget.price=0.3:1 --lhs 40\n' +
+        '  $ shakeout sweep scenarios/minimal.yaml --set classes.small.hazard=0.01,0.02,0.03,0.04 --shard 1/2 --out shards/1   # docs/cluster.md\n',
     )
     .action(async (file: string, options: SweepOptions) => {
       const parameters = [...(options.set ?? []), ...(options.range ?? [])];
@@ -101,6 +106,25 @@ export function registerSweep(program: Command): void {
         const design = sweepDesign(parameters, { lhs: options.lhs, seed: scenario.seed });
         const cells = sweepCells(compiled, options.metric ?? []);
         noteOversubscription(Math.min(wanted, scenario.runs), options.quiet);
+        if (options.shard) {
+          const shard = options.shard;
+          const out = options.out ?? shardOut(defaultOut(file), shard);
+          const progress = createProgress(`sweeping shard ${shard.index}/${shard.count} of ${printable(basename(file), 60)}`, { quiet: !!options.quiet, total: 1 });
+          const began = performance.now();
+          const written = await writeSweepShard(scenario, design, cells, compiled, {
+            out,
+            shard,
+            force: !!options.force,
+            resume: !!options.resume,
+            signal: stop.signal,
+            executor,
+            scenarioFile: file,
+            onProgress: (done, total) => progress.update(done, total),
+          }).catch((e: unknown) => progress.fail(e));
+          progress.finish(shardLine(out, written, 'points', ((performance.now() - began) / 1000).toFixed(1)));
+          if (options.json) process.stdout.write(JSON.stringify(written.manifest.shard, null, 2) + '\n');
+          return;
+        }
         const out = options.out ?? defaultOut(file);
         const total = design.points.length;
         const progress = createProgress(`sweeping ${printable(basename(file), 60)}`, { quiet: !!options.quiet, total });
