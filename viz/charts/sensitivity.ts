@@ -18,8 +18,12 @@ import { FONT_SIZE, INK, PALETTE } from '../theme.js';
 import { frame, spec, type ChartOptions, type Json } from './parts.js';
 import { valueFormat } from './series.js';
 
-/** Parameter labels longer than this are cut from the left: the end of a path names the value. */
-const MAX_LABEL = 26;
+/**
+ * Parameter labels longer than this are cut from the left (the end of a path
+ * names the value); at the label size this fits the 42 % of a 3.5 in chart
+ * the axis gives them, so the axis itself never cuts the other end too.
+ */
+const MAX_LABEL = 22;
 /** Points of plot height per parameter: two bars and the gap between parameters. */
 const ROW_HEIGHT = 24;
 
@@ -55,7 +59,7 @@ export function sensitivitySpec(folder: SensitivityFolder, cell: { metric: strin
     type: 'quantitative',
     // Sobol' indices are shares of variance: 0 to 1, wider only where an estimate or its interval goes past.
     scale: sobol ? { domain: [Math.min(0, ...values.map((v) => v.low ?? 0)), Math.max(1, ...values.map((v) => v.high ?? 0))], nice: false } : { zero: true, nice: true },
-    axis: { title: sobol ? 'Share of variance' : `Effect on ${cell.metric}`, format: sobol ? '.1f' : valueFormat(largest), tickCount: 4, labelOverlap: true },
+    axis: { title: sobol ? 'Share of variance' : `Effect on ${cell.metric}`, format: sobol ? '.1f' : valueFormat(largest), tickCount: sobol ? 3 : 4, labelOverlap: true },
   };
   const y = { field: 'parameter', type: 'nominal', sort: order, axis: { title: null, labelLimit: Math.round(f.width * 0.42), labelFontSize: FONT_SIZE.label } };
   const yOffset = { field: 'index', type: 'nominal', sort: shown.map((i) => NAMES[i]) };

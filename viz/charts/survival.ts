@@ -24,7 +24,8 @@ export function survivalSpec(table: ResultTable, options: ChartOptions = {}): To
     legend: {
       title: 'Class',
       titleOrient: 'left',
-      columns: legendColumns(Math.max(...classes.map((c) => c.length)), plotWidthOf(f.width) - 30, classes.length),
+      // The title "Class" sits left of the entries and takes about 50 points of the row.
+      columns: legendColumns(Math.max(...classes.map((c) => c.length)), plotWidthOf(f.width) - 60, classes.length),
       symbolType: 'stroke',
       symbolStrokeWidth: 2,
       symbolOpacity: 1,
