@@ -32,7 +32,7 @@ const PAIRS = {
   'entry rate +5 %': edited((s) => {
     s.startups.entry.rate *= 1.05;
   }),
-  'no-exit counterfactual': { ...loadScenario(join(root, 'scenarios', 'china-2024-no-exit.yaml')).scenario, seed: baseline.seed },
+  'no-exit counterfactual': { ...loadScenario(join(root, 'scenarios', 'counterfactual-no-exit.yaml')).scenario, seed: baseline.seed },
 };
 
 /** Last-month value of each metric in each replication. */

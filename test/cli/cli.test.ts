@@ -94,7 +94,12 @@ describe('shakeout run', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.runs).toBe(2);
-    expect(summary.expectations.map((e: { name: string }) => e.name)).toEqual(['bloodbath', 'concentration']);
+    expect(summary.expectations.map((e: { name: string }) => e.name)).toEqual([
+      'bloodbath',
+      'highly concentrated (2023 Guidelines)',
+      'highly concentrated (2010 Guidelines)',
+      'fewer providers',
+    ]);
     expect(summary.hhiTokens[0].month).toBe(12);
   });
 

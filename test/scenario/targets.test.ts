@@ -1,6 +1,6 @@
 /** The targets file of `shakeout calibrate`: what it holds, and its problems, each on its line. */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioError } from '../../sim/errors.js';
 import { calibrationPlan } from '../../sim/ensemble/calibration/plan.js';
@@ -143,5 +143,16 @@ describe('the documented targets files', () => {
       const plan = calibrationPlan(t, scenario, compile(scenario));
       expect(plan.targets.length).toBeGreaterThan(0);
       expect(t.scenario).toBe(join(root, 'scenarios', 'china-2024-openai-exit.yaml'));
+    });
+});
+
+describe('the shipped targets files', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'scenarios', 'calibration');
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')))
+    it(`scenarios/calibration/${name} is a valid targets file for its scenario`, () => {
+      const t = parseTargets(readFileSync(join(dir, name), 'utf8'), join(dir, name));
+      const scenario = loadScenario(t.scenario).scenario;
+      const plan = calibrationPlan(t, scenario, compile(scenario));
+      expect(plan.targets.length).toBe(t.targets.length);
     });
 });

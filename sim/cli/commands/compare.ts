@@ -61,7 +61,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ shakeout compare scenarios/china-2024-no-exit.yaml scenarios/china-2024-openai-exit.yaml\n' +
+      '\nExamples:\n  $ shakeout compare scenarios/counterfactual-no-exit.yaml scenarios/china-2024-openai-exit.yaml\n' +
         '  $ shakeout compare scenarios/minimal.yaml my-policy.yaml other-policy.yaml --runs 200 --out results/policies\n',
     )
     .action(async (baselineFile: string, whatIfFiles: string[], options: CompareOptions) => {
