@@ -268,7 +268,6 @@ function labsTable() {
 const figures = [
   ['exit', 'compare-hhi-tokens.svg', 'exit-hhi-tokens.svg'],
   ['exit', 'difference-survival.svg', 'exit-difference-survival.svg'],
-  ['exit', 'forest.svg', 'exit-forest.svg'],
   ['policies', 'forest.svg', 'policies-forest.svg'],
   ['policies', 'compare-hhi-tokens.svg', 'policies-hhi-tokens.svg'],
 ];
