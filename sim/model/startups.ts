@@ -181,6 +181,17 @@ export function createStartupTable(capacity: number, base = 0): StartupTable {
 }
 
 /**
+ * A copy of `table` in a memory of its own (fork.ts): the kernel's scratch
+ * space and every record born so far, byte for byte, with the same capacity.
+ */
+export function copyStartupTable(table: StartupTable): StartupTable {
+  const copy = createStartupTable(table.capacity, table.base);
+  new Uint8Array(copy.memory.buffer).set(new Uint8Array(table.memory.buffer, 0, table.base + table.count * RECORD_BYTES));
+  copy.count = table.count;
+  return copy;
+}
+
+/**
  * Makes room for `extra` more startups, doubling the capacity when needed.
  * The memory grows in place; views taken before the call are detached, so
  * callers read `table.f64` and friends again afterwards.
