@@ -27,7 +27,7 @@ export interface SharingWhatIf {
 export function runSharedReplication(base: CompiledScenario, whatIfs: readonly SharingWhatIf[], replication: number): Float64Array[] {
   const months = base.months;
   const k = base.metricNames.length;
-  const out = [new Float64Array(months * k), ...whatIfs.map(() => new Float64Array(months * k))];
+  const out: Float64Array[] = [new Float64Array(months * k), ...whatIfs.map(() => new Float64Array(months * k))];
   const forkAt = (t: number) => whatIfs.flatMap((w, i) => (w.shared === t ? [i] : []));
   const world = initWorld(base, replication);
   for (let t = 0; t < months; t++) {
