@@ -94,7 +94,7 @@ describe('forkWorld', () => {
     for (const r of [0, 3]) {
       const out = runSharedReplication(minimal, group.map((compiled, i) => ({ compiled, shared: shared[i] })), r);
       const alone = [minimal, ...group].map((c) => runReplication(c, r));
-      out.forEach((values, i) => expect(Buffer.from(values.buffer).equals(Buffer.from(alone[i].buffer)), `scenario ${i}, run ${r}`).toBe(true));
+      out.forEach((values, i) => expect(Buffer.from(values!.buffer).equals(Buffer.from(alone[i].buffer)), `scenario ${i}, run ${r}`).toBe(true));
     }
   });
 
