@@ -10,7 +10,8 @@
 import type { CompiledScenario } from '../model/compile.js';
 import { runReplication } from '../model/replication.js';
 import { runSharedReplication } from '../model/shared-replication.js';
-import { packShared, type SharedWhatIf } from './shared-runs.js';
+import type { SharingWhatIf } from '../model/shared-replication.js';
+import { packShared } from './shared-rows.js';
 
 export interface ReplicationExecutor {
   /** Replications in flight at once. */
@@ -23,7 +24,7 @@ export interface ReplicationExecutor {
    * (packShared), computed on one thread. Optional: without it, a
    * comparison runs every scenario alone.
    */
-  loadShared?(baseline: CompiledScenario, whatIfs: readonly SharedWhatIf[]): LoadedScenarioRuns;
+  loadShared?(baseline: CompiledScenario, whatIfs: readonly SharingWhatIf[]): LoadedScenarioRuns;
   /** Stops every worker; runs still outstanding reject. Once, by the owner, at the end. */
   close(): Promise<void>;
 }

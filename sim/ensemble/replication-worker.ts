@@ -12,7 +12,7 @@ import { useKernelModule } from '../model/kernel.js';
 import { runReplication } from '../model/replication.js';
 import { runSharedReplication } from '../model/shared-replication.js';
 import { withCheckedExpressions } from '../scenario/expression.js';
-import { packShared } from './shared-runs.js';
+import { packShared } from './shared-rows.js';
 import { errorData, type ErrorData, type Reply, type Request, type WorkerInput } from './worker-protocol.js';
 
 const port = parentPort;

@@ -17,6 +17,7 @@
 import type { CompiledScenario } from '../model/compile.js';
 import { sharedMonths } from '../model/shared-history.js';
 import type { LoadedScenarioRuns, ReplicationExecutor } from './executor.js';
+import { unpackShared } from './shared-rows.js';
 
 /**
  * Bytes of what-if rows held at once, waiting for their result folders: a
@@ -25,11 +26,6 @@ import type { LoadedScenarioRuns, ReplicationExecutor } from './executor.js';
  */
 export const SHARED_ROWS_BUDGET = 256 * 1024 * 1024;
 
-/** A what-if run with its baseline, and the months 1 … months it shares with it. */
-export interface SharedWhatIf {
-  readonly compiled: CompiledScenario;
-  readonly shared: number;
-}
 
 /**
  * The months each what-if shares with the baseline (0: run alone): from
@@ -46,41 +42,6 @@ export function planSharing(baseline: CompiledScenario, whatIfs: readonly Compil
     held += bytes;
     return m;
   });
-}
-
-/**
- * The rows of a shared replication (runSharedReplication) as one array, to
- * cross from a worker in one transfer: a flag per what-if (1: its rows
- * follow, 0: it is to be run alone), then the baseline's rows and each
- * flagged what-if's.
- */
-export function packShared(rows: readonly (Float64Array | null)[]): Float64Array {
-  const n = rows.length - 1;
-  const length = n + rows.reduce((sum, r) => sum + (r?.length ?? 0), 0);
-  const packed = new Float64Array(length);
-  let at = n;
-  rows.forEach((r, i) => {
-    if (i > 0) packed[i - 1] = r ? 1 : 0;
-    if (!r) return;
-    packed.set(r, at);
-    at += r.length;
-  });
-  return packed;
-}
-
-/** The inverse of packShared for `whatIfs` what-ifs of rows of `size` values each. */
-export function unpackShared(packed: Float64Array, whatIfs: number, size: number): (Float64Array | null)[] {
-  const out: (Float64Array | null)[] = [];
-  let at = whatIfs;
-  for (let i = 0; i <= whatIfs; i++) {
-    if (i > 0 && packed[i - 1] !== 1) {
-      out.push(null);
-      continue;
-    }
-    out.push(packed.slice(at, at + size));
-    at += size;
-  }
-  return out;
 }
 
 /**

@@ -29,7 +29,7 @@ import type { CompiledScenario } from '../model/compile.js';
 import { expressionTrees } from '../model/expression-trees.js';
 import { kernelModule } from '../model/kernel.js';
 import { inlineExecutor, type LoadedScenarioRuns, type ReplicationExecutor } from './executor.js';
-import type { SharedWhatIf } from './shared-runs.js';
+import type { SharingWhatIf } from '../model/shared-replication.js';
 import { type Load, type Reply, type Request, reviveError, type WorkerInput } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
@@ -225,7 +225,7 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
   for (let i = 0; i < Math.min(options.start ?? 0, workers); i++) spawn();
 
   /** A scenario (with the what-ifs that share its first months, shared-runs.ts) loaded under a new handle. */
-  const loadEntry = (compiled: CompiledScenario, sharing?: readonly SharedWhatIf[]): LoadedScenarioRuns => {
+  const loadEntry = (compiled: CompiledScenario, sharing?: readonly SharingWhatIf[]): LoadedScenarioRuns => {
     if (closed) throw closedError();
     const handle = nextHandle++;
     const load: Load = { kind: 'load', handle, scenario: compiled.scenario, expressions: expressionTrees(compiled) };

@@ -21,7 +21,7 @@ const POOL_WORKERS = 2;
 // Sizes: the full set takes about 3–6 minutes on 2 cores; --quick about one.
 const plan = quick
   ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 }, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 } }
-  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 }, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 12, reps: 3 } };
+  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 }, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
 const log = (line) => process.stderr.write(`${line}\n`);
