@@ -7,7 +7,9 @@
  *
  * Pipeline: check the target and every scenario's expectations (fail
  * before any compute) → claim `<out>.partial` → each scenario's result
- * folder (writeResultFolder, resumable each) → the paired differences of
+ * folder (writeResultFolder, resumable each; a what-if that coincides with
+ * the baseline up to some month forks from the baseline's world there,
+ * shared-runs.ts) → the paired differences of
  * each what-if against the baseline, streamed into diff.csv while the
  * headline cells are collected → summary, manifest → seal and move into place.
  */
@@ -45,6 +47,7 @@ import { assertResources } from './limits.js';
 import { differentShapes } from './messages.js';
 import { pairedDifferences, varianceReduction } from './paired.js';
 import { writeResultFolder, type WrittenResult } from './run-to-folder.js';
+import { planSharing, sharingExecutors } from './shared-runs.js';
 
 /** One scenario of a comparison. */
 export interface ComparedInput {
@@ -71,6 +74,12 @@ export interface ComparisonOptions {
   command?: readonly string[];
   /** Where the replications run; not closed here. */
   executor: ReplicationExecutor;
+  /**
+   * Let a what-if that coincides with the baseline up to some month take
+   * over the baseline's world there instead of simulating those months
+   * again (shared-runs.ts); the bytes written are the same. Default true.
+   */
+  sharedHistory?: boolean;
   /** After each run: the scenario's folder, runs done over all scenarios, runs in total. */
   onProgress?: (folder: string, done: number, total: number) => void;
   /**
@@ -124,6 +133,8 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
   }
 
   const folder = openCollectionFolder(out, record, claim, resumeLine);
+  const shared = options.sharedHistory === false ? whatIfs.map(() => 0) : planSharing(baseline.compiled, whatIfs.map((w) => w.compiled), runs);
+  const executors = sharingExecutors(options.executor, baseline.compiled, whatIfs.map((w) => w.compiled), shared);
   let done = 0;
   try {
     folder.create();
@@ -147,7 +158,7 @@ export async function writeComparison(baseline: ComparedInput, whatIfs: readonly
           signal: options.signal,
           scenarioFile: s.file,
           command,
-          executor: options.executor,
+          executor: executors[k],
           onProgress: (d) => {
             done = k * runs + d;
             options.onProgress?.(s.folder, done, total);

@@ -9,12 +9,22 @@
  */
 import type { CompiledScenario } from '../model/compile.js';
 import { runReplication } from '../model/replication.js';
+import { runSharedReplication } from '../model/shared-replication.js';
+import type { SharingWhatIf } from '../model/shared-replication.js';
+import { packShared } from './shared-rows.js';
 
 export interface ReplicationExecutor {
   /** Replications in flight at once. */
   readonly concurrency: number;
   /** Makes `compiled` runnable here; a pool's workers compile it once each, when first asked for one of its runs. */
   load(compiled: CompiledScenario): LoadedScenarioRuns;
+  /**
+   * Loads a baseline with what-ifs that share its first months
+   * (shared-runs.ts): each run answers with the rows of all of them, packed
+   * (packShared), computed on one thread. Optional: without it, a
+   * comparison runs every scenario alone.
+   */
+  loadShared?(baseline: CompiledScenario, whatIfs: readonly SharingWhatIf[]): LoadedScenarioRuns;
   /** Stops every worker; runs still outstanding reject. Once, by the owner, at the end. */
   close(): Promise<void>;
 }
@@ -36,19 +46,26 @@ export function inlineExecutor(): ReplicationExecutor {
   return {
     concurrency: 1,
     load(compiled) {
-      let released = false;
-      return {
-        async run(replication) {
-          // Yield to the event loop between runs so signals and progress output get through.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (released) throw new Error('the scenario was released');
-          return runReplication(compiled, replication);
-        },
-        async release() {
-          released = true;
-        },
-      };
+      return inline((replication) => runReplication(compiled, replication));
+    },
+    loadShared(baseline, whatIfs) {
+      return inline((replication) => packShared(runSharedReplication(baseline, whatIfs, replication)));
     },
     async close() {},
+  };
+}
+
+function inline(run: (replication: number) => Float64Array): LoadedScenarioRuns {
+  let released = false;
+  return {
+    async run(replication) {
+      // Yield to the event loop between runs so signals and progress output get through.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (released) throw new Error('the scenario was released');
+      return run(replication);
+    },
+    async release() {
+      released = true;
+    },
   };
 }

@@ -1,15 +1,18 @@
 /**
  * A worker thread of the pool (worker-pool.ts): compiles each scenario it
  * is given once, from the checked trees of its expressions (so mathjs is
- * never loaded here), then runs one replication per message.
- * runReplication is a pure function of (scenario, replication), so the
+ * never loaded here), then runs one replication per message (for a baseline
+ * loaded with what-ifs that share its first months, of all of them:
+ * shared-runs.ts). runReplication is a pure function of (scenario, replication), so the
  * values are the same bytes the main thread would have computed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compile, type CompiledScenario } from '../model/compile.js';
+import { compile } from '../model/compile.js';
 import { useKernelModule } from '../model/kernel.js';
 import { runReplication } from '../model/replication.js';
+import { runSharedReplication } from '../model/shared-replication.js';
 import { withCheckedExpressions } from '../scenario/expression.js';
+import { packShared } from './shared-rows.js';
 import { errorData, type ErrorData, type Reply, type Request, type WorkerInput } from './worker-protocol.js';
 
 const port = parentPort;
@@ -17,13 +20,19 @@ if (!port) throw new Error('replication-worker.js runs as a worker thread of the
 
 useKernelModule((workerData as WorkerInput).kernel);
 
-/** Loaded scenarios by handle: compiled, or the error compiling met (reported with each of its jobs). */
-const loaded = new Map<number, CompiledScenario | ErrorData>();
+/** Loaded scenarios by handle: how to run one of its replications, or the error compiling met (reported with each of its jobs). */
+const loaded = new Map<number, { run: (replication: number) => Float64Array } | ErrorData>();
 
 port.on('message', (message: Request) => {
   if (message.kind === 'load') {
     try {
-      loaded.set(message.handle, withCheckedExpressions(message.expressions, () => compile(message.scenario)));
+      const compiled = withCheckedExpressions(message.expressions, () => compile(message.scenario));
+      const { sharing } = message;
+      if (!sharing) loaded.set(message.handle, { run: (r) => runReplication(compiled, r) });
+      else {
+        const whatIfs = sharing.map((w) => ({ compiled: withCheckedExpressions(w.expressions, () => compile(w.scenario)), shared: w.shared }));
+        loaded.set(message.handle, { run: (r) => packShared(runSharedReplication(compiled, whatIfs, r)) });
+      }
     } catch (e) {
       loaded.set(message.handle, errorData(e));
     }
@@ -34,14 +43,14 @@ port.on('message', (message: Request) => {
     return;
   }
   const { handle, replication } = message;
-  const compiled = loaded.get(handle) ?? errorData(new Error('a replication worker got a job for a scenario it was not given'));
-  if (!('scenario' in compiled)) {
-    port.postMessage({ handle, replication, error: compiled } satisfies Reply);
+  const scenario = loaded.get(handle) ?? errorData(new Error('a replication worker got a job for a scenario it was not given'));
+  if (!('run' in scenario)) {
+    port.postMessage({ handle, replication, error: scenario } satisfies Reply);
     return;
   }
   let values: Float64Array;
   try {
-    values = runReplication(compiled, replication);
+    values = scenario.run(replication);
   } catch (e) {
     port.postMessage({ handle, replication, error: errorData(e) } satisfies Reply);
     return;

@@ -29,6 +29,7 @@ import type { CompiledScenario } from '../model/compile.js';
 import { expressionTrees } from '../model/expression-trees.js';
 import { kernelModule } from '../model/kernel.js';
 import { inlineExecutor, type LoadedScenarioRuns, type ReplicationExecutor } from './executor.js';
+import type { SharingWhatIf } from '../model/shared-replication.js';
 import { type Load, type Reply, type Request, reviveError, type WorkerInput } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
@@ -223,40 +224,46 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
 
   for (let i = 0; i < Math.min(options.start ?? 0, workers); i++) spawn();
 
+  /** A scenario (with the what-ifs that share its first months, shared-runs.ts) loaded under a new handle. */
+  const loadEntry = (compiled: CompiledScenario, sharing?: readonly SharingWhatIf[]): LoadedScenarioRuns => {
+    if (closed) throw closedError();
+    const handle = nextHandle++;
+    const load: Load = { kind: 'load', handle, scenario: compiled.scenario, expressions: expressionTrees(compiled) };
+    if (sharing) load.sharing = sharing.map((w) => ({ scenario: w.compiled.scenario, expressions: expressionTrees(w.compiled), shared: w.shared }));
+    const entry: Entry = {
+      handle,
+      load,
+      lowest: null,
+      failure: null,
+      held: [],
+    };
+    entries.set(handle, entry);
+    return {
+      run(replication) {
+        if (closed) return Promise.reject(closedError());
+        if (entry.failure) return Promise.reject(entry.failure);
+        return new Promise<Float64Array>((resolve, reject) => {
+          const task: Task = { scenario: entry, replication, resolve, reject };
+          if (entry.lowest && replication > entry.lowest.replication) entry.held.push(task);
+          else {
+            queue.push(task);
+            dispatch();
+          }
+        });
+      },
+      async release() {
+        if (!entries.delete(handle)) return;
+        failScenario(entry, new Error('the scenario was released'));
+        for (const slot of slots)
+          if (slot.loaded.delete(handle)) post(slot, { kind: 'forget', handle });
+      },
+    };
+  };
+
   return {
     concurrency: workers,
-    load(compiled: CompiledScenario): LoadedScenarioRuns {
-      if (closed) throw closedError();
-      const handle = nextHandle++;
-      const entry: Entry = {
-        handle,
-        load: { kind: 'load', handle, scenario: compiled.scenario, expressions: expressionTrees(compiled) },
-        lowest: null,
-        failure: null,
-        held: [],
-      };
-      entries.set(handle, entry);
-      return {
-        run(replication) {
-          if (closed) return Promise.reject(closedError());
-          if (entry.failure) return Promise.reject(entry.failure);
-          return new Promise<Float64Array>((resolve, reject) => {
-            const task: Task = { scenario: entry, replication, resolve, reject };
-            if (entry.lowest && replication > entry.lowest.replication) entry.held.push(task);
-            else {
-              queue.push(task);
-              dispatch();
-            }
-          });
-        },
-        async release() {
-          if (!entries.delete(handle)) return;
-          failScenario(entry, new Error('the scenario was released'));
-          for (const slot of slots)
-            if (slot.loaded.delete(handle)) post(slot, { kind: 'forget', handle });
-        },
-      };
-    },
+    load: (compiled) => loadEntry(compiled),
+    loadShared: (baseline, whatIfs) => loadEntry(baseline, whatIfs),
     async close() {
       if (closed) return;
       closed = true;

@@ -26,6 +26,18 @@ export interface Load {
   scenario: Scenario;
   /** Every expression it evaluates, checked, by source. */
   expressions: Record<string, ExpressionTree>;
+  /**
+   * What-ifs that share this scenario's first months (shared-runs.ts): a
+   * run then answers with the rows of this scenario and of each of them, packed.
+   */
+  sharing?: SharingLoad[];
+}
+
+/** A what-if loaded with its baseline, and the months 1 … months it shares with it. */
+export interface SharingLoad {
+  scenario: Scenario;
+  expressions: Record<string, ExpressionTree>;
+  shared: number;
 }
 
 /** Pool → worker: run this replication (0-based) of a loaded scenario. */

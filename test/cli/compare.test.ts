@@ -81,6 +81,17 @@ describe('shakeout compare', () => {
     expect(withoutManifest(join(out, 'grant'))).toEqual(withoutManifest(join(scratch, 'grant-alone')));
   });
 
+  it('--no-shared-history writes the same files as sharing the months the what-ifs share with the baseline', () => {
+    // same.yaml shares all 24 months with base.yaml, grant.yaml the two before its campaign (2024-08).
+    const r = shakeout('compare', 'base.yaml', 'same.yaml', 'grant.yaml', '--runs', '12', '--out', 'cmp-alone', '--no-charts', '--quiet', '--no-shared-history');
+    expect(r.code).toBe(0);
+    const withoutManifests = (dir: string) => new Map([...files(dir)].filter(([name]) => !name.endsWith('manifest.json')));
+    const alone = withoutManifests(join(scratch, 'cmp-alone'));
+    expect(alone.size).toBeGreaterThan(10);
+    expect(alone).toEqual(withoutManifests(out));
+    expect(shakeout('compare', '--help').stdout).toContain('--no-shared-history');
+  });
+
   it('an identical what-if differs from its baseline by exactly zero, for every metric and month', () => {
     const same = diffRows(out).filter((r) => r.scenario === 'same');
     expect(same.length).toBeGreaterThan(1000);

@@ -24,6 +24,7 @@ interface CompareOptions extends ScenarioFlags {
   workers?: number;
   shard?: Shard;
   charts: boolean;
+  sharedHistory: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -57,6 +58,10 @@ export function registerCompare(program: Command): void {
     .option('--workers <n>', 'worker threads, at most 4 × the cores (default: the number of cores; 1 runs on the main thread)', parseWorkers)
     .option('--shard <k/n>', 'run only shard k of n of the runs (a contiguous block) of every scenario into a shard folder (default: <out>-shard-<k>-of-<n>); `shakeout merge` joins the n shards into the comparison folder', parseShardFlag)
     .option('--no-charts', 'do not draw the charts (<out>/charts: the scenarios overlaid, the paired differences over time, the forest plot of the headline measures)')
+    .option(
+      '--no-shared-history',
+      "simulate every what-if from t = 0, even the months it provably shares with the baseline (by default such a what-if forks from the baseline's world at its first differing month; the results are the same bytes either way)",
+    )
     .option('--quiet', 'no progress bar or headline table on stderr')
     .option('--json', 'print summary.json on stdout')
     .addHelpText(
@@ -138,6 +143,7 @@ async function compareScenarios(files: readonly string[], options: CompareOption
       resume: !!options.resume,
       signal,
       executor,
+      sharedHistory: options.sharedHistory,
       onProgress: (_folder, done) => progress.update(done, total),
     }).catch((e: unknown) => progress.fail(e));
     const seconds = ((performance.now() - began) / 1000).toFixed(1);
