@@ -10,7 +10,7 @@ import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
 import { readSummary } from '../../output/read-folder.js';
 import { printable } from '../../printable.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadChecked } from '../load.js';
 import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
@@ -46,7 +46,7 @@ export function folderScenarioFiles(dir: string): string[] {
 export const noScenarioFiles = (dir: string) => `no scenario files in ${printable(dir)} (.yaml, .yml or .json)`;
 
 async function checkScenario(file: string, options: CheckOptions, executor: ReplicationExecutor): Promise<ExpectationResult[]> {
-  const loaded = loadScenario(file);
+  const loaded = loadChecked(file);
   const compiled = compile(applyFlags(loaded.scenario, options));
   assertExpectationsLocated(compiled, loaded.locate);
   const resolved = resolveExpectations(compiled);
