@@ -108,7 +108,6 @@ export class ScenarioError extends Error {
 
 /** Bad input that is not inside a scenario file (a flag, a missing folder). */
 export class UsageError extends Error {
-  readonly code: DiagnosticCode = 'E_USAGE';
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -120,7 +119,6 @@ export type DocumentLocation = readonly (string | number)[];
 
 /** The model reached a state it cannot continue from (e.g. a negative price from an expression). */
 export class ModelError extends Error {
-  readonly code: DiagnosticCode = 'E_MODEL';
   /** The value (an expression) that led there, when one did: a caller holding the file can name its line. */
   readonly location?: DocumentLocation;
   constructor(message: string, location?: DocumentLocation) {
@@ -150,9 +148,14 @@ export class InterruptedError extends Error {
   }
 }
 
-/** Any error of the library as diagnostics, for `--json`: a ScenarioError's own, else one with the error's code and its message. */
+/**
+ * Any error of the library as diagnostics, for `--json`: a ScenarioError's
+ * own, else one with the class's code (E_USAGE, E_MODEL) and the message.
+ * (The code is not a property of the error: `code` on an Error is Node's
+ * errno, which callers test.)
+ */
 export function diagnosticsOf(e: ScenarioError | UsageError | ModelError): Diagnostic[] {
   if (e instanceof ScenarioError) return [...e.diagnostics];
   const path = e instanceof ModelError && e.location ? e.location.map((p) => String(p)).join('.') : '';
-  return [{ code: e.code, file: '', line: 0, path, message: e.message }];
+  return [{ code: e instanceof ModelError ? 'E_MODEL' : 'E_USAGE', file: '', line: 0, path, message: e.message }];
 }

@@ -186,6 +186,14 @@ export function runIndexSchema(manifest: { runs: number; months: number; start: 
       differs('runs', index.runs, manifest.runs);
       differs('months', index.months, manifest.months);
       differs('start', index.start, manifest.start);
+      const seen = new Set<string>();
+      for (const [i, name] of index.metrics.entries()) {
+        if (seen.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['metrics', i], message: `${quote(name, 80)} is listed twice` });
+          return;
+        }
+        seen.add(name);
+      }
       if (index.families) {
         // The families' blocks tile the metric names in order, and each name fits its family's pattern.
         let next = 0;
@@ -208,14 +216,6 @@ export function runIndexSchema(manifest: { runs: number; months: number; start: 
               return;
             }
         }
-      }
-      const seen = new Set<string>();
-      for (const [i, name] of index.metrics.entries()) {
-        if (seen.has(name)) {
-          ctx.addIssue({ code: 'custom', path: ['metrics', i], message: `${quote(name, 80)} is listed twice` });
-          break;
-        }
-        seen.add(name);
       }
     }, onlyWhenValid);
 }

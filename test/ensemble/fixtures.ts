@@ -45,16 +45,16 @@ export function handCompiled(metricNames: string[], months: number, extra: Parti
   return { ...compiled, metricNames, layout: { ...compiled.layout, names: metricNames, families: handFamilies(metricNames) } };
 }
 
-/** The registry families of hand-picked metric names, a block for each run of names of one family. */
+/** The registry families of hand-picked metric names, a block for each run of names of one family; a name of no family (`m0`) is a family of its own. */
 function handFamilies(names: readonly string[]): MetricFamilyBlock[] {
   const fits = (pattern: string, name: string) => new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/<\w+>/g, '[^.]+')}$`).test(name);
   const blocks: MetricFamilyBlock[] = [];
   names.forEach((name, i) => {
     const f = metricFamilies.find((x) => x.pattern === name) ?? metricFamilies.find((x) => fits(x.pattern, name));
-    if (!f) throw new Error(`no registry family fits ${name}`);
+    const family = f ?? { pattern: name, kind: 'month' as const, unit: 'count', description: 'a hand-made metric' };
     const last = blocks[blocks.length - 1];
-    if (last?.pattern === f.pattern) blocks[blocks.length - 1] = { ...last, count: last.count + 1 };
-    else blocks.push({ pattern: f.pattern, kind: f.kind, unit: f.unit, description: f.description, first: i, count: 1 });
+    if (last?.pattern === family.pattern) blocks[blocks.length - 1] = { ...last, count: last.count + 1 };
+    else blocks.push({ pattern: family.pattern, kind: family.kind, unit: family.unit, description: family.description, first: i, count: 1 });
   });
   return blocks;
 }
