@@ -4,8 +4,82 @@
  */
 import { printable } from './printable.js';
 
+/**
+ * What kind of problem a diagnostic is: a closed set, stable across
+ * versions, so scripts can act on `--json` output (docs/errors.md lists them).
+ */
+export type DiagnosticCode =
+  /** The file cannot be read (missing, not a regular file, too large). */
+  | 'E_READ'
+  /** Not YAML, or YAML shakeout refuses (duplicate keys, anchors, tags). */
+  | 'E_YAML'
+  /** `extends`: a base that cannot be read, a cycle, a merge that cannot be made. */
+  | 'E_EXTENDS'
+  | 'E_UNKNOWN_KEY'
+  | 'E_MISSING'
+  /** A value of the wrong type (text for a number, a list for a map). */
+  | 'E_TYPE'
+  /** A number outside its range. */
+  | 'E_RANGE'
+  /** A value not of the allowed form or values (an id, a month, an option). */
+  | 'E_VALUE'
+  /** An expression that does not parse or uses what is not allowed. */
+  | 'E_EXPR'
+  /** An expression naming a variable that does not exist there. */
+  | 'E_EXPR_UNKNOWN_VARIABLE'
+  /** A provider, class or event id that the scenario does not define. */
+  | 'E_UNKNOWN_ID'
+  /** An id defined twice. */
+  | 'E_DUPLICATE_ID'
+  /** Shares that do not sum to 1. */
+  | 'E_SHARES'
+  /** A month before the start, outside the run, or before the month it must follow. */
+  | 'E_MONTH'
+  /** An event that does nothing, or more than one thing. */
+  | 'E_EVENT'
+  /** A `set` path that does not exist or cannot take its value. */
+  | 'E_SET_PATH'
+  /** Fields that contradict each other (a class no provider serves, `from` without migrants). */
+  | 'E_CONFLICT'
+  /** An expectation's metric that the scenario does not record. */
+  | 'E_UNKNOWN_METRIC'
+  /** A relative expectation's baseline: missing, not a scenario, the scenario itself, invalid, or without the metric or the calendar. */
+  | 'E_BASELINE'
+  /** Past a limit: providers, classes, problems shown. */
+  | 'E_LIMIT'
+  /** Bad input outside a scenario file: a flag, a folder. */
+  | 'E_USAGE'
+  /** The model reached a state it cannot continue from (an expression gave a negative price). */
+  | 'E_MODEL';
+
+export const DIAGNOSTIC_CODES = [
+  'E_READ',
+  'E_YAML',
+  'E_EXTENDS',
+  'E_UNKNOWN_KEY',
+  'E_MISSING',
+  'E_TYPE',
+  'E_RANGE',
+  'E_VALUE',
+  'E_EXPR',
+  'E_EXPR_UNKNOWN_VARIABLE',
+  'E_UNKNOWN_ID',
+  'E_DUPLICATE_ID',
+  'E_SHARES',
+  'E_MONTH',
+  'E_EVENT',
+  'E_SET_PATH',
+  'E_CONFLICT',
+  'E_UNKNOWN_METRIC',
+  'E_BASELINE',
+  'E_LIMIT',
+  'E_USAGE',
+  'E_MODEL',
+] as const satisfies readonly DiagnosticCode[];
+
 /** One problem in a scenario file, located for the user. */
 export interface Diagnostic {
+  readonly code: DiagnosticCode;
   /** The file as the user named it (relative paths stay relative). */
   file: string;
   /** 1-based line; 0 when the problem has no place in the file. */
@@ -75,4 +149,16 @@ export class InterruptedError extends Error {
     this.done = done;
     this.runs = runs;
   }
+}
+
+/**
+ * Any error of the library as diagnostics, for `--json`: a ScenarioError's
+ * own, else one with the class's code (E_USAGE, E_MODEL) and the message.
+ * (The code is not a property of the error: `code` on an Error is Node's
+ * errno, which callers test.)
+ */
+export function diagnosticsOf(e: ScenarioError | UsageError | ModelError): Diagnostic[] {
+  if (e instanceof ScenarioError) return [...e.diagnostics];
+  const path = e instanceof ModelError && e.location ? e.location.map((p) => String(p)).join('.') : '';
+  return [{ code: e instanceof ModelError ? 'E_MODEL' : 'E_USAGE', file: '', line: 0, path, message: e.message }];
 }

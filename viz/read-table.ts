@@ -4,28 +4,40 @@
  * file is streamed and checked line by line (sim/output/read-folder.ts),
  * and only the metrics a chart reads are kept, the switching flows
  * (providers² metrics: 360,000 of them for 600 providers) at their last
- * month only, which is all the flows chart shows.
+ * month only, which is all the flows chart shows. Which metrics those are
+ * comes from the folder's families (runs/index.json, metric-catalog.ts).
  */
-import { readManifest, readMetricNames, readTimeseries } from '../sim/output/read-folder.js';
+import type { MetricCatalog } from '../sim/output/metric-catalog.js';
+import { readManifest, readMetricCatalog, readTimeseries } from '../sim/output/read-folder.js';
 import { resultTable, type ResultTable } from './table.js';
 
-/** Whether a chart reads `metric` at `month` (of a run of `months` months): see viz/charts/. */
-export function chartReads(metric: string, month: number, months: number): boolean {
-  if (metric.startsWith('flows.')) return month === months - 1;
-  return (
-    metric.startsWith('hhi.') ||
-    metric.startsWith('share.tokens.') ||
-    metric.startsWith('share.customers.') ||
-    metric === 'providers.active' ||
-    metric === 'deaths' ||
-    metric.startsWith('deaths.') ||
-    /^cohort\.dead\.[^.]+\.fraction$/.test(metric)
-  );
-}
+/** The families the standard charts read at every month (viz/charts/): besides these, every `hhi.*` family. */
+const CHART_FAMILIES = [
+  'providers.active',
+  'deaths',
+  'deaths.runway',
+  'deaths.hazard',
+  'deaths.stranded',
+  'deaths.cumulative',
+  'share.tokens.<id>',
+  'share.customers.<id>',
+  'cohort.dead.<class>.fraction',
+];
 
-/** Whether `metric` is one of `asked` (`--metric`) or of a family asked for (`share.tokens` → `share.tokens.<id>`). */
-export function askedFor(metric: string, asked: readonly string[]): boolean {
-  return asked.some((a) => metric === a || (metric.startsWith(a) && metric[a.length] === '.'));
+/** The flows, read at the last month only (the flows chart). */
+export const FLOWS_FAMILY = 'flows.<from>.<to>';
+
+/**
+ * The metrics a chart reads at every month, and those `asked` for
+ * (`--metric`: a name, or a per-provider family's prefix such as
+ * `share.tokens`), but the flows.
+ */
+export function chartMetrics(catalog: MetricCatalog, asked: readonly string[] = []): Set<string> {
+  const patterns = [...catalog.patterns().filter((p) => p.startsWith('hhi.')), ...CHART_FAMILIES, ...asked.map((a) => `${a}.<id>`)];
+  const names = new Set<string>();
+  for (const p of patterns) for (const name of catalog.namesOf(p)) names.add(name);
+  for (const a of asked) if (catalog.describe(a)) names.add(a);
+  return names;
 }
 
 /**
@@ -36,7 +48,11 @@ export function askedFor(metric: string, asked: readonly string[]): boolean {
  */
 export function readChartTable(dir: string, asked: readonly string[] = []): ResultTable {
   const manifest = readManifest(dir);
-  const timeseries = readTimeseries(dir, manifest, (metric, month) => chartReads(metric, month, manifest.months) || askedFor(metric, asked));
-  const metricNames = readMetricNames(dir, manifest).filter((m) => !m.startsWith('flows.'));
-  return resultTable({ dir, manifest, timeseries, metricNames });
+  const catalog = readMetricCatalog(dir, manifest);
+  const wanted = chartMetrics(catalog, asked);
+  const last = manifest.months - 1;
+  const flows = new Set(catalog.namesOf(FLOWS_FAMILY));
+  const timeseries = readTimeseries(dir, manifest, (metric, month) => wanted.has(metric) || (month === last && flows.has(metric)));
+  const metricNames = catalog.names.filter((m) => !flows.has(m));
+  return resultTable({ dir, manifest, timeseries, metricNames, catalog });
 }

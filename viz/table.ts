@@ -5,6 +5,7 @@
 import type { TimeseriesRow } from '../sim/output/result-types.js';
 import { UsageError } from '../sim/errors.js';
 import type { Manifest } from '../sim/output/manifest.js';
+import { type MetricCatalog, type MetricInfo, metricCatalog } from '../sim/output/metric-catalog.js';
 import { missingMetric } from './messages.js';
 import { paletteColour } from './theme.js';
 
@@ -16,10 +17,27 @@ export interface ResultTable {
   series: ReadonlyMap<string, readonly TimeseriesRow[]>;
   /** The folder's metric names, those of the flows left out, in file order (what `--metric` may name); default the keys of `series`. */
   metricNames?: readonly string[];
+  /** The folder's metrics described (runs/index.json, sim/output/metric-catalog.ts); default found from the names. */
+  catalog?: MetricCatalog;
+}
+
+const foundCatalogs = new WeakMap<ResultTable, MetricCatalog>();
+
+/** The table's metrics described: families, units and bindings (the provider, the class) as the folder lists them. */
+export function catalogOf(table: ResultTable): MetricCatalog {
+  if (table.catalog) return table.catalog;
+  let found = foundCatalogs.get(table);
+  if (!found) foundCatalogs.set(table, (found = metricCatalog([...new Set([...(table.metricNames ?? []), ...table.series.keys()])])));
+  return found;
+}
+
+/** The metrics of the family `pattern` that the table has rows of, in column order, with their bindings. */
+export function membersWithRows(table: ResultTable, pattern: string): readonly MetricInfo[] {
+  return catalogOf(table).membersOf(pattern).filter((m) => table.series.has(m.name));
 }
 
 /** Indexes a result folder's rows by metric. */
-export function resultTable(folder: { dir: string; manifest: Manifest; timeseries: readonly TimeseriesRow[]; metricNames?: readonly string[] }): ResultTable {
+export function resultTable(folder: { dir: string; manifest: Manifest; timeseries: readonly TimeseriesRow[]; metricNames?: readonly string[]; catalog?: MetricCatalog }): ResultTable {
   const series = new Map<string, TimeseriesRow[]>();
   for (const row of folder.timeseries) {
     let rows = series.get(row.metric);
@@ -27,7 +45,13 @@ export function resultTable(folder: { dir: string; manifest: Manifest; timeserie
     rows.push(row);
   }
   for (const rows of series.values()) rows.sort((a, b) => a.month - b.month);
-  return { dir: folder.dir, manifest: folder.manifest, series, ...(folder.metricNames ? { metricNames: folder.metricNames } : {}) };
+  return {
+    dir: folder.dir,
+    manifest: folder.manifest,
+    series,
+    ...(folder.metricNames ? { metricNames: folder.metricNames } : {}),
+    ...(folder.catalog ? { catalog: folder.catalog } : {}),
+  };
 }
 
 /** The rows of `metric`; throws UsageError when the folder has none. */
@@ -35,16 +59,6 @@ export function seriesOf(table: ResultTable, metric: string): readonly Timeserie
   const rows = table.series.get(metric);
   if (!rows || rows.length === 0) throw new UsageError(missingMetric(table.dir, metric));
   return rows;
-}
-
-/** The metrics of the folder whose names match `pattern`, in file order, with the pattern's first group. */
-export function metricsMatching(table: ResultTable, pattern: RegExp): { metric: string; key: string }[] {
-  const out: { metric: string; key: string }[] = [];
-  for (const metric of table.series.keys()) {
-    const m = pattern.exec(metric);
-    if (m) out.push({ metric, key: m[1] ?? metric });
-  }
-  return out;
 }
 
 export interface ProviderInfo {
@@ -69,7 +83,7 @@ export function providersOf(table: ResultTable): ProviderInfo[] {
   const names = new Map<string, string>();
   for (const p of scenario.providers) names.set(p.id, p.name ?? p.id);
   for (const e of scenario.events) if (e.enter) names.set(e.enter.id, e.enter.name ?? e.enter.id);
-  const ids = metricsMatching(table, /^share\.tokens\.([^.]+)$/).map((m) => m.key);
+  const ids = membersWithRows(table, 'share.tokens.<id>').flatMap((m) => (m.bindings.provider === undefined ? [] : [m.bindings.provider]));
   const order = ids.length ? ids : [...names.keys()];
   const seen = new Set<string>();
   const providers = order.map((id, i) => {
@@ -115,7 +129,7 @@ export function providerGroups(table: ResultTable): ProviderGroups {
   const all = providersOf(table);
   if (all.length <= MAX_PROVIDERS_SHOWN) return { shown: all, other: [], otherLabel: '' };
   const final = (p: ProviderInfo) => {
-    const rows = table.series.get(`share.tokens.${p.id}`);
+    const rows = table.series.get(metricOf(table, 'share.tokens.<id>', p.id) ?? '');
     const mean = rows?.length ? rows[rows.length - 1].mean : NaN;
     return Number.isFinite(mean) ? mean : -Infinity;
   };
@@ -138,9 +152,16 @@ export function groupingNote(groups: ProviderGroups): string {
   return `Only the ${groups.shown.length} providers with the largest final share of tokens are drawn; the other ${groups.other.length} are grouped as "Other".`;
 }
 
-/** Startup class ids in metric order. */
+/** Startup class ids in metric order: those of `cohort.dead.<class>.fraction`. */
 export function classesOf(table: ResultTable): string[] {
-  return metricsMatching(table, /^cohort\.dead\.([^.]+)\.fraction$/).map((m) => m.key);
+  return membersWithRows(table, 'cohort.dead.<class>.fraction').flatMap((m) => (m.bindings.class === undefined ? [] : [m.bindings.class]));
+}
+
+/** The metric of a per-provider family (`share.tokens.<id>`) for provider `id`, if the folder has it. */
+export function metricOf(table: ResultTable, pattern: string, id: string): string | undefined {
+  return catalogOf(table)
+    .membersOf(pattern)
+    .find((m) => m.bindings.provider === id)?.name;
 }
 
 /** `China 2024, OpenAI exits · 100 runs`, the first subtitle line of every chart. */

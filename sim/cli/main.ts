@@ -5,7 +5,7 @@
  * only with --debug); `check` exits 1 when an expectation fails.
  */
 import { Command, CommanderError } from 'commander';
-import { InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
+import { diagnosticsOf, InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
 import { shakeoutVersion } from '../output/manifest.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerChart } from './commands/chart.js';
@@ -75,6 +75,8 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ModelError) {
       // The last guard: whatever file text a message quotes, no escape sequence reaches the terminal.
       process.stderr.write(`${printableLines(e.message)}\n`);
+      // With --json, the problems as data too (docs/errors.md): code, file, line, path, message.
+      if (argv.includes('--json')) process.stdout.write(JSON.stringify({ problems: diagnosticsOf(e) }, null, 2) + '\n');
       if (debug) writeFrames(e);
       process.exitCode = EXIT_BAD_INPUT;
       return;

@@ -158,7 +158,7 @@ export async function runEnsemble(compiled: CompiledScenario, options: EnsembleO
   const executor = options.executor ?? inlineExecutor();
   if (!(Number.isInteger(runs) && runs >= 1)) throw new UsageError(badRunCount(runs));
   assertResources(compiled.scenario, { workers: executor.concurrency, runs, file: options.scenarioFile });
-  const store = createRunStore(dir, { metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start }, { resume: options.resume });
+  const store = createRunStore(dir, { metrics: compiled.metricNames, families: compiled.layout.families, months: compiled.months, runs, start: compiled.start }, { resume: options.resume });
   if (options.resume) options.onProgress?.(store.count, runs);
   try {
     await runReplications(compiled, { ...options, executor, sink: store });

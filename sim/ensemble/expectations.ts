@@ -63,7 +63,7 @@ export function assertExpectationsLocated(compiled: CompiledScenario, locate: Lo
   throw new ScenarioError(
     problems.map(({ index, field, message }) => {
       const { file, line } = locate(['expect', index], field);
-      return { file, line, path: `expect[${index}].${field}`, message };
+      return { code: field === 'metric' ? 'E_UNKNOWN_METRIC' : 'E_MONTH', file, line, path: `expect[${index}].${field}`, message } as const;
     }),
   );
 }

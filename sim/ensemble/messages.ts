@@ -11,10 +11,8 @@ import { hasUnprintable, printable, quote } from '../printable.js';
 const expectationName = (name: string) => printable(name, 60);
 
 /** An expectation's metric that the scenario does not record; the text after its location. */
-export function noSuchMetric(metric: string, suggestions: readonly string[]): string {
-  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '; `shakeout metrics <scenario>` lists them';
-  return `no metric named ${quote(metric)}${hint}`;
-}
+/** The loader's message (scenario/messages.ts): an expectation checked before or after loading reads the same. */
+export { unknownMetric as noSuchMetric } from '../scenario/messages.js';
 
 /** An expectation's month outside the run; the text after its location. */
 export function monthOutsideRun(at: string, first: string, last: string): string {

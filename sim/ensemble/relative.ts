@@ -86,7 +86,7 @@ export function assertRelativeLocated(compiled: CompiledScenario, baselines: Rea
   throw new ScenarioError(
     problems.map(({ index, field, message }) => {
       const { file, line } = locate(['expect', index], field);
-      return { file, line, path: `expect[${index}].${field}`, message };
+      return { file, line, path: `expect[${index}].${field}`, code: 'E_BASELINE', message };
     }),
   );
 }

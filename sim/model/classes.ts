@@ -5,6 +5,7 @@
  */
 import { climateVariables, compileExpression, type CompiledExpression } from '../scenario/expression.js';
 import type { ClassSpec } from '../scenario/schema.js';
+import type { DocumentLocation } from '../errors.js';
 
 export interface ClassTable {
   readonly ids: readonly string[];
@@ -37,10 +38,13 @@ export interface ClassTable {
   readonly fundingProbability: Float64Array;
   /** The funding-climate expression of each class (MODEL.md section 12), or null where it is a number. */
   readonly fundingRule: readonly (CompiledExpression | null)[];
+  /** Where each class's funding probability was last written in the scenario document (for a ModelError's file and line). */
+  readonly fundingAt: readonly DocumentLocation[];
   readonly fundingMonths: Float64Array;
 }
 
-export function classTable(classes: Record<string, ClassSpec>): ClassTable {
+/** @param fundingAt where each class's funding probability is written, by class id; default `classes.<id>.funding.probability` */
+export function classTable(classes: Record<string, ClassSpec>, fundingAt: Readonly<Record<string, DocumentLocation>> = {}): ClassTable {
   const ids = Object.keys(classes);
   const col = (f: (c: ClassSpec) => number) => Float64Array.from(ids, (id) => f(classes[id]));
   return {
@@ -71,6 +75,7 @@ export function classTable(classes: Record<string, ClassSpec>): ClassTable {
       return typeof p === 'string' ? compileExpression(p, climateVariables) : null;
     }),
     fundingMonths: col((c) => c.funding.months),
+    fundingAt: ids.map((id) => fundingAt[id] ?? ['classes', id, 'funding', 'probability']),
   };
 }
 

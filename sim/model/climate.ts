@@ -8,6 +8,7 @@
  */
 import { monthLabel } from '../calendar.js';
 import { ModelError } from '../errors.js';
+import { badClassFunding } from './messages.js';
 import type { World } from './world.js';
 
 /** Before anything happens in month t: last month's death rates, then this month's counters start. */
@@ -39,9 +40,7 @@ export function updateFundingProbabilities(world: World): void {
     scope.hhi = first ? 0 : c.hhiTokens;
     const p = rule.evaluate(scope);
     if (Number.isNaN(p)) {
-      throw new ModelError(
-        `classes.${cl.ids[s]}.funding.probability: "${rule.source}" gave ${p} in ${monthLabel(world.compiled.start, world.t)} (t = ${world.t}); expected a number`,
-      );
+      throw new ModelError(badClassFunding(cl.ids[s], rule.source, p, monthLabel(world.compiled.start, world.t), world.t), cl.fundingAt[s]);
     }
     c.fundingProbability[s] = Math.min(1, Math.max(0, p));
   }

@@ -70,7 +70,7 @@ export function compile(scenario: Scenario): CompiledScenario {
     },
     cash: spec.cash,
     serves: servesMask(spec.serves),
-    funding: compileFunding(spec.funding),
+    funding: compileFunding(spec.funding, [...specAt[j], 'funding', 'amount']),
     switchCostFactor: spec.switchCostFactor ?? 1,
     activeAtStart,
   }));
@@ -82,6 +82,10 @@ export function compile(scenario: Scenario): CompiledScenario {
   let classes: Record<string, ClassSpec> = scenario.classes;
   // Funding as it stands after each set, so a set of one funding field keeps the others.
   const funding = specs.map(({ spec }) => spec.funding ?? null);
+  // Where each class's funding probability was last set, by class id (classes.ts, fundingAt).
+  const classFundingAt: Record<string, DocumentLocation> = {};
+  // Where each provider's funding amount was last set (its spec, then events' sets).
+  const fundingAmountAt: DocumentLocation[] = specAt.map((at) => [...at, 'funding', 'amount']);
   for (const [k, e] of scenario.events.entries()) {
     if (e.drop || e.at === undefined) continue;
     const t = monthIndex(scenario.start, e.at);
@@ -101,7 +105,7 @@ export function compile(scenario: Scenario): CompiledScenario {
       const target = resolveSetPath(scenario, path);
       // The loader has checked every set path; one that does not resolve here is a bug.
       if (typeof target === 'string') throw new ModelError(`cannot set "${path}": ${target}`);
-      const action = compileSet(target, value, indexOf, servesMask, classes, funding, ['events', k, 'set', path]);
+      const action = compileSet(target, value, indexOf, servesMask, classes, funding, ['events', k, 'set', path], classFundingAt, fundingAmountAt);
       if (action.kind === 'setClasses') classes = action.next;
       here.push(action.kind === 'setClasses' ? action.action : action);
     }
@@ -123,12 +127,13 @@ export function compile(scenario: Scenario): CompiledScenario {
   };
 }
 
-function compileFunding(f: ProviderSpec['funding']): ProviderFunding | null {
+/** @param amountAt where `amount` was last written, for a ModelError's file and line */
+function compileFunding(f: ProviderSpec['funding'], amountAt?: DocumentLocation): ProviderFunding | null {
   if (!f) return null;
   return {
     below: compileNumberOrExpression(f.below),
     probability: compileNumberOrExpression(f.probability),
-    amount: compileNumberOrExpression(f.amount),
+    amount: compileField(f.amount, amountAt),
   };
 }
 
@@ -176,6 +181,8 @@ function compileSet(
   classes: Record<string, ClassSpec>,
   funding: (ProviderSpec['funding'] | null)[],
   origin: DocumentLocation,
+  classFundingAt: Record<string, DocumentLocation>,
+  fundingAmountAt: DocumentLocation[],
 ): CompiledSet {
   switch (target.kind) {
     case 'scenario': {
@@ -189,7 +196,8 @@ function compileSet(
       if (target.field === 'switchCostFactor') return { kind: 'setSwitchCostFactor', provider, value: value as number };
       if (target.field === 'funding') {
         funding[provider] = (value as ProviderSpec['funding'] | null) ?? null;
-        return { kind: 'setFunding', provider, funding: compileFunding(funding[provider] ?? undefined) };
+        fundingAmountAt[provider] = [...origin, 'amount'];
+        return { kind: 'setFunding', provider, funding: compileFunding(funding[provider] ?? undefined, fundingAmountAt[provider]) };
       }
       return { kind: 'setField', provider, field: target.field, rule: compileField(value as never, origin) };
     }
@@ -198,18 +206,22 @@ function compileSet(
       const current = funding[provider];
       const next = current && { ...current, [target.field]: value };
       funding[provider] = next ?? null;
-      return { kind: 'setFunding', provider, funding: compileFunding(next ?? undefined) };
+      if (target.field === 'amount') fundingAmountAt[provider] = origin;
+      return { kind: 'setFunding', provider, funding: compileFunding(next ?? undefined, fundingAmountAt[provider]) };
     }
     case 'class': {
       const next = structuredClone(classes);
       setIn(next[target.id] as unknown as Record<string, unknown>, target.keys, value);
       const field = target.keys[0];
+      // A set of the funding probability (or the whole funding map) is where a bad value of it comes from from now on.
+      if (field === 'funding' && (target.keys.length === 1 || target.keys[1] === 'probability'))
+        classFundingAt[target.id] = target.keys.length === 1 ? [...origin, 'probability'] : origin;
       return {
         kind: 'setClasses',
         next,
         action: {
           kind: 'setClasses',
-          classes: classTable(next),
+          classes: classTable(next, { ...classFundingAt }),
           rederiveSwitchCost: field === 'switchCost',
           rederiveGrowth: field === 'growth',
         },

@@ -13,6 +13,19 @@ export interface MetricLayout {
   readonly names: readonly string[];
   /** offsets[f]: the first column of metricFamilies[f]. */
   readonly offsets: readonly number[];
+  /** Each family's declaration and its block of columns, in registry order: what runs/index.json lists (`families`). */
+  readonly families: readonly MetricFamilyBlock[];
+}
+
+/** A registry family as a result folder records it: its declaration and the columns its metrics fill. */
+export interface MetricFamilyBlock {
+  readonly pattern: string;
+  readonly kind: 'stock' | 'month' | 'cumulative';
+  readonly unit: string;
+  readonly description: string;
+  /** First column, and how many (0 for an optional family the scenario lacks). */
+  readonly first: number;
+  readonly count: number;
 }
 
 export interface ProviderFunding {

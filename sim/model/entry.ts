@@ -6,6 +6,7 @@
  */
 import { monthLabel } from '../calendar.js';
 import { ModelError } from '../errors.js';
+import { tooManyEntrants } from './messages.js';
 import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
 import { poisson } from '../rng/distributions.js';
 import { attributeNormal, attributesKey, classUniform, Draw, growthFactor } from './attributes.js';
@@ -126,9 +127,7 @@ export function enterStartups(world: World): void {
   const mean = world.entryRate * Math.pow(qmax / world.qualityReference, world.entryElasticity);
   // An expression quality can grow without bound; stop before the arrays do.
   if (!(mean <= MAX_ENTRY_MEAN))
-    throw new ModelError(
-      `startups.entry: the expected number of entrants is ${mean} in ${monthLabel(world.compiled.start, world.t)} (t = ${world.t}), above ${MAX_ENTRY_MEAN}; check the providers' quality and entry.qualityElasticity`,
-    );
+    throw new ModelError(tooManyEntrants(mean, monthLabel(world.compiled.start, world.t), world.t, MAX_ENTRY_MEAN));
   // By inversion, so the count is monotone in the mean (poissonInverse).
   const n = poisson(drawKey(world.key, Purpose.entryCount, world.t, 0), mean);
   if (n === 0) return;

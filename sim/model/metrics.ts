@@ -5,10 +5,10 @@
  * scenario's providers and classes, and `recordMetrics` fills one month's
  * row in the same order.
  */
-import type { MetricLayout } from './compiled-scenario.js';
+import type { MetricFamilyBlock, MetricLayout } from './compiled-scenario.js';
 import type { World } from './world.js';
 
-export type { MetricLayout } from './compiled-scenario.js';
+export type { MetricFamilyBlock, MetricLayout } from './compiled-scenario.js';
 
 export type MetricKind = 'stock' | 'month' | 'cumulative';
 
@@ -167,12 +167,15 @@ export function metricLayout(providerIds: readonly string[], classIds: readonly 
   const scope: MetricScope = { providers: providerIds, classes: classIds, vouchers: options.vouchers === true };
   const names: string[] = [];
   const offsets: number[] = [];
+  const families: MetricFamilyBlock[] = [];
   for (const f of metricFamilies) {
     offsets.push(names.length);
     // A loop, not push(...): flows alone are providers² names (360,000 for 600 providers), past the spread's stack.
     for (const name of f.names(scope)) names.push(name);
+    const first = offsets[offsets.length - 1];
+    families.push({ pattern: f.pattern, kind: f.kind, unit: f.unit, description: f.description, first, count: names.length - first });
   }
-  return { names, offsets };
+  return { names, offsets, families };
 }
 
 export interface Concentration {

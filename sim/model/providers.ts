@@ -5,6 +5,7 @@
  */
 import { monthLabel } from '../calendar.js';
 import { ModelError } from '../errors.js';
+import { badFundingAmount, badProviderField } from './messages.js';
 import { Purpose, uniformAt } from '../rng/keyed.js';
 import { dynamicFields, evaluateField, staticValue, type FieldRule } from './fields.js';
 import type { World } from './world.js';
@@ -36,10 +37,7 @@ function fillScope(world: World, j: number, lowestPrice: number): void {
 function checked(world: World, j: number, field: number, rule: FieldRule, value: number): number {
   if (Number.isFinite(value) && value >= 0) return value;
   const id = world.compiled.providers[j].id;
-  throw new ModelError(
-    `providers.${id}.${dynamicFields[field]}: "${rule.source}" gave ${value} in ${monthLabel(world.compiled.start, world.t)} (t = ${world.t}); expected a finite number ≥ 0`,
-    rule.origin,
-  );
+  throw new ModelError(badProviderField(id, dynamicFields[field], rule.source, value, monthLabel(world.compiled.start, world.t), world.t), rule.origin);
 }
 
 function lowestPriceExcept(world: World, j: number, among: Uint8Array): number {
@@ -192,7 +190,7 @@ function raiseFunding(world: World, j: number): void {
     const amount = evaluateField(f.amount, false, world.scope);
     if (!Number.isFinite(amount)) {
       const id = world.compiled.providers[j].id;
-      throw new ModelError(`providers.${id}.funding.amount: "${f.amount.source}" gave ${amount} at t = ${world.t}`);
+      throw new ModelError(badFundingAmount(id, f.amount.source, amount, monthLabel(world.compiled.start, world.t), world.t), f.amount.origin);
     }
     p.cash[j] += amount;
   }

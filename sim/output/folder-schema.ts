@@ -14,6 +14,7 @@ import { comparisonOps, idSchema, monthSchema, scenarioSchema } from '../scenari
 import { RESULT_FORMAT } from './manifest.js';
 import { expectationForm, mismatch, passDisagrees } from './messages.js';
 import type { ExpectationResult, Verdict } from './result-types.js';
+import { METRIC_KINDS } from './metric-catalog.js';
 import { RUN_STORE_FORMAT } from './run-store.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
@@ -153,12 +154,35 @@ export function summarySchema(manifest: { scenarioName: string | null; seed: num
  */
 export const MAX_METRIC_NAME_LENGTH = 512;
 
+/** At most this many metric families in a run (the registry has about 30). */
+export const MAX_FAMILIES = 1000;
+
+const familySchema = z.object({
+  pattern: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.<>-]+$/, { error: 'expected a metric pattern such as share.tokens.<id>' }),
+  kind: z.enum(METRIC_KINDS),
+  unit: z.string().max(100),
+  description: z.string().max(1000),
+  first: int(0),
+  count: int(0),
+});
+
+/** What metric names of `pattern` look like: its placeholders filled with ids. */
+function fitter(pattern: string): RegExp {
+  const source = pattern
+    .split(/<\w+>/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[A-Za-z0-9_-]+');
+  return new RegExp(`^${source}$`);
+}
+
 /** runs/index.json's schema, checked against the folder's manifest: the metric names of the run, once each. */
 export function runIndexSchema(manifest: { runs: number; months: number; start: string }) {
   return z
     .object({
       format: z.literal(RUN_STORE_FORMAT),
       metrics: z.array(z.string().min(1).max(MAX_METRIC_NAME_LENGTH, { error: `expected a metric name of at most ${MAX_METRIC_NAME_LENGTH} characters` })).min(1),
+      // Folders written before the families were listed have none (metric-catalog.ts reads them from the names).
+      families: z.array(familySchema).max(MAX_FAMILIES).optional(),
       runs: int(1),
       months,
       start: monthSchema,
@@ -174,9 +198,32 @@ export function runIndexSchema(manifest: { runs: number; months: number; start: 
       for (const [i, name] of index.metrics.entries()) {
         if (seen.has(name)) {
           ctx.addIssue({ code: 'custom', path: ['metrics', i], message: `${quote(name, 80)} is listed twice` });
-          break;
+          return;
         }
         seen.add(name);
+      }
+      if (index.families) {
+        // The families' blocks tile the metric names in order, and each name fits its family's pattern.
+        let next = 0;
+        for (const [i, f] of index.families.entries()) {
+          if (f.first !== next) {
+            ctx.addIssue({ code: 'custom', path: ['families', i, 'first'], message: `expected ${next}, where the previous family ends` });
+            return;
+          }
+          next += f.count;
+        }
+        if (next !== index.metrics.length) {
+          ctx.addIssue({ code: 'custom', path: ['families'], message: `the families hold ${next} metrics, the run ${index.metrics.length}` });
+          return;
+        }
+        for (const f of index.families) {
+          const fit = fitter(f.pattern);
+          for (let i = f.first; i < f.first + f.count; i++)
+            if (!fit.test(index.metrics[i])) {
+              ctx.addIssue({ code: 'custom', path: ['metrics', i], message: `${quote(index.metrics[i], 80)} does not fit its family's pattern ${quote(f.pattern, 80)}` });
+              return;
+            }
+        }
       }
     }, onlyWhenValid);
 }

@@ -22,6 +22,7 @@ import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files
 import { issueMessage, printable } from '../scenario/messages.js';
 import { manifestSchema, runIndexSchema, summarySchema } from './folder-schema.js';
 import { assertNotShard } from './shard-files.js';
+import { type MetricCatalog, metricCatalog } from './metric-catalog.js';
 import { COMPARISON_FORMAT, MANIFEST_FILE, type Manifest, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import {
   badJson,
@@ -148,12 +149,27 @@ export function readSummary(dir: string, manifest: Manifest = readManifest(dir))
   return validated(summarySchema(manifest), parseJson(text, path), path) as Summary;
 }
 
-/** The metric names of result folder `dir`'s run (runs/index.json), checked against its manifest. @throws UsageError */
-export function readMetricNames(dir: string, manifest: Manifest): readonly string[] {
+/** runs/index.json of result folder `dir`, checked against its manifest. @throws UsageError */
+function readRunIndex(dir: string, manifest: Manifest) {
   const file = `${RUNS_DIR}/${INDEX_FILE}`;
   const text = readText(dir, file, MAX_RUN_INDEX_BYTES, () => missingResultFile(dir, file));
   const path = join(dir, file);
-  return validated(runIndexSchema(manifest), parseJson(text, path), path).metrics;
+  return validated(runIndexSchema(manifest), parseJson(text, path), path);
+}
+
+/** The metric names of result folder `dir`'s run (runs/index.json), checked against its manifest. @throws UsageError */
+export function readMetricNames(dir: string, manifest: Manifest): readonly string[] {
+  return readRunIndex(dir, manifest).metrics;
+}
+
+/**
+ * The metrics of result folder `dir`'s run described: family, kind, unit,
+ * meaning and bindings (metric-catalog.ts), from runs/index.json, or from
+ * the names alone in a folder written before it listed its families. @throws UsageError
+ */
+export function readMetricCatalog(dir: string, manifest: Manifest): MetricCatalog {
+  const index = readRunIndex(dir, manifest);
+  return metricCatalog(index.metrics, index.families);
 }
 
 /**

@@ -37,6 +37,7 @@ import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 import type { RunStoreReader } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
 import { RUNS_PARQUET_FILE, writeRunsParquet } from './runs-parquet.js';
+import { type FolderMetricFamily, metricCatalog } from './metric-catalog.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
 import { TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
@@ -46,6 +47,8 @@ export interface RunOfScenario {
   readonly scenario: Scenario;
   /** Metric names in column order. */
   readonly metricNames: readonly string[];
+  /** The registry's families and their blocks of columns (a compiled scenario's layout). */
+  readonly layout?: { readonly families: readonly FolderMetricFamily[] };
   readonly months: number;
   /** `YYYY-MM` of t = 0. */
   readonly start: string;
@@ -180,7 +183,7 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
     create: () => folder.create(),
     async finish({ run, runs, rows, store, expectations, command, began, signal }) {
       const { scenario } = run;
-      const collector = summaryCollector(run.metricNames, {
+      const collector = summaryCollector(metricCatalog(run.metricNames, run.layout?.families), {
         scenario: scenario.name ?? null,
         seed: scenario.seed,
         runs,

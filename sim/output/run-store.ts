@@ -7,7 +7,8 @@
  *                     order: run r at byte r · recordBytes; inside a record
  *                     the value of metric m at month t is number t · M + m
  *                     (the layout runReplication returns)
- *   runs/index.json   format, metric names, months, runs, start, layout
+ *   runs/index.json   format, metric names, months, runs, start, layout,
+ *                     and the metric families (metric-catalog.ts)
  *   runs/done         while the store is being written: 8 bytes per run,
  *                     zero until the run is stored, then the first 8 bytes
  *                     of the SHA-256 of its record; removed once index.json
@@ -45,6 +46,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { incompleteRunStore, notARunStore } from './messages.js';
+import type { FolderMetricFamily } from './metric-catalog.js';
 import { InterruptedError, UsageError } from '../errors.js';
 
 export const RUN_STORE_FORMAT = 'shakeout-runs/1';
@@ -63,6 +65,8 @@ const SYNC_INTERVAL_MS = 1000;
 export interface RunStoreShape {
   /** Metric names in column order. */
   metrics: readonly string[];
+  /** The registry's families and their blocks of columns; absent in folders written before they were listed. */
+  families?: readonly FolderMetricFamily[];
   months: number;
   runs: number;
   /** `YYYY-MM` of t = 0. */
@@ -248,6 +252,7 @@ export function createRunStore(dir: string, shape: RunStoreShape, options: RunSt
       const index: RunStoreIndex = {
         format: RUN_STORE_FORMAT,
         metrics: [...shape.metrics],
+        ...(shape.families ? { families: shape.families.map(({ pattern, kind, unit, description, first, count }) => ({ pattern, kind, unit, description, first, count })) } : {}),
         months: shape.months,
         runs: shape.runs,
         start: shape.start,
@@ -395,7 +400,7 @@ export function openRunStore(dir: string): RunStoreReader {
     throw new UsageError(notARunStore(dir));
   }
   if (index.format !== RUN_STORE_FORMAT) throw new UsageError(notARunStore(dir));
-  const shape: RunStoreShape = { metrics: index.metrics, months: index.months, runs: index.runs, start: index.start };
+  const shape: RunStoreShape = { metrics: index.metrics, ...(index.families ? { families: index.families } : {}), months: index.months, runs: index.runs, start: index.start };
   const valuesPath = join(folder, VALUES_FILE);
   const size = recordBytes(shape);
   const expected = size * shape.runs;

@@ -5,6 +5,7 @@
  * extra pass over the runs. No timestamps: see manifest.json.
  */
 import { monthLabel } from '../calendar.js';
+import type { MetricCatalog } from './metric-catalog.js';
 import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 
 export const SUMMARY_JSON_FILE = 'summary.json';
@@ -12,10 +13,11 @@ export const SUMMARY_JSON_FILE = 'summary.json';
 /** Month indices t reported besides the last month: one and two years in. */
 export const SUMMARY_MONTHS: readonly number[] = [12, 24];
 
+/** The families the summary reports, by their registry patterns (MODEL.md section 8). */
 const HHI = 'hhi.tokens';
 const PROVIDERS = 'providers.active';
 const COHORT = 'cohort.dead.fraction';
-const COHORT_CLASS = /^cohort\.dead\.([^.]+)\.fraction$/;
+const COHORT_CLASS = 'cohort.dead.<class>.fraction';
 
 /** A metric at a month across runs: mean and the 90 % range p05–p95 (units of the metric). */
 export interface Band {
@@ -64,14 +66,23 @@ function band(row: TimeseriesRow): Band {
   return { month: row.month, date: row.date, mean: row.mean, p05: row.p05, p50: row.p50, p95: row.p95 };
 }
 
+/** The metric of a one-metric family, if the run has it. */
+function single(catalog: MetricCatalog, pattern: string): string | undefined {
+  return catalog.membersOf(pattern)[0]?.name;
+}
+
 /** The (metric, month) cells the summary reports. */
-function wanted(metrics: readonly string[], months: number): Set<string> {
+function wanted(catalog: MetricCatalog, months: number): Set<string> {
   const last = months - 1;
   const keys = new Set<string>();
   const hhiMonths = [...SUMMARY_MONTHS.filter((t) => t < last), last];
-  for (const t of hhiMonths) keys.add(`${HHI}@${t}`);
-  keys.add(`${PROVIDERS}@${last}`);
-  for (const m of metrics) if (m === COHORT || COHORT_CLASS.test(m)) keys.add(`${m}@${SUMMARY_MONTHS[0]}`);
+  const hhi = single(catalog, HHI);
+  const providers = single(catalog, PROVIDERS);
+  const cohort = single(catalog, COHORT);
+  if (hhi !== undefined) for (const t of hhiMonths) keys.add(`${hhi}@${t}`);
+  if (providers !== undefined) keys.add(`${providers}@${last}`);
+  if (cohort !== undefined) keys.add(`${cohort}@${SUMMARY_MONTHS[0]}`);
+  for (const m of catalog.membersOf(COHORT_CLASS)) keys.add(`${m.name}@${SUMMARY_MONTHS[0]}`);
   return keys;
 }
 
@@ -82,11 +93,12 @@ export interface SummaryCollector {
   build(expectations: ExpectationResult[]): Summary;
 }
 
-/** Collects the rows a summary needs from the stream of timeseries rows. */
-export function summaryCollector(metrics: readonly string[], context: SummaryContext): SummaryCollector {
-  const keys = wanted(metrics, context.months);
+/** Collects the rows a summary needs from the stream of timeseries rows; the run's metrics described by `catalog`. */
+export function summaryCollector(catalog: MetricCatalog, context: SummaryContext): SummaryCollector {
+  const keys = wanted(catalog, context.months);
   const kept = new Map<string, TimeseriesRow>();
-  const get = (metric: string, month: number) => kept.get(`${metric}@${month}`);
+  const get = (metric: string | undefined, month: number) => (metric === undefined ? undefined : kept.get(`${metric}@${month}`));
+  const [hhi, providersActive, cohortDead] = [HHI, PROVIDERS, COHORT].map((p) => single(catalog, p));
   const last = context.months - 1;
   return {
     take(row) {
@@ -96,8 +108,8 @@ export function summaryCollector(metrics: readonly string[], context: SummaryCon
     build(expectations) {
       const t12 = SUMMARY_MONTHS[0];
       const hhiMonths = [...SUMMARY_MONTHS.filter((t) => t < last), last];
-      const cohort = get(COHORT, t12);
-      const providers = get(PROVIDERS, last);
+      const cohort = get(cohortDead, t12);
+      const providers = get(providersActive, last);
       return {
         scenario: context.scenario,
         seed: context.seed,
@@ -106,13 +118,13 @@ export function summaryCollector(metrics: readonly string[], context: SummaryCon
         start: context.start,
         end: monthLabel(context.start, last),
         hhiTokens: hhiMonths.flatMap((t) => {
-          const row = get(HHI, t);
+          const row = get(hhi, t);
           return row ? [band(row)] : [];
         }),
         cohortDead: cohort ? band(cohort) : null,
-        cohortDeadByClass: metrics.flatMap((m) => {
-          const id = COHORT_CLASS.exec(m)?.[1];
-          const row = id === undefined ? undefined : get(m, t12);
+        cohortDeadByClass: catalog.membersOf(COHORT_CLASS).flatMap((m) => {
+          const id = m.bindings.class;
+          const row = get(m.name, t12);
           return row && id !== undefined ? [{ class: id, ...band(row) }] : [];
         }),
         providersActive: providers ? band(providers) : null,

@@ -45,7 +45,7 @@ export function loadBaselines(loaded: LoadedScenario, file: string): Baselines {
   loaded.scenario.expect.forEach((e, index) => {
     if (e.baseline === undefined) return;
     const where = loaded.locate(['expect', index], 'baseline');
-    const at = (message: string): Diagnostic => ({ file: where.file, line: where.line, path: `expect[${index}].baseline`, message });
+    const at = (message: string): Diagnostic => ({ file: where.file, line: where.line, path: `expect[${index}].baseline`, code: 'E_BASELINE', message });
     const path = baselinePath(e.baseline, where.file || file);
     const absolute = resolve(path);
     if (!SCENARIO_EXTENSIONS.includes(extname(path).toLowerCase())) return void problems.push(at(msg.baselineNotScenario(e.baseline)));

@@ -47,9 +47,12 @@ export interface CompiledExpression {
 
 /** An expression that does not parse or uses something outside the whitelist. One line. */
 export class ExpressionError extends Error {
-  constructor(message: string) {
+  /** E_EXPR_UNKNOWN_VARIABLE for a variable that does not exist there, else E_EXPR (DiagnosticCode). */
+  readonly code: 'E_EXPR' | 'E_EXPR_UNKNOWN_VARIABLE';
+  constructor(message: string, code: 'E_EXPR' | 'E_EXPR_UNKNOWN_VARIABLE' = 'E_EXPR') {
     super(message);
     this.name = 'ExpressionError';
+    this.code = code;
   }
 }
 
@@ -184,7 +187,7 @@ export function compileExpression(source: string, variables: VariableList = expr
   // One text may be checked against either list: the key tells them apart.
   const key = variables === expressionVariables ? source : `${variables.join(',')}\u0000${source}`;
   const known = compiledCache.get(key);
-  if (known instanceof ExpressionError) throw new ExpressionError(known.message);
+  if (known instanceof ExpressionError) throw new ExpressionError(known.message, known.code);
   if (known) return known;
   // The schema, the whole-document checks and the model each compile the same texts.
   if (compiledCache.size >= cacheSize) compiledCache.clear();
@@ -269,7 +272,7 @@ function check(node: MathNode, depth: number, variables: VariableList): Expressi
     }
     case 'SymbolNode': {
       const name = (node as unknown as { name: string }).name;
-      if (!(variables as readonly string[]).includes(name)) throw new ExpressionError(unknownVariable(name, variables));
+      if (!(variables as readonly string[]).includes(name)) throw new ExpressionError(unknownVariable(name, variables), 'E_EXPR_UNKNOWN_VARIABLE');
       return { variable: name as ExpressionVariable };
     }
     case 'ParenthesisNode':

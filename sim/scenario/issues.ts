@@ -4,7 +4,7 @@
  * required key.
  */
 import { z } from 'zod';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import * as msg from './messages.js';
 import { isAbsent, renderPath } from './paths.js';
 import type { Origin, PathSegment } from './tree.js';
@@ -25,10 +25,10 @@ export function issuesToDiagnostics(
   base: readonly PathSegment[] = [],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const push = (path: readonly PathSegment[], message: string, key?: string) => {
+  const push = (path: readonly PathSegment[], code: DiagnosticCode, message: string, key?: string) => {
     const full = [...base, ...path];
     const { file, line } = locate(full, key);
-    out.push({ file, line, path: renderPath(root, full, (item) => locate(item).index), message });
+    out.push({ code, file, line, path: renderPath(root, full, (item) => locate(item).index), message });
   };
   const visit = (issue: z.core.$ZodIssue, prefix: readonly PathSegment[]) => {
     const path = [...prefix, ...issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')];
@@ -37,17 +37,36 @@ export function issuesToDiagnostics(
       for (const inner of branch) visit(inner, path);
     } else if (issue.code === 'unrecognized_keys') {
       const known = keysOf(schemaAt(schema, path));
-      for (const key of issue.keys) push(path, msg.unknownKey(key, known), key);
+      for (const key of issue.keys) push(path, 'E_UNKNOWN_KEY', msg.unknownKey(key, known), key);
     } else if (issue.code === 'invalid_key') {
-      push(path, issue.issues[0]?.message ?? issue.message);
+      push(path, 'E_VALUE', issue.issues[0]?.message ?? issue.message);
     } else if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && isAbsent(data, path)) {
-      push(path, msg.missingField);
+      push(path, 'E_MISSING', msg.missingField);
     } else {
-      push(path, issue.message);
+      push(path, codeOf(issue), issue.message);
     }
   };
   for (const issue of issues) visit(issue, []);
   return out;
+}
+
+/** The code of a schema issue: a custom one says its own (`params.code`), else by zod's kind of issue. */
+function codeOf(issue: z.core.$ZodIssue): DiagnosticCode {
+  switch (issue.code) {
+    case 'invalid_type':
+    case 'invalid_union':
+      return 'E_TYPE';
+    case 'too_small':
+    case 'too_big':
+    case 'not_multiple_of':
+      return 'E_RANGE';
+    case 'custom': {
+      const code = (issue.params as { code?: DiagnosticCode } | undefined)?.code;
+      return code ?? 'E_VALUE';
+    }
+    default:
+      return 'E_VALUE';
+  }
 }
 
 /**

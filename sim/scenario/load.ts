@@ -15,7 +15,7 @@ import { mergeDocuments } from './merge.js';
 import * as msg from './messages.js';
 import { readBudget, readYaml, type ReadBudget } from './read-yaml.js';
 import { scenarioSchema, type Scenario } from './schema.js';
-import { checkScenario } from './semantics.js';
+import { type CheckOptions, checkScenario, expectationMetricProblems } from './semantics.js';
 import { originOf, toPlain, type MapNode } from './tree.js';
 
 export interface LoadedScenario {
@@ -30,15 +30,19 @@ export interface LoadedScenario {
   locate: Locate;
 }
 
-/** Reads `file` (and the files it extends) from disk. @throws ScenarioError */
-export function loadScenario(file: string): LoadedScenario {
+/**
+ * Reads `file` (and the files it extends) from disk. With
+ * `options.metricNames` (the model's metricLayout), expectations' metrics
+ * are checked with every other rule. @throws ScenarioError
+ */
+export function loadScenario(file: string, options: CheckOptions = {}): LoadedScenario {
   let text: string;
   try {
     text = readDisk(file);
   } catch (e) {
-    throw new ScenarioError([{ file, line: 0, path: '', message: msg.cannotRead(reason(e)) }]);
+    throw new ScenarioError([{ code: 'E_READ', file, line: 0, path: '', message: msg.cannotRead(reason(e)) }]);
   }
-  return parseScenario(text, file, readDisk);
+  return parseScenario(text, file, readDisk, options);
 }
 
 /**
@@ -46,7 +50,7 @@ export function loadScenario(file: string): LoadedScenario {
  * extends (named relative to the extending file).
  * @throws ScenarioError with every problem found
  */
-export function parseScenario(text: string, file: string, readFile: (path: string) => string = readDisk): LoadedScenario {
+export function parseScenario(text: string, file: string, readFile: (path: string) => string = readDisk, options: CheckOptions = {}): LoadedScenario {
   const chain = readChain(text, file, readFile, [], { ...readBudget(), bytes: 0 });
   const files = chain.files;
   /** `hidden`: problems found but not turned into diagnostics; 'unknown' when the checks stopped early. */
@@ -54,7 +58,7 @@ export function parseScenario(text: string, file: string, readFile: (path: strin
     const sorted = inFileOrder(diagnostics, files);
     const shown = sorted.slice(0, MAX_DIAGNOSTICS);
     const more = sorted.length - shown.length + (hidden === 'unknown' ? 0 : hidden);
-    if (more > 0) shown.push({ file, line: 0, path: '', message: msg.moreProblems(hidden === 'unknown' ? undefined : more) });
+    if (more > 0) shown.push({ code: 'E_LIMIT', file, line: 0, path: '', message: msg.moreProblems(hidden === 'unknown' ? undefined : more) });
     throw new ScenarioError(shown);
   };
   if (chain.diagnostics.length || !chain.tree) return fail([...chain.diagnostics, ...chain.mergeProblems]);
@@ -67,9 +71,13 @@ export function parseScenario(text: string, file: string, readFile: (path: strin
     // Locating an issue costs a walk of the document: locate only as many as are shown.
     const issues = parsed.error.issues;
     const located = issuesToDiagnostics(issues.slice(0, MAX_DIAGNOSTICS), scenarioSchema, data, locate);
-    return fail([...chain.mergeProblems, ...located], Math.max(0, issues.length - MAX_DIAGNOSTICS));
+    // An expectation's unknown metric is reported with the schema's problems, not only once they are fixed.
+    const metrics = options.metricNames ? expectationMetricProblems(data, locate, options.metricNames) : [];
+    const onMetric = new Set(located.map((d) => `${d.line}:${d.path}`));
+    const extra = metrics.filter((d) => !onMetric.has(`${d.line}:${d.path}`));
+    return fail([...chain.mergeProblems, ...located, ...extra], Math.max(0, issues.length - MAX_DIAGNOSTICS));
   }
-  const problems = [...chain.mergeProblems, ...checkScenario(parsed.data, locate)];
+  const problems = [...chain.mergeProblems, ...checkScenario(parsed.data, locate, options)];
   // checkScenario stops a little past MAX_DIAGNOSTICS, so how many more there are is not known.
   if (problems.length) return fail(problems, problems.length > MAX_DIAGNOSTICS ? 'unknown' : 0);
   return { scenario: parsed.data, files, locate };
@@ -100,7 +108,7 @@ function readChain(text: string, file: string, readFile: (path: string) => strin
   budget.bytes += Buffer.byteLength(text, 'utf8');
   if (budget.bytes > MAX_SCENARIO_BYTES) {
     const message = above.length === 0 ? msg.fileTooLarge : msg.scenarioTooLarge(budget.bytes);
-    return { files: [file], diagnostics: [{ file, line: 0, path: '', message }], mergeProblems: [] };
+    return { files: [file], diagnostics: [{ code: 'E_READ', file, line: 0, path: '', message }], mergeProblems: [] };
   }
   const { tree, diagnostics } = readYaml(text, file, budget);
   if (!tree || tree.kind !== 'map') return { files: [file], diagnostics, mergeProblems: [] };
@@ -110,7 +118,7 @@ function readChain(text: string, file: string, readFile: (path: string) => strin
   const own = withoutExtends(tree);
   const report = (message: string): Chain => ({
     files: [file],
-    diagnostics: [...diagnostics, { ...entry.keyAt, path: 'extends', message }],
+    diagnostics: [...diagnostics, { code: 'E_EXTENDS', file: entry.keyAt.file, line: entry.keyAt.line, path: 'extends', message }],
     mergeProblems: [],
   });
   if (entry.node.kind !== 'scalar' || typeof entry.node.value !== 'string' || entry.node.value === '') {

@@ -79,7 +79,7 @@ function mergeEvents(base: ListNode, child: ListNode, diagnostics: Diagnostic[])
       items[i] = undefined;
       if (event.kind === 'map' && [...event.entries.keys()].some((k) => k !== 'id' && k !== 'drop')) {
         const path = id !== undefined && idPattern.test(id) ? `events.${id}` : 'events';
-        diagnostics.push({ ...event.at, path, message: msg.dropWithFields });
+        diagnostics.push({ code: 'E_EVENT', file: event.at.file, line: event.at.line, path, message: msg.dropWithFields });
       }
     } else {
       items[i] = event;

@@ -248,6 +248,11 @@ export const startOutside = (start: number, lower: number, upper: number) => `st
 export const duplicateParameter = (path: string, line: number) => `${quote(path, 200)} is calibrated twice (first on line ${line})`;
 export const duplicateMetric = (metric: string) => `${quote(metric, 200)} is listed twice in the sum`;
 export const badTargetMonth = (at: string) => `expected a month: YYYY-MM, a month index (0, 1, …) or end, got ${quote(at, 40)}`;
+/** An expectation's metric the scenario does not record, with the close names. */
+export function unknownMetric(metric: string, suggestions: readonly string[]): string {
+  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => printable(s)).join(', ')}?)` : '; `shakeout metrics <scenario>` lists them';
+  return `no metric named ${quote(metric)}${hint}`;
+}
 export const unknownTargetMetric = (metric: string, close: readonly string[]) =>
   `no metric named ${quote(metric, 200)}${close.length ? ` (did you mean ${close.map((c) => quote(c, 200)).join(', ')}?)` : ''}; \`shakeout metrics <scenario>\` lists the metrics`;
 export const targetMonthOutside = (at: string, last: number, start: string, end: string) => `${at} is not a month of the run (0 to ${last}, ${start} to ${end}, or end)`;

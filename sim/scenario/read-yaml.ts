@@ -51,7 +51,7 @@ export function readYaml(text: string, file: string, budget: ReadBudget = readBu
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const lineOf = (offset: number | undefined): number => (offset === undefined ? 0 : lines.linePos(offset).line);
-  const report = (line: number, message: string) => diagnostics.push({ file, line, path: '', message });
+  const report = (line: number, message: string) => diagnostics.push({ code: 'E_YAML', file, line, path: '', message });
 
   let doc: Document.Parsed;
   try {

@@ -62,7 +62,7 @@ const expressionText = (what?: string, variables?: VariableList) =>
         compileExpression(source, variables);
       } catch (e) {
         if (!(e instanceof ExpressionError)) throw e;
-        ctx.addIssue({ code: 'custom', message: badExpression(what, source, e.message), input: source });
+        ctx.addIssue({ code: 'custom', message: badExpression(what, source, e.message), input: source, params: { code: e.code } });
       }
     });
 

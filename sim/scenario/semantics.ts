@@ -6,13 +6,14 @@
  * Every problem is reported, located like the schema's.
  */
 import { monthIndex, monthLabel as addMonths } from '../calendar.js';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic, DiagnosticCode } from '../errors.js';
+import { closeNames } from '../close-names.js';
 import { compileExpression } from './expression.js';
 import { issuesToDiagnostics, type Locate } from './issues.js';
 import { MAX_CLASSES, MAX_DIAGNOSTICS, MAX_PROVIDERS } from './limits.js';
 import * as msg from './messages.js';
 import { renderPath } from './paths.js';
-import type { Dynamic, ExpectationSpec, ProviderSpec, Scenario } from './schema.js';
+import { type Dynamic, type ExpectationSpec, idPattern, type ProviderSpec, type Scenario } from './schema.js';
 import { applySet, dynamicProviderFields, providerIds, providerSpec, resolveSetPath, writeSet } from './set-paths.js';
 import type { Origin, PathSegment } from './tree.js';
 
@@ -28,11 +29,24 @@ const readsField = { price: 'price', quality: 'quality', cost: 'unitCost' } as c
 
 type Path = readonly PathSegment[];
 
+/**
+ * The metric names of a scenario's providers and classes (the model's
+ * `metricLayout`), handed in by a caller above the model so expectations'
+ * metrics are checked with everything else; the scenario layer does not
+ * import the model.
+ */
+export type MetricNamesOf = (providers: readonly string[], classes: readonly string[], options: { vouchers: boolean }) => { readonly names: readonly string[] };
+
+export interface CheckOptions {
+  readonly metricNames?: MetricNamesOf;
+}
+
 interface Context {
   readonly s: Scenario;
+  readonly options: CheckOptions;
   readonly locate: Locate;
   readonly out: Diagnostic[];
-  report(path: Path, message: string): void;
+  report(path: Path, code: DiagnosticCode, message: string): void;
   /** `x.yaml:5`, for "already used" messages. */
   where(path: Path): string;
 }
@@ -47,15 +61,16 @@ class Enough {}
  * at most a few more than MAX_DIAGNOSTICS (checking stops there, so a file
  * with 20,000 bad events costs no more than one with 50).
  */
-export function checkScenario(s: Scenario, locate: Locate = nowhere): Diagnostic[] {
+export function checkScenario(s: Scenario, locate: Locate = nowhere, options: CheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ctx: Context = {
     s,
+    options,
     locate,
     out,
-    report: (path, message) => {
+    report: (path, code, message) => {
       const { file, line } = locate(path);
-      out.push({ file, line, path: renderPath(s, path, (item) => locate(item).index), message });
+      out.push({ code, file, line, path: renderPath(s, path, (item) => locate(item).index), message });
       if (out.length > MAX_DIAGNOSTICS) throw new Enough();
     },
     where: (path) => {
@@ -80,8 +95,8 @@ export function checkScenario(s: Scenario, locate: Locate = nowhere): Diagnostic
 function checkSizes(ctx: Context): boolean {
   const providers = allProviders(ctx.s).length;
   const classes = Object.keys(ctx.s.classes).length;
-  if (providers > MAX_PROVIDERS) ctx.report(['providers'], msg.tooManyProviders(providers));
-  if (classes > MAX_CLASSES) ctx.report(['classes'], msg.tooManyClasses(classes));
+  if (providers > MAX_PROVIDERS) ctx.report(['providers'], 'E_LIMIT', msg.tooManyProviders(providers));
+  if (classes > MAX_CLASSES) ctx.report(['classes'], 'E_LIMIT', msg.tooManyClasses(classes));
   return ctx.out.length > 0;
 }
 
@@ -100,12 +115,12 @@ function checkProviders(ctx: Context): void {
     const first = seen.get(spec.id);
     if (first) {
       const where = ctx.where([...first, 'id']);
-      ctx.report([...path, 'id'], entering ? msg.enterExisting(spec.id, where) : msg.duplicateProvider(spec.id, where));
+      ctx.report([...path, 'id'], 'E_DUPLICATE_ID', entering ? msg.enterExisting(spec.id, where) : msg.duplicateProvider(spec.id, where));
     } else {
       seen.set(spec.id, path);
     }
     spec.serves?.forEach((c, k) => {
-      if (!classes.includes(c)) ctx.report([...path, 'serves', k], msg.unknownClass(c, classes));
+      if (!classes.includes(c)) ctx.report([...path, 'serves', k], 'E_UNKNOWN_ID', msg.unknownClass(c, classes));
     });
     for (const field of dynamicProviderFields) checkStartValues(ctx, spec[field], [...path, field], field, spec);
   }
@@ -122,7 +137,7 @@ function checkStartValues(ctx: Context, value: Dynamic | undefined, path: Path, 
   for (const variable of compileExpression(value).variables) {
     if (!Object.hasOwn(readsField, variable)) continue;
     const target = readsField[variable as keyof typeof readsField];
-    if (typeof asWritten[target] === 'string') ctx.report(path, msg.noValueAtStart(field, variable, target));
+    if (typeof asWritten[target] === 'string') ctx.report(path, 'E_EXPR', msg.noValueAtStart(field, variable, target));
   }
 }
 
@@ -132,7 +147,7 @@ function checkClasses(ctx: Context): void {
 
 function checkSum(ctx: Context, shares: readonly number[], path: Path): void {
   const sum = shares.reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > shareTolerance) ctx.report(path, msg.sharesSum(sum));
+  if (Math.abs(sum - 1) > shareTolerance) ctx.report(path, 'E_SHARES', msg.sharesSum(sum));
 }
 
 /**
@@ -149,7 +164,7 @@ function checkInitialProviders(ctx: Context): void {
   const values = Object.values(initial);
   const byProvider = values.every((v) => typeof v === 'number');
   if (!byProvider && !values.every((v) => typeof v === 'object')) {
-    ctx.report(base, msg.mixedInitialProviders);
+    ctx.report(base, 'E_CONFLICT', msg.mixedInitialProviders);
     return;
   }
   const startIds = ctx.s.providers.map((p) => p.id);
@@ -162,9 +177,9 @@ function checkInitialProviders(ctx: Context): void {
   const checkShares = (shares: Record<string, number>, path: Path, cls?: string) => {
     for (const [id, share] of Object.entries(shares)) {
       if (!startIds.includes(id)) {
-        ctx.report([...path, id], allIds.includes(id) ? msg.notAtStart(id) : msg.unknownProvider(id, startIds));
+        ctx.report([...path, id], 'E_UNKNOWN_ID', allIds.includes(id) ? msg.notAtStart(id) : msg.unknownProvider(id, startIds));
       } else if (cls !== undefined && share > 0 && !serves(id, cls)) {
-        ctx.report([...path, id], msg.providerNotServing(id, cls));
+        ctx.report([...path, id], 'E_CONFLICT', msg.providerNotServing(id, cls));
       }
     }
     checkSum(ctx, Object.values(shares), path);
@@ -174,17 +189,17 @@ function checkInitialProviders(ctx: Context): void {
     checkShares(shares, base);
     for (const cls of populated) {
       const served = Object.entries(shares).some(([id, share]) => share > 0 && startIds.includes(id) && serves(id, cls));
-      if (!served) ctx.report(base, msg.classNotServed(cls));
+      if (!served) ctx.report(base, 'E_CONFLICT', msg.classNotServed(cls));
     }
     return;
   }
   const perClass = initial as Record<string, Record<string, number>>;
   const classes = Object.keys(ctx.s.classes);
   for (const [cls, shares] of Object.entries(perClass)) {
-    if (!classes.includes(cls)) ctx.report([...base, cls], msg.unknownClass(cls, classes));
+    if (!classes.includes(cls)) ctx.report([...base, cls], 'E_UNKNOWN_ID', msg.unknownClass(cls, classes));
     else checkShares(shares, [...base, cls], cls);
   }
-  for (const cls of populated) if (!Object.hasOwn(perClass, cls)) ctx.report(base, msg.classMissing(cls));
+  for (const cls of populated) if (!Object.hasOwn(perClass, cls)) ctx.report(base, 'E_MISSING', msg.classMissing(cls));
 }
 
 const actions = ['exit', 'enter', 'campaign', 'voucher', 'set'] as const;
@@ -196,31 +211,31 @@ function checkEvents(ctx: Context): void {
   s.events.forEach((event, j) => {
     const path: Path = ['events', j];
     if (event.drop) {
-      ctx.report(path, msg.dropUnmatched(event.id));
+      ctx.report(path, 'E_UNKNOWN_ID', msg.dropUnmatched(event.id));
       return;
     }
     if (event.id !== undefined) {
       const first = seen.get(event.id);
-      if (first) ctx.report([...path, 'id'], msg.duplicateEvent(event.id, ctx.where([...first, 'id'])));
+      if (first) ctx.report([...path, 'id'], 'E_DUPLICATE_ID', msg.duplicateEvent(event.id, ctx.where([...first, 'id'])));
       else seen.set(event.id, path);
     }
     const does = actions.filter((a) => event[a] !== undefined);
-    if (does.length === 0) ctx.report(path, msg.eventDoesNothing);
-    if (does.length > 1) ctx.report(path, msg.eventDoesMany(does));
-    if (event.at === undefined) ctx.report([...path, 'at'], msg.missingField);
-    else if (monthIndex(s.start, event.at) < 0) ctx.report([...path, 'at'], msg.beforeStart(event.at, s.start));
-    if (event.exit !== undefined && !ids.includes(event.exit)) ctx.report([...path, 'exit'], msg.unknownProvider(event.exit, ids));
+    if (does.length === 0) ctx.report(path, 'E_EVENT', msg.eventDoesNothing);
+    if (does.length > 1) ctx.report(path, 'E_EVENT', msg.eventDoesMany(does));
+    if (event.at === undefined) ctx.report([...path, 'at'], 'E_MISSING', msg.missingField);
+    else if (monthIndex(s.start, event.at) < 0) ctx.report([...path, 'at'], 'E_MONTH', msg.beforeStart(event.at, s.start));
+    if (event.exit !== undefined && !ids.includes(event.exit)) ctx.report([...path, 'exit'], 'E_UNKNOWN_ID', msg.unknownProvider(event.exit, ids));
     const campaign = event.campaign;
     if (campaign) {
       const at: Path = [...path, 'campaign'];
-      if (!ids.includes(campaign.provider)) ctx.report([...at, 'provider'], msg.unknownProvider(campaign.provider, ids));
+      if (!ids.includes(campaign.provider)) ctx.report([...at, 'provider'], 'E_UNKNOWN_ID', msg.unknownProvider(campaign.provider, ids));
       campaign.from?.forEach((id, k) => {
-        if (!ids.includes(id)) ctx.report([...at, 'from', k], msg.unknownProvider(id, ids));
+        if (!ids.includes(id)) ctx.report([...at, 'from', k], 'E_UNKNOWN_ID', msg.unknownProvider(id, ids));
       });
-      if (campaign.eligible === 'migrants' && !campaign.from) ctx.report([...at, 'eligible'], msg.migrantsNeedFrom);
-      if (campaign.eligible !== 'migrants' && campaign.from) ctx.report([...at, 'from'], msg.fromNeedsMigrants(campaign.eligible));
+      if (campaign.eligible === 'migrants' && !campaign.from) ctx.report([...at, 'eligible'], 'E_CONFLICT', msg.migrantsNeedFrom);
+      if (campaign.eligible !== 'migrants' && campaign.from) ctx.report([...at, 'from'], 'E_CONFLICT', msg.fromNeedsMigrants(campaign.eligible));
       if (campaign.until !== undefined && event.at !== undefined && monthIndex(event.at, campaign.until) < 0) {
-        ctx.report([...at, 'until'], msg.untilBeforeAt(campaign.until, event.at));
+        ctx.report([...at, 'until'], 'E_MONTH', msg.untilBeforeAt(campaign.until, event.at));
       }
     }
     const voucher = event.voucher;
@@ -228,10 +243,10 @@ function checkEvents(ctx: Context): void {
       const at: Path = [...path, 'voucher'];
       const classes = Object.keys(s.classes);
       voucher.classes.forEach((c, k) => {
-        if (!classes.includes(c)) ctx.report([...at, 'classes', k], msg.unknownClass(c, classes));
+        if (!classes.includes(c)) ctx.report([...at, 'classes', k], 'E_UNKNOWN_ID', msg.unknownClass(c, classes));
       });
       if (voucher.until !== undefined && event.at !== undefined && monthIndex(event.at, voucher.until) < 0) {
-        ctx.report([...at, 'until'], msg.untilBeforeAt(voucher.until, event.at));
+        ctx.report([...at, 'until'], 'E_MONTH', msg.untilBeforeAt(voucher.until, event.at));
       }
     }
   });
@@ -252,12 +267,12 @@ function checkSets(ctx: Context): void {
   const working = structuredClone(s);
   for (const { event, j, month } of sets) {
     const entries = Object.entries(event.set ?? {});
-    if (entries.length === 0) ctx.report(['events', j, 'set'], msg.emptySet);
+    if (entries.length === 0) ctx.report(['events', j, 'set'], 'E_SET_PATH', msg.emptySet);
     for (const [key, value] of entries) {
       const path: Path = ['events', j, 'set', key];
       const target = resolveSetPath(working, key);
       if (typeof target === 'string') {
-        ctx.report(path, target);
+        ctx.report(path, 'E_SET_PATH', target);
         continue;
       }
       const parsed = target.schema.safeParse(value, { error: msg.issueMessage });
@@ -270,7 +285,7 @@ function checkSets(ctx: Context): void {
         if (field === 'serves') {
           const classes = Object.keys(s.classes);
           (parsed.data as string[]).forEach((c, k) => {
-            if (!classes.includes(c)) ctx.report([...path, k], msg.unknownClass(c, classes));
+            if (!classes.includes(c)) ctx.report([...path, k], 'E_UNKNOWN_ID', msg.unknownClass(c, classes));
           });
         } else if (field !== 'funding') {
           const asWritten = firstMonth.get(id) === month ? providerSpec(s, id) : undefined;
@@ -278,7 +293,7 @@ function checkSets(ctx: Context): void {
         }
       }
       const problem = writeSet(working, target, parsed.data);
-      if (problem) ctx.report(path, problem);
+      if (problem) ctx.report(path, 'E_SET_PATH', problem);
     }
   }
 }
@@ -288,11 +303,41 @@ function checkExpectations(ctx: Context): void {
   const last = addMonths(s.start, s.months - 1);
   s.expect.forEach((e, k) => {
     const problem = expectationForm(e);
-    if (problem) ctx.report(['expect', k, ...(problem.field ? [problem.field] : [])], problem.message);
+    if (problem) ctx.report(['expect', k, ...(problem.field ? [problem.field] : [])], 'E_CONFLICT', problem.message);
     if (e.at === 'end') return;
     const t = monthIndex(s.start, e.at);
-    if (t < 0 || t >= s.months) ctx.report(['expect', k, 'at'], msg.outsideRun(e.at, s.start, last));
+    if (t < 0 || t >= s.months) ctx.report(['expect', k, 'at'], 'E_MONTH', msg.outsideRun(e.at, s.start, last));
   });
+  if (ctx.options.metricNames) for (const d of expectationMetricProblems(s, ctx.locate, ctx.options.metricNames)) ctx.out.push(d);
+}
+
+/**
+ * Expectations naming a metric the scenario does not record. Reads the
+ * document defensively, so the loader can run it on a document the schema
+ * refused: the metrics' problems are then reported with the schema's, in
+ * one pass. Nothing when the providers, classes or expectations cannot be
+ * read as such (the schema's problems say why).
+ */
+export function expectationMetricProblems(data: unknown, locate: Locate, metricNames: MetricNamesOf): Diagnostic[] {
+  const record = (x: unknown): Record<string, unknown> | undefined => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
+  const doc = record(data);
+  const classes = record(doc?.classes);
+  const expect = doc?.expect;
+  if (!doc || !classes || !Array.isArray(expect) || expect.length === 0 || !Array.isArray(doc.providers)) return [];
+  const events = Array.isArray(doc.events) ? doc.events.map(record) : [];
+  const ids = [...doc.providers.map((p) => record(p)?.id), ...events.map((e) => record(e?.enter)?.id).filter((id) => id !== undefined)];
+  if (!ids.every((id): id is string => typeof id === 'string' && idPattern.test(id))) return [];
+  const names = metricNames(ids, Object.keys(classes), { vouchers: events.some((e) => e?.voucher !== undefined) }).names;
+  const known = new Set(names);
+  const out: Diagnostic[] = [];
+  expect.forEach((e, k) => {
+    const metric = record(e)?.metric;
+    if (typeof metric !== 'string' || known.has(metric)) return;
+    const path = ['expect', k, 'metric'];
+    const { file, line } = locate(path);
+    out.push({ code: 'E_UNKNOWN_METRIC', file, line, path: renderPath(data, path, (item) => locate(item).index), message: msg.unknownMetric(metric, closeNames(metric, names)) });
+  });
+  return out;
 }
 
 /**

@@ -20,7 +20,7 @@
  */
 import { dirname, extname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { type Diagnostic, ScenarioError } from '../errors.js';
+import { type Diagnostic, type DiagnosticCode, ScenarioError } from '../errors.js';
 import { readRegularFile } from '../files.js';
 import { issuesToDiagnostics, type Locate } from './issues.js';
 import { MAX_DIAGNOSTICS, MAX_NAME_LENGTH, MAX_SCENARIO_BYTES, MAX_TEXT_LENGTH, SCENARIO_EXTENSIONS } from './limits.js';
@@ -112,7 +112,7 @@ export function loadTargets(file: string): TargetsFile {
   try {
     text = readRegularFile(file, MAX_SCENARIO_BYTES).toString('utf8');
   } catch (e) {
-    throw new ScenarioError([{ file, line: 0, path: '', message: msg.cannotRead(reason(e)) }]);
+    throw new ScenarioError([{ code: 'E_READ', file, line: 0, path: '', message: msg.cannotRead(reason(e)) }]);
   }
   return parseTargets(text, file);
 }
@@ -127,25 +127,25 @@ export function parseTargets(text: string, file: string): TargetsFile {
   if (!parsed.success) throw new ScenarioError(issuesToDiagnostics(parsed.error.issues.slice(0, MAX_DIAGNOSTICS), targetsSchema, data, locate));
   const doc = parsed.data;
   const problems: Diagnostic[] = [];
-  const report = (path: (string | number)[], message: string, key?: string) => {
+  const report = (path: (string | number)[], code: DiagnosticCode, message: string, key?: string) => {
     const { line } = locate(path, key);
-    problems.push({ file, line, path: renderPath(data, path), message });
+    problems.push({ code, file, line, path: renderPath(data, path), message });
   };
-  if (!SCENARIO_EXTENSIONS.includes(extname(doc.scenario).toLowerCase())) report(['scenario'], msg.targetsScenarioNotScenario(doc.scenario));
+  if (!SCENARIO_EXTENSIONS.includes(extname(doc.scenario).toLowerCase())) report(['scenario'], 'E_VALUE', msg.targetsScenarioNotScenario(doc.scenario));
   const targets = doc.targets.map((t, i): Target => {
-    if (t.metric !== undefined && t.metrics !== undefined) report(['targets', i], msg.metricOrMetrics, 'metrics');
-    if (t.metric === undefined && t.metrics === undefined) report(['targets', i], msg.noMetric);
+    if (t.metric !== undefined && t.metrics !== undefined) report(['targets', i], 'E_CONFLICT', msg.metricOrMetrics, 'metrics');
+    if (t.metric === undefined && t.metrics === undefined) report(['targets', i], 'E_MISSING', msg.noMetric);
     const metrics = t.metrics ?? (t.metric === undefined ? [] : [t.metric]);
     const twice = metrics.find((m, k) => metrics.indexOf(m) !== k);
-    if (twice !== undefined) report(['targets', i, 'metrics'], msg.duplicateMetric(twice));
+    if (twice !== undefined) report(['targets', i, 'metrics'], 'E_DUPLICATE_ID', msg.duplicateMetric(twice));
     return { metrics, written: t.metrics === undefined ? 'metric' : 'metrics', at: t.at, value: t.value, sd: t.sd, ...(t.source === undefined ? {} : { source: t.source }) };
   });
   const seen = new Map<string, number>();
   const parameters = doc.parameters.map((p, i): CalibratedValue => {
-    if (!(p.lower < p.upper)) report(['parameters', i, 'upper'], msg.boundsOrder(p.lower, p.upper));
-    else if (p.start !== undefined && !(p.start >= p.lower && p.start <= p.upper)) report(['parameters', i, 'start'], msg.startOutside(p.start, p.lower, p.upper));
+    if (!(p.lower < p.upper)) report(['parameters', i, 'upper'], 'E_RANGE', msg.boundsOrder(p.lower, p.upper));
+    else if (p.start !== undefined && !(p.start >= p.lower && p.start <= p.upper)) report(['parameters', i, 'start'], 'E_RANGE', msg.startOutside(p.start, p.lower, p.upper));
     const first = seen.get(p.path);
-    if (first !== undefined) report(['parameters', i, 'path'], msg.duplicateParameter(p.path, first));
+    if (first !== undefined) report(['parameters', i, 'path'], 'E_DUPLICATE_ID', msg.duplicateParameter(p.path, first));
     else seen.set(p.path, locate(['parameters', i, 'path']).line);
     return { path: p.path, lower: p.lower, upper: p.upper, start: p.start ?? (p.lower + p.upper) / 2 };
   });

@@ -1,4 +1,5 @@
 import { compile, type CompiledScenario } from '../../sim/model/compile.js';
+import { type MetricFamilyBlock, metricFamilies } from '../../sim/model/metrics.js';
 import { type ScenarioInput, scenarioSchema } from '../../sim/scenario/schema.js';
 
 /** A valid class of small startups, for worlds whose numbers do not matter. */
@@ -40,7 +41,22 @@ export function tinyScenario(extra: Partial<ScenarioInput> = {}) {
  * and start are read by the ensemble and output layers).
  */
 export function handCompiled(metricNames: string[], months: number, extra: Partial<ScenarioInput> = {}): CompiledScenario {
-  return { ...compile(tinyScenario({ months, ...extra })), metricNames };
+  const compiled = compile(tinyScenario({ months, ...extra }));
+  return { ...compiled, metricNames, layout: { ...compiled.layout, names: metricNames, families: handFamilies(metricNames) } };
+}
+
+/** The registry families of hand-picked metric names, a block for each run of names of one family; a name of no family (`m0`) is a family of its own. */
+function handFamilies(names: readonly string[]): MetricFamilyBlock[] {
+  const fits = (pattern: string, name: string) => new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/<\w+>/g, '[^.]+')}$`).test(name);
+  const blocks: MetricFamilyBlock[] = [];
+  names.forEach((name, i) => {
+    const f = metricFamilies.find((x) => x.pattern === name) ?? metricFamilies.find((x) => fits(x.pattern, name));
+    const family = f ?? { pattern: name, kind: 'month' as const, unit: 'count', description: 'a hand-made metric' };
+    const last = blocks[blocks.length - 1];
+    if (last?.pattern === family.pattern) blocks[blocks.length - 1] = { ...last, count: last.count + 1 };
+    else blocks.push({ pattern: family.pattern, kind: family.kind, unit: family.unit, description: family.description, first: i, count: 1 });
+  });
+  return blocks;
 }
 
 /** Run-major values `runs[r][t][m]` → one Float64Array per run, as runReplication returns. */

@@ -9,7 +9,7 @@
  * percentiles is not a percentile, so that panel has no band.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartNumber, OTHER_COLOUR, providerGroups, seriesOf, type ResultTable } from '../table.js';
+import { chartNumber, metricOf, OTHER_COLOUR, providerGroups, seriesOf, type ResultTable } from '../table.js';
 import { FONT_SIZE, INK } from '../theme.js';
 import { bandAndLine, bandValues, eventLine, eventMarks, frame, labelWidth, spec, type ChartOptions, type Json } from './parts.js';
 
@@ -63,11 +63,11 @@ export function niceCeil(x: number): number {
 export function providerPanelsSpec(table: ResultTable, o: PanelOptions): TopLevelSpec {
   const groups = providerGroups(table);
   const f = frame(o, o.title, [...o.subtitle, ...eventLine(table)]);
-  const panels = groups.shown.map((p) => ({ label: p.short, colour: p.colour, values: bandValues(seriesOf(table, `${o.family}.${p.id}`)) }));
+  const panels = groups.shown.map((p) => ({ label: p.short, colour: p.colour, values: bandValues(seriesOf(table, metricOf(table, `${o.family}.<id>`, p.id) ?? `${o.family}.${p.id}`)) }));
   if (groups.other.length) {
     const sums = new Map<string, number>();
     for (const p of groups.other)
-      for (const r of seriesOf(table, `${o.family}.${p.id}`)) sums.set(r.date, (sums.get(r.date) ?? 0) + (Number.isFinite(r.mean) ? r.mean : 0));
+      for (const r of seriesOf(table, metricOf(table, `${o.family}.<id>`, p.id) ?? `${o.family}.${p.id}`)) sums.set(r.date, (sums.get(r.date) ?? 0) + (Number.isFinite(r.mean) ? r.mean : 0));
     panels.push({ label: groups.otherLabel, colour: OTHER_COLOUR, values: [...sums].map(([date, sum]) => ({ date, mean: chartNumber(sum), low: null, high: null })) });
   }
   let lowest = 0;

@@ -15,7 +15,7 @@ import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
 import { readSummary } from '../../output/read-folder.js';
 import { printable } from '../../printable.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadChecked } from '../load.js';
 import { withSource } from '../source-of-error.js';
 import { expectationLines, verdictTable } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseWorkers, positiveInteger, type ScenarioFlags } from '../overrides.js';
@@ -59,7 +59,7 @@ export const baselineRuns = (baselines: number, runs: number) =>
 /** A scenario ready to run: loaded, compiled with the flags, its expectations and baselines located. */
 interface Prepared {
   file: string;
-  loaded: ReturnType<typeof loadScenario>;
+  loaded: ReturnType<typeof loadChecked>;
   compiled: CompiledScenario;
   resolved: ResolvedExpectation[];
   baselines: Map<number, CompiledBaseline>;
@@ -67,7 +67,7 @@ interface Prepared {
 
 /** Loads and checks a scenario without running it. @throws ScenarioError, UsageError, ModelError */
 function prepare(file: string, options: CheckOptions): Prepared {
-  const loaded = loadScenario(file);
+  const loaded = loadChecked(file);
   const compiled = compile(applyFlags(loaded.scenario, options));
   assertExpectationsLocated(compiled, loaded.locate);
   const baselines = compileBaselines(loaded, file, compiled, options);

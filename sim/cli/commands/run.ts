@@ -6,7 +6,7 @@ import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
 import { writeResultFolder, type WrittenResult } from '../../ensemble/run-to-folder.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadChecked } from '../load.js';
 import { withSource } from '../source-of-error.js';
 import { expectationLines } from '../expectations-table.js';
 import { applyFlags, noteOversubscription, parseSeed, parseSet, parseShardFlag, parseWorkers, positiveInteger, type ScenarioFlags, shardLine, shardOut } from '../overrides.js';
@@ -91,7 +91,7 @@ async function writeFolder(file: string, options: RunOptions, signal: AbortSigna
   const wanted = options.workers ?? defaultWorkers();
   const executor = replicationExecutor({ workers: wanted, start: earlyWorkers(wanted, options.runs) });
   try {
-    const loaded = loadScenario(file);
+    const loaded = loadChecked(file);
     const applied = applyFlags(loaded.scenario, options);
     // A run too large for this machine is refused here, with the estimate, before anything is built.
     assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
@@ -137,7 +137,7 @@ async function writeShard(file: string, options: RunOptions, shard: Shard, signa
   const wanted = options.workers ?? defaultWorkers();
   const executor = replicationExecutor({ workers: wanted, start: earlyWorkers(wanted, options.runs) });
   try {
-    const loaded = loadScenario(file);
+    const loaded = loadChecked(file);
     const applied = applyFlags(loaded.scenario, options);
     assertResources(applied, { workers: Math.min(wanted, applied.runs), file });
     const compiled = compile(applied);

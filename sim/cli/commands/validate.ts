@@ -1,16 +1,16 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
-import { ScenarioError } from '../../errors.js';
+import { type Diagnostic, ScenarioError } from '../../errors.js';
 import { compile } from '../../model/compile.js';
-import { loadScenario } from '../../scenario/load.js';
-import { printable } from '../../printable.js';
+import { loadChecked } from '../load.js';
+import { printable, printableLines } from '../../printable.js';
 import { folderScenarioFiles } from './check.js';
 import { compileBaselines } from '../baselines.js';
 
 /** Loads, checks and compiles one scenario without running it; returns a one-line description. */
 export function validateScenario(file: string): string {
-  const loaded = loadScenario(file);
+  const loaded = loadChecked(file);
   const { scenario, locate } = loaded;
   const compiled = compile(scenario);
   assertExpectationsLocated(compiled, locate);
@@ -40,18 +40,30 @@ export function registerValidate(program: Command): void {
         'expectation metrics) and report every problem as file:line: path: message. Exit 2 when any is found.',
     )
     .argument('<scenarios...>', 'scenario files or folders of them')
+    .option('--json', 'print each file and its problems (code, file, line, path, message) as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ shakeout validate scenarios/\n')
-    .action((targets: string[]) => {
+    .action((targets: string[], options: { json?: boolean }) => {
       const files = targets.flatMap((t) => (statSync(t, { throwIfNoEntry: false })?.isDirectory() ? folderScenarioFiles(t) : [t]));
       const problems: ScenarioError[] = [];
+      const report: { file: string; ok: boolean; problems: readonly Diagnostic[] }[] = [];
       for (const file of files) {
         try {
           process.stderr.write(validateScenario(file) + '\n');
+          report.push({ file, ok: true, problems: [] });
         } catch (e) {
           if (!(e instanceof ScenarioError)) throw e;
           problems.push(e);
+          report.push({ file, ok: false, problems: e.diagnostics });
         }
       }
-      if (problems.length > 0) throw new ScenarioError(problems.flatMap((p) => p.diagnostics));
+      if (!options.json) {
+        if (problems.length > 0) throw new ScenarioError(problems.flatMap((p) => p.diagnostics));
+        return;
+      }
+      process.stdout.write(JSON.stringify({ files: report }, null, 2) + '\n');
+      if (problems.length > 0) {
+        process.stderr.write(problems.map((p) => printableLines(p.message)).join('\n') + '\n');
+        process.exitCode = 2; // bad input, as main.ts exits for a thrown ScenarioError
+      }
     });
 }

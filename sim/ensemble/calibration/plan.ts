@@ -7,7 +7,7 @@
  * the targets file.
  */
 import { closeNames } from '../../close-names.js';
-import { type Diagnostic, ScenarioError, UsageError } from '../../errors.js';
+import { type Diagnostic, type DiagnosticCode, ScenarioError, UsageError } from '../../errors.js';
 import type { CompiledScenario } from '../../model/compile.js';
 import { monthLabel } from '../../calendar.js';
 import type { CalibrationParameterSpec, CalibrationTargetSpec } from '../../output/calibration-files.js';
@@ -34,20 +34,20 @@ export interface CalibrationPlan {
 /** @throws ScenarioError with every problem, located in the targets file */
 export function calibrationPlan(spec: TargetsFile, scenario: Scenario, compiled: CompiledScenario): CalibrationPlan {
   const problems: Diagnostic[] = [];
-  const report = (path: (string | number)[], message: string) =>
-    problems.push({ file: spec.file, line: spec.locate(path).line, path: renderPath(undefined, path), message });
+  const report = (path: (string | number)[], message: string, code: DiagnosticCode) =>
+    problems.push({ code, file: spec.file, line: spec.locate(path).line, path: renderPath(undefined, path), message });
   const last = compiled.months - 1;
   const targets = spec.targets.map((t, i): PlannedTarget => {
     const columns = t.metrics.map((metric, k) => {
       const column = compiled.metricNames.indexOf(metric);
-      if (column < 0) report(t.written === 'metric' ? ['targets', i, 'metric'] : ['targets', i, 'metrics', k], scenarioMsg.unknownTargetMetric(metric, closeNames(metric, compiled.metricNames)));
+      if (column < 0) report(t.written === 'metric' ? ['targets', i, 'metric'] : ['targets', i, 'metrics', k], scenarioMsg.unknownTargetMetric(metric, closeNames(metric, compiled.metricNames)), 'E_UNKNOWN_METRIC');
       return column;
     });
     const when = String(t.at);
     const month = monthOfRun(compiled, when);
     if (month === null) {
       const fits = when === 'end' || /^\d+$/.test(when) || /^\d{4}-\d{2}$/.test(when);
-      report(['targets', i, 'at'], fits ? scenarioMsg.targetMonthOutside(when, last, compiled.start, monthLabel(compiled.start, last)) : scenarioMsg.badTargetMonth(when));
+      report(['targets', i, 'at'], fits ? scenarioMsg.targetMonthOutside(when, last, compiled.start, monthLabel(compiled.start, last)) : scenarioMsg.badTargetMonth(when), 'E_MONTH');
     }
     const m = month ?? 0;
     return { metrics: t.metrics, month: m, date: monthLabel(compiled.start, m), value: t.value, sd: t.sd, source: t.source ?? null, columns };
@@ -57,7 +57,7 @@ export function calibrationPlan(spec: TargetsFile, scenario: Scenario, compiled:
       return resolveValuePath(scenario, p.path, `${spec.file}`);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      report(['parameters', i, 'path'], e.message.slice(spec.file.length + 2));
+      report(['parameters', i, 'path'], e.message.slice(spec.file.length + 2), 'E_SET_PATH');
       return null;
     }
   });
@@ -70,7 +70,7 @@ export function calibrationPlan(spec: TargetsFile, scenario: Scenario, compiled:
           withValues(scenario, starts.map((s, k) => (k === i ? { ...s, value: p[which] } : s)));
         } catch (e) {
           if (!(e instanceof UsageError)) throw e;
-          report(['parameters', i, which], boundRefused(which, p[which], e.message.replace(/^: /, '')));
+          report(['parameters', i, which], boundRefused(which, p[which], e.message.replace(/^: /, '')), 'E_RANGE');
           break;
         }
       }
