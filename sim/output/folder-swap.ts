@@ -47,6 +47,7 @@ import {
   processAlive,
   readSmallFile,
   removeOwned,
+  stillbornLeftovers,
 } from './ownership.js';
 import { DONE_FILE, RUNS_DIR } from './run-store.js';
 
@@ -308,6 +309,7 @@ export function recoverSwap(out: string): void {
   const prefix = `${basename(out)}.`;
   const partialName = basename(partialPath(out));
   for (const staging of ownedLeftovers(parent, prefix, out, 'partial', partialName)) rmSync(staging, { recursive: true, force: true });
+  for (const stillborn of stillbornLeftovers(parent, prefix, partialName)) rmSync(stillborn, { recursive: true, force: true });
   const state = inspectPartial(out);
   if (state.kind === 'unknown') throw new UsageError(partialUnknown(state.dir));
   for (const aside of ownedLeftovers(parent, prefix, out, 'aside', partialName)) {

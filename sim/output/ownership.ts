@@ -25,7 +25,7 @@
  */
 import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, RESULT_FORMAT, SENSITIVITY_FORMAT, SHARD_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { PARTIAL_HEADLINE } from './messages.js';
 
@@ -200,6 +200,47 @@ export function ownedLeftovers(parent: string, prefix: string, target: string, r
     .filter((n) => n.startsWith(prefix) && n !== except)
     .map((n) => join(parent, n))
     .filter((p) => isOwnedLeftover(p, target, role));
+}
+
+/**
+ * Folders named `<prefix>…-<pid>` (or `…-<pid>-<n>`, as createOwnedFolder
+ * names them) after a process of this host that no longer runs, holding
+ * nothing but at most the start of an owner record: a kill between the
+ * folder's mkdir and its record's fsync leaves one. They hold no data, so
+ * removing them loses nothing; without this rule they would stay forever,
+ * never provably ours.
+ */
+export function stillbornLeftovers(parent: string, prefix: string, except?: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && n !== except)
+    .map((n) => join(parent, n))
+    .filter(isStillborn);
+}
+
+function isStillborn(dir: string): boolean {
+  const m = /-(\d+)(?:-\d+)?$/.exec(basename(dir));
+  if (m === null || !entry(dir)?.isDirectory()) return false;
+  const pid = Number(m[1]);
+  if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid, hostname())) return false;
+  let inside: string[];
+  try {
+    inside = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  if (inside.length === 0) return true;
+  if (inside.length !== 1 || inside[0] !== OWNER_FILE) return false;
+  const text = readSmallFile(join(dir, OWNER_FILE), OWNER_MAX_BYTES);
+  // A complete record ends with a newline; isOwnedLeftover judges those.
+  if (text === null || text.endsWith('\n')) return false;
+  const head = `{"format":"${OWNER_FORMAT}"`;
+  return head.startsWith(text) || text.startsWith(head);
 }
 
 /**

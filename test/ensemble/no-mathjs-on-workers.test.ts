@@ -15,9 +15,10 @@ import { loadScenario } from '../../sim/scenario/load.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const dist = pathToFileURL(join(root, 'dist')).href;
+// scenarios/calibration/ holds calibration targets files, not scenarios.
 const shipped = spawnSync('git', ['ls-files', 'scenarios/*.yaml', 'scenarios/**/*.yaml'], { cwd: root, encoding: 'utf8' })
   .stdout.split('\n')
-  .filter(Boolean);
+  .filter((f) => f !== '' && !f.startsWith('scenarios/calibration/'));
 
 function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean }> {
   return new Promise((resolve, reject) => {

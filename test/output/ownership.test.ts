@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createOwnedFolder, isOwnedLeftover, isSealedResult, linkBelow, ownedLeftovers } from '../../sim/output/ownership.js';
+import { recoverSwap } from '../../sim/output/folder-swap.js';
 import { chartsBytes, diskNeeded, writeResultFolder } from '../../sim/ensemble/run-to-folder.js';
 import { handCompiled } from '../ensemble/fixtures.js';
 import { handExecutor, handWorld } from './hand-made.js';
@@ -85,6 +86,23 @@ describe('createOwnedFolder', () => {
     expect(readdirSync(taken)).toEqual(['mine.txt']);
     expect(readdirSync(made)).toEqual(['lock']);
     expect(JSON.parse(readFileSync(join(made, 'lock'), 'utf8'))).toMatchObject({ format: 'shakeout-lock/1', role: 'aside', pid: process.pid, target: out, path: made });
+  });
+});
+
+describe('a folder killed before its owner record was complete', () => {
+  test('is removed when it holds nothing or the start of a record; anything else stays', () => {
+    const parent = tempDir();
+    const out = join(parent, 'res');
+    const pid = deadPid();
+    const empty = join(parent, `res.partial.tmp-${pid}`);
+    const cut = join(parent, `res.old-${pid}`);
+    const withData = join(parent, `res.partial.tmp-${pid}-1`);
+    const alive = join(parent, `res.partial.tmp-${process.ppid}`);
+    for (const d of [empty, cut, withData, alive]) mkdirSync(d);
+    writeFileSync(join(cut, 'lock'), '{"format":"shakeout-lo');
+    writeFileSync(join(withData, 'notes.txt'), 'mine');
+    recoverSwap(out);
+    expect(readdirSync(parent).sort()).toEqual([`res.partial.tmp-${pid}-1`, `res.partial.tmp-${process.ppid}`].sort());
   });
 });
 
