@@ -8,6 +8,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, folderStartupMonths, measure, root, round } from './lib.mjs';
 import { sharedHistoryCase } from './shared-history.mjs';
+import { sweepThroughputCase } from './sweep-throughput.mjs';
 import { DEFAULT_SLAB_BYTES } from '../../dist/sim/output/run-store.js';
 
 const quick = process.argv.includes('--quick');
@@ -20,8 +21,8 @@ const POOL_WORKERS = 2;
 
 // Sizes: the full set takes about 3–6 minutes on 2 cores; --quick about one.
 const plan = quick
-  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 }, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 } }
-  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 }, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 } };
+  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 }, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 }, sweep: { points: 10, runs: 4 } }
+  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 }, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 }, sweep: { points: 100, runs: 20 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -93,10 +94,10 @@ const results = {
 try {
   log(`shakeout benchmarks${quick ? ' (--quick)' : ''}: ${allWorkers} workers available`);
 
-  log(`1/7 one replication on one thread: ${BENCH_10K} …`);
+  log(`1/8 one replication on one thread: ${BENCH_10K} …`);
   const s10k = single(BENCH_10K, plan.singleReps);
   results.perStartupState = { bytes: s10k.perStartup.bytes, fields: s10k.perStartup.fields };
-  log(`1/7 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
+  log(`1/8 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
   const s1m = single(BENCH_1M, 1, plan.months1m);
   results.singleThread = { 'bench-10k': s10k.result, 'bench-1m': s1m.result };
 
@@ -105,9 +106,9 @@ try {
   const rounds = { one: [], all: [] };
   for (let k = 1; k <= plan.ensembleRounds; k++) {
     const label = plan.ensembleRounds > 1 ? ` (round ${k} of ${plan.ensembleRounds})` : '';
-    log(`2/7 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
+    log(`2/8 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
     rounds.one.push(cliRun(BENCH_10K, plan.ensembleRuns, 1));
-    log(`3/7 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
+    log(`3/8 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
     rounds.all.push(cliRun(BENCH_10K, plan.ensembleRuns, allWorkers));
   }
   const best = (cases) => cases.reduce((a, b) => (b.ensembleSeconds < a.ensembleSeconds ? b : a));
@@ -124,7 +125,7 @@ try {
   };
 
   const { months, small, large } = plan.flatness;
-  log(`4/7 memory flatness: ${small} vs ${large} runs of bench-10k, --months ${months}, ${allWorkers} workers …`);
+  log(`4/8 memory flatness: ${small} vs ${large} runs of bench-10k, --months ${months}, ${allWorkers} workers …`);
   const a = cliRun(BENCH_10K, small, allWorkers, ['--months', String(months)]);
   const b = cliRun(BENCH_10K, large, allWorkers, ['--months', String(months)]);
   results.memoryFlatness = {
@@ -136,15 +137,15 @@ try {
     aggregatorBudgetMiB: DEFAULT_SLAB_BYTES / 2 ** 20,
   };
 
-  log(`5/7 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
+  log(`5/8 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
   const big = cliRun(BENCH_1M, 1, 1, plan.months1m ? ['--months', String(plan.months1m)] : []);
   results.noChartsCli = big;
 
   const { ensembles, runs: poolRuns } = plan.warmPool;
-  log(`6/7 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
+  log(`6/8 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
   const inProcess = measure(['test/bench/warm-pool.mjs', String(ensembles), String(poolRuns), String(POOL_WORKERS)]);
   const pool = JSON.parse(inProcess.stdout);
-  log(`6/7 … against ${ensembles} \`shakeout run\` processes …`);
+  log(`6/8 … against ${ensembles} \`shakeout run\` processes …`);
   const began = performance.now();
   for (let i = 0; i < ensembles; i++) {
     const out = join(scratch, `process-${i}`);
@@ -164,8 +165,11 @@ try {
     otherLoadCores: round(inProcess.otherLoadCores, 2),
   };
 
-  log(`7/7 shared history: compare china-2024-openai-exit.yaml with what-ifs set at 2024-09, --runs ${plan.shared.runs}, with and without sharing, ${plan.shared.reps} × each …`);
+  log(`7/8 shared history: compare china-2024-openai-exit.yaml with what-ifs set at 2024-09, --runs ${plan.shared.runs}, with and without sharing, ${plan.shared.reps} × each …`);
   results.sharedHistory = sharedHistoryCase({ runs: plan.shared.runs, reps: plan.shared.reps, workers: POOL_WORKERS });
+
+  log(`8/8 sweep throughput: ${plan.sweep.points} points × ${plan.sweep.runs} runs of the exit scenario on ${allWorkers} workers, against ${plan.sweep.points} \`shakeout run\` processes …`);
+  results.sweepThroughput = sweepThroughputCase({ points: plan.sweep.points, runs: plan.sweep.runs, workers: allWorkers });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -174,7 +178,7 @@ writeFileSync(join(root, 'bench-results.json'), JSON.stringify(results, null, 2)
 
 // The table on stdout.
 const fmt = (x) => (typeof x === 'number' && Math.abs(x) >= 1e5 ? x.toExponential(2) : String(x));
-const { singleThread: st, ensemble: en, memoryFlatness: mf, noChartsCli: big, warmPool: wp, sharedHistory: sh } = results;
+const { singleThread: st, ensemble: en, memoryFlatness: mf, noChartsCli: big, warmPool: wp, sharedHistory: sh, sweepThroughput: sw } = results;
 const rows = [
   ['per-startup state', `${results.perStartupState.bytes} bytes`],
   [
@@ -212,6 +216,10 @@ const rows = [
     `${c.medianSecondsShared} s vs ${c.medianSecondsAlone} s without: ratio ${c.ratioSharedOverAlone} ` +
       `(months shared ${c.sharedMonths.join(', ')}; ${c.scenarioMonthsSaved} of the scenario-months not simulated again)`,
   ]),
+  [
+    `sweep, ${sw.points} points × ${sw.runs} runs, exit scenario`,
+    `one process: ${sw.sweepSeconds} s; ${sw.points} \`shakeout run\` processes: ${sw.processesSeconds} s (ratio ${sw.ratioProcessesOverSweep})`,
+  ],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
