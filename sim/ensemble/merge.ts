@@ -151,7 +151,7 @@ async function mergeResult(
   const folder = openPartialFolder(out, record, claim, resumeLine);
   try {
     folder.create();
-    const store = await mergeRunStores(sources, folder.partial, { metrics: compiled.metricNames, months: compiled.months, runs, start: compiled.start });
+    const store = await mergeRunStores(sources, folder.partial, { metrics: compiled.metricNames, families: compiled.layout.families, months: compiled.months, runs, start: compiled.start });
     const { manifest, summary } = await folder.finish({
       run: compiled,
       runs,

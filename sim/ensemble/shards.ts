@@ -106,7 +106,7 @@ async function writeShardFolder(
  */
 async function runBlock(compiled: CompiledScenario, dir: string, range: ShardRange, resuming: boolean, runs: number, options: ShardOptions, progress: (done: number) => void): Promise<void> {
   const count = range.end - range.first;
-  const store = createRunStore(dir, { metrics: compiled.metricNames, months: compiled.months, runs: count, start: compiled.start }, { resume: resuming });
+  const store = createRunStore(dir, { metrics: compiled.metricNames, families: compiled.layout.families, months: compiled.months, runs: count, start: compiled.start }, { resume: resuming });
   const sink: RunSink = {
     has: (r) => r < range.first || r >= range.end || store.has(r - range.first),
     write: (r, values) => store.write(r - range.first, values),
