@@ -3,16 +3,26 @@
  * active providers that serve the startup's class, with value, bill,
  * grant, switching cost, perceived exit risk and the network term; and what
  * a choice does (section 3, step 4: switch cost, disruption, grant).
+ *
+ * This module builds the choice table and the list of choosers and books
+ * what a round reports; the draws and the choices themselves are the
+ * kernel's (sim/kernel/choice.ts), one call per round:
+ *
+ *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
+ *
+ * with switch_ij = S_i · switchCostFactor_j · (1 − support_j), S_i drawn
+ * again from the startup's attributes key at each choice, bill_ij at the
+ * price the startup pays, p_j · (1 − voucher share_s) (MODEL.md section 12),
+ * and r_i floored at 1 USD so a startup with no revenue still has finite
+ * utilities (medians may be 0).
  */
-import { Purpose, streamOf, uniform } from '../rng/keyed.js';
-import { switchCost } from './attributes.js';
-import { anyBudgetRunning, applicableCampaign, grant, NO_CAMPAIGN } from './campaigns.js';
-import { startupKey } from './births.js';
+import { Purpose, streamOf } from '../rng/keyed.js';
+import { anyBudgetRunning } from './campaigns.js';
+import { choiceTableView, readBudgets, roundView, writeCampaigns, writeClassTable, writeGroups } from './kernel-tables.js';
 import { sortByPriority } from './priority.js';
-import { rescheduleReconsider } from './schedule.js';
-import { Cause, F64, I16, monthField, NO_PROVIDER, Stride, U8 } from './startups.js';
+import { Cause, I16, NO_PROVIDER, Stride, U8 } from './startups.js';
 import { die } from './survival.js';
-import { choosersBuffer, ROUND_CHOICE, ROUND_RESCHEDULE, type World } from './world.js';
+import { choosersBuffer, type World } from './world.js';
 
 /** Slots of one (class, provider) entry of the choice table, and its size. */
 const enum Term {
@@ -40,7 +50,7 @@ export function prepareChoices(world: World): void {
   const p = world.providers;
   const cl = world.classes;
   const P = world.providerCount;
-  const table = world.choiceTable;
+  const table = choiceTableView(world);
   for (let s = 0; s < cl.ids.length; s++)
     for (let j = 0; j < P; j++) {
       const e = (s * P + j) * Term.size;
@@ -56,106 +66,41 @@ export function prepareChoices(world: World): void {
 }
 
 /**
- * Draws startup i's provider, given its current provider (NO_PROVIDER for
- * an entrant or the initial assignment), with the uniform of key
- * (world.roundStreams[ROUND_CHOICE], i) and, when `costly`, its switching
- * cost S (USD, attributes.ts; 0 otherwise, as at the initial assignment).
- * Returns NO_PROVIDER when no active provider serves its class. Reads the
- * choice table: prepareChoices must have run since the providers last changed.
- *
- * The draws are made here, not passed in: a double passed to or returned
- * from a call V8 does not inline is boxed on the heap, and on bench-1m those
- * boxes were most of the step's garbage.
- *
- *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
- *
- * with switch_ij = S_i · switchCostFactor_j · (1 − support_j) and bill_ij at the
- * price the startup pays, p_j · (1 − voucher share_s) (MODEL.md section 12).
- *
- * r_i is floored at 1 USD so a startup with no revenue still has finite
- * utilities (medians may be 0).
+ * One round of choices in month world.t: the startups of `list[0..n)`
+ * (i, or ~i for a forced chooser) choose in that order with the draws of
+ * the month's `choice` stream, and carry their choices out (kernel,
+ * sim/kernel/choice.ts): switching costs, disruptions, grants. With
+ * `reschedule`, those whose reconsideration month has come draw their next
+ * one. Books the switches, the flows and the deaths of those left without
+ * a provider (`stranded`). The choice table must be prepared.
  */
-export function choose(world: World, i: number, current: number, costly: boolean): number {
-  const st = world.startups;
-  const u = uniform(startupKey(world.births, world.roundStreams[ROUND_CHOICE], i), 0);
-  const S = costly ? switchCost(world, i) : 0;
+export function chooseRound(world: World, list: Int32Array, n: number, reschedule: boolean): void {
+  const t = world.t;
+  const key = world.key;
+  const kernel = world.kernel;
   const P = world.providerCount;
-  const s = st.u8[i * Stride.u8 + U8.cls];
-  const r = st.f64[i * Stride.f64 + F64.revenue];
-  const rn = r > 1 ? r : 1;
-  const d = st.f64[i * Stride.f64 + F64.tokens];
-  const H = world.horizon;
-  const lambda = world.classes.precision[s];
-  const table = world.choiceTable;
-  const util = world.utilities;
-  let best = -Infinity;
-  for (let j = 0; j < P; j++) {
-    const e = (s * P + j) * Term.size;
-    if (table[e + Term.available] === 0) {
-      util[j] = -Infinity;
-      continue;
+  writeClassTable(world);
+  writeGroups(world);
+  writeCampaigns(world);
+  const choiceStream = streamOf(key, Purpose.choice, t);
+  const rescheduleStream = streamOf(key, Purpose.reconsiderSchedule, t);
+  const layout = world.layout;
+  for (let from = 0; from < n; from += layout.listCapacity) {
+    const count = Math.min(layout.listCapacity, n - from);
+    new Int32Array(world.startups.memory.buffer, layout.choosers, count).set(list.subarray(from, from + count));
+    kernel.chooseRound(count, t, world.horizon, choiceStream, rescheduleStream, world.attributesStream, reschedule);
+    const counters = roundView(world);
+    world.month.switchesVoluntary += counters[0];
+    world.month.switchesForced += counters[1];
+    const flows = world.totals.flows;
+    for (let f = 0; f < P * P; f++) flows[f] += counters[2 + f];
+    const stranded = kernel.strandedInRound();
+    if (stranded > 0) {
+      const dead = new Int32Array(world.startups.memory.buffer, layout.stranded, stranded).slice();
+      for (const i of dead) die(world, i, Cause.stranded);
     }
-    let grantValue = 0;
-    let support = 0;
-    if (table[e + Term.campaigns] !== 0) {
-      const c = applicableCampaign(world, j, current);
-      if (c !== NO_CAMPAIGN) {
-        const k = world.compiled.campaigns[c];
-        support = k.support;
-        if (world.budgetLeft[c] > 0) grantValue = table[e + Term.price] * Math.min(k.grant, d * k.validity);
-      }
-    }
-    const switching = current !== NO_PROVIDER && j !== current ? S * table[e + Term.switchFactor] * (1 - support) : 0;
-    const risk = table[e + Term.exitRisk] * S;
-    const v = (r * table[e + Term.qualityFactor] - table[e + Term.paidPrice] * d + (grantValue - switching - risk) / H) / rn + table[e + Term.network];
-    const x = lambda * v;
-    util[j] = x;
-    if (x > best) best = x;
   }
-  if (best === -Infinity) return NO_PROVIDER;
-  let total = 0;
-  for (let j = 0; j < P; j++) {
-    const x = util[j];
-    // exp(0) is exactly 1: the best option needs no call.
-    const w = x === -Infinity ? 0 : x === best ? 1 : Math.exp(x - best);
-    util[j] = w;
-    total += w;
-  }
-  let target = u * total;
-  let last = NO_PROVIDER;
-  for (let j = 0; j < P; j++) {
-    if (util[j] === 0) continue;
-    last = j;
-    target -= util[j];
-    if (target < 0) return j;
-  }
-  return last; // rounding left u·total just past the sum
-}
-
-/**
- * Carries out startup i's choice of provider j in month t: a switch pays
- * S_i · switchCostFactor_j · (1 − support) now (S_i drawn again from its key, attributes.ts) and
- * starts the disruption; an eligible chooser gets the campaign's grant; no
- * provider at all means death (`stranded`).
- */
-export function applyChoice(world: World, i: number, j: number, forced: boolean): void {
-  const st = world.startups;
-  if (j === NO_PROVIDER) {
-    die(world, i, Cause.stranded);
-    return;
-  }
-  const current = st.i16[i * Stride.i16 + I16.provider];
-  const c = applicableCampaign(world, j, current);
-  if (current !== NO_PROVIDER && j !== current) {
-    const support = c === NO_CAMPAIGN ? 0 : world.compiled.campaigns[c].support;
-    st.f64[i * Stride.f64 + F64.cash] -= switchCost(world, i) * world.providers.switchCostFactor[j] * (1 - support);
-    st.i16[i * Stride.i16 + I16.disruptedUntil] = monthField(world.t + world.classes.disruptionMonths[st.u8[i * Stride.u8 + U8.cls]] - 1);
-    world.totals.flows[current * world.providerCount + j]++;
-    if (forced) world.month.switchesForced++;
-    else world.month.switchesVoluntary++;
-  }
-  if (c !== NO_CAMPAIGN) grant(world, i, c);
-  st.i16[i * Stride.i16 + I16.provider] = j;
+  readBudgets(world);
 }
 
 /**
@@ -168,10 +113,7 @@ export function applyChoice(world: World, i: number, j: number, forced: boolean)
  * choosers come from the list operate made last month when it is complete.
  */
 export function chooseProviders(world: World): void {
-  const st = world.startups;
   const p = world.providers;
-  const t = world.t;
-  const key = world.key;
   // The classes each provider can keep as customers this month (none once it is inactive).
   const keeps = world.keeps;
   for (let j = 0; j < world.providerCount; j++) keeps[j] = p.active[j] ? p.serves[j] : 0;
@@ -180,14 +122,7 @@ export function chooseProviders(world: World): void {
   prepareChoices(world);
   const buffer = world.choosers;
   if (anyBudgetRunning(world)) sortByPriority(world, buffer, n);
-  world.roundStreams[ROUND_CHOICE] = streamOf(key, Purpose.choice, t);
-  world.roundStreams[ROUND_RESCHEDULE] = streamOf(key, Purpose.reconsiderSchedule, t);
-  for (let k = 0; k < n; k++) {
-    const forced = buffer[k] < 0;
-    const i = forced ? ~buffer[k] : buffer[k];
-    applyChoice(world, i, choose(world, i, st.i16[i * Stride.i16 + I16.provider], true), forced);
-    if (st.i16[i * Stride.i16 + I16.nextReconsider] <= t) rescheduleReconsider(world, i);
-  }
+  chooseRound(world, buffer, n, true);
 }
 
 /**

@@ -78,14 +78,3 @@ export function classTable(classes: Record<string, ClassSpec>, fundingAt: Readon
     fundingAt: ids.map((id) => fundingAt[id] ?? ['classes', id, 'funding', 'probability']),
   };
 }
-
-/** Picks a class code from a uniform by the classes' shares. */
-export function drawClass(table: ClassTable, u: number): number {
-  let acc = 0;
-  const last = table.ids.length - 1;
-  for (let s = 0; s < last; s++) {
-    acc += table.share[s];
-    if (u < acc) return s;
-  }
-  return last;
-}

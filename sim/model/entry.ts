@@ -1,55 +1,44 @@
 /**
  * Births: the t = 0 population (MODEL.md section 6) and monthly Poisson
  * entry (section 3, step 3). A newborn draws its class and attributes from
- * its own key (attributes.ts), so births never shift anyone else's random
+ * its own key (sim/kernel/births.ts), so births never shift anyone else's random
  * numbers.
  */
 import { monthLabel } from '../calendar.js';
 import { ModelError } from '../errors.js';
 import { tooManyEntrants } from './messages.js';
-import { drawKey, keyOf, Purpose, streamOf, uniform } from '../rng/keyed.js';
+import { drawKey, groupStream, keyOf, Purpose, type PurposeCode, streamOf, uniform } from '../rng/keyed.js';
 import { poisson } from '../rng/distributions.js';
-import { attributeNormal, attributesKey, classUniform, Draw, growthFactor } from './attributes.js';
 import { openBirthGroup } from './births.js';
 import { sortByPriority } from './priority.js';
-import { drawClass } from './classes.js';
-import { applyChoice, choose, prepareChoices } from './choice.js';
+import { chooseRound, prepareChoices } from './choice.js';
+import { roundView, writeClassTable, writeGroups } from './kernel-tables.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
-import { scheduleBirth } from './schedule.js';
 import { F64, I16, INITIAL_COHORT, NO_PROVIDER, reserve, Stride, U8 } from './startups.js';
-import { choosersBuffer, ROUND_CHOICE, type World } from './world.js';
+import { choosersBuffer, type World } from './world.js';
 
 /** Entrants a month beyond which a run is surely runaway entry, not a market (10^7). */
 const MAX_ENTRY_MEAN = 1e7;
 
-/** Appends one startup born in `month` (INITIAL_COHORT for t = 0's population) and returns its index. */
-function bear(world: World, month: number, born: number): number {
+/**
+ * Appends n startups born in `month` (INITIAL_COHORT for t = 0's
+ * population) as a new birth group: the kernel draws their class,
+ * attributes and schedules from their keys (sim/kernel/births.ts). The t = 0
+ * population may reconsider from month 0, an entrant born in month t from
+ * t + 1 (section 3, step 3); both face the hazard from the month they exist in.
+ */
+function bear(world: World, group: number, month: number, born: number, n: number): void {
   const st = world.startups;
-  const cl = world.classes;
-  reserve(st, 1);
-  const i = st.count++;
-  const key = attributesKey(world, i);
-  const s = drawClass(cl, classUniform(key));
-  const { f64, i16, u8 } = st;
-  const a = i * Stride.f64;
-  const h = i * Stride.i16;
-  u8[i * Stride.u8 + U8.cls] = s;
-  u8[i * Stride.u8 + U8.alive] = 1;
-  f64[a + F64.cash] = cl.cashMedian[s] * Math.exp(cl.cashSigma[s] * attributeNormal(key, Draw.cash));
-  f64[a + F64.revenue] = cl.revenueMedian[s] * Math.exp(cl.revenueSigma[s] * attributeNormal(key, Draw.revenue));
-  f64[a + F64.opex] = cl.opexMedian[s] * Math.exp(cl.opexSigma[s] * attributeNormal(key, Draw.opex));
-  f64[a + F64.tokens] = cl.tokensMedian[s] * Math.exp(cl.tokensSigma[s] * attributeNormal(key, Draw.tokens));
-  f64[a + F64.growthFactor] = growthFactor(world, i);
-  f64[a + F64.free] = 0;
-  i16[h + I16.provider] = NO_PROVIDER;
-  i16[h + I16.initialProvider] = NO_PROVIDER;
-  i16[h + I16.freeProvider] = NO_PROVIDER;
-  i16[h + I16.freeUntil] = -1;
-  i16[h + I16.disruptedUntil] = -1;
-  scheduleBirth(world, i, born, month);
-  world.alive++;
-  world.climate.aliveByClass[s]++;
-  return i;
+  reserve(st, n);
+  const first = st.count;
+  openBirthGroup(world.births, group, first);
+  st.count += n;
+  writeClassTable(world);
+  const narrow = (purpose: PurposeCode) => groupStream(streamOf(world.key, purpose, born), group);
+  world.kernel.bear(first, n, groupStream(world.attributesStream, group), narrow(Purpose.reconsiderSchedule), narrow(Purpose.hazardSchedule), born < 0 ? 0 : born + 1, month);
+  const bornByClass = roundView(world).subarray(2 + world.providerCount * world.providerCount);
+  for (let s = 0; s < bornByClass.length; s++) world.climate.aliveByClass[s] += bornByClass[s];
+  world.alive += n;
 }
 
 /**
@@ -63,24 +52,23 @@ export function createInitialPopulation(world: World): void {
   const n = world.compiled.scenario.startups.initial;
   const st = world.startups;
   for (let j = 0; j < world.providerCount; j++) seedStaticValues(world, j);
-  openBirthGroup(world.births, 0, 0);
-  for (let i = 0; i < n; i++) bear(world, 0, INITIAL_COHORT);
+  bear(world, 0, 0, INITIAL_COHORT, n);
   const byLogit = world.compiled.initialShares.some((shares) => shares === null);
   if (byLogit) {
     setProviderFields(world);
     world.providers.exitRisk.fill(0);
     prepareChoices(world);
+    writeClassTable(world);
+    writeGroups(world);
   }
   const cohort = world.cohort;
   const P = world.providerCount;
   const initialProvider = streamOf(world.key, Purpose.initialProvider, 0);
-  world.roundStreams[ROUND_CHOICE] = initialProvider;
   for (let i = 0; i < n; i++) {
     const s = st.u8[i * Stride.u8 + U8.cls];
-    const u = uniform(keyOf(initialProvider, i), 0);
     const shares = world.compiled.initialShares[s];
-    // The logit draws the same uniform u; no switching cost, x = 0 (section 9).
-    const j = shares ? pickCumulative(shares, u) : choose(world, i, NO_PROVIDER, false);
+    // The logit (kernel) draws the same uniform; no switching cost, x = 0 (section 9).
+    const j = shares ? pickCumulative(shares, uniform(keyOf(initialProvider, i), 0)) : world.kernel.chooseInitial(i, initialProvider, world.horizon);
     st.i16[i * Stride.i16 + I16.provider] = j;
     st.i16[i * Stride.i16 + I16.initialProvider] = j;
     cohort.size++;
@@ -133,14 +121,12 @@ export function enterStartups(world: World): void {
   if (n === 0) return;
   const first = world.startups.count;
   // Entrants are keyed by (month, rank), ranked in arrival order (births.ts).
-  openBirthGroup(world.births, world.t + 1, first);
-  for (let k = 0; k < n; k++) bear(world, world.t, world.t);
+  bear(world, world.t + 1, world.t, world.t, n);
   const order = choosersBuffer(world, n);
   for (let k = 0; k < n; k++) order[k] = first + k;
   sortByPriority(world, order, n);
-  world.roundStreams[ROUND_CHOICE] = streamOf(world.key, Purpose.choice, world.t);
   prepareChoices(world);
-  // No switch for an entrant, but the exit-risk term x_j · S_i applies: costly.
-  for (let k = 0; k < n; k++) applyChoice(world, order[k], choose(world, order[k], NO_PROVIDER, true), false);
+  // No switch for an entrant, but the exit-risk term x_j · S_i applies; entrants are scheduled from t + 1.
+  chooseRound(world, order, n, false);
   world.month.entered = n;
 }

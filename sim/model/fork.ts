@@ -2,8 +2,8 @@
  * Forking a world (shared history, shared-history.ts): a copy of a world at
  * the end of month m − 1 that goes on as a replication of another compiled
  * scenario which applies the same events in months 0 … m − 1. Every piece of
- * state is copied (typed arrays, counters, the startups' WebAssembly memory
- * with the kernel's scratch space, under the fork's own kernel); what the
+ * state is copied (typed arrays, counters, the startup records, under the
+ * fork's own kernel); what the
  * world points at in its compiled scenario (provider rules and funding,
  * class tables, the scenario itself) is swapped for the matching object of
  * the other one, so the fork never holds a part of the scenario it left

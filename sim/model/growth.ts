@@ -1,14 +1,14 @@
 /**
  * Growth (MODEL.md section 3, step 7): revenue, token demand and opex of
- * every alive startup grow by its own factor exp(g_i), drawn at birth and
- * applied in operate.ts.
+ * every alive startup grow by its own factor exp(g_i), drawn at birth
+ * (sim/kernel/births.ts) and applied in step 5–7's pass (sim/kernel/operate.ts).
  */
-import { growthFactor } from './attributes.js';
-import { F64, Stride, U8 } from './startups.js';
+import { writeClassTable, writeGroups } from './kernel-tables.js';
 import type { World } from './world.js';
 
 /** After a `set` on `classes.<c>.growth`: g_i = mean' + sd' · Z_i for the living, from their own draw. */
 export function rederiveGrowth(world: World): void {
-  const st = world.startups;
-  for (let i = 0; i < st.count; i++) if (st.u8[i * Stride.u8 + U8.alive]) st.f64[i * Stride.f64 + F64.growthFactor] = growthFactor(world, i);
+  writeClassTable(world);
+  writeGroups(world);
+  world.kernel.regrow(world.startups.count, world.attributesStream);
 }

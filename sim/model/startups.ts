@@ -53,7 +53,7 @@ export const enum F64 {
   opex = 2,
   /** Million tokens per month. */
   tokens = 3,
-  /** exp(g_i): monthly growth factor of revenue, tokens and opex. S_i is not stored: see attributes.ts. */
+  /** exp(g_i): monthly growth factor of revenue, tokens and opex. S_i is not stored: see sim/kernel/births.ts. */
   growthFactor = 4,
   /** Free-token balance, million tokens. */
   free = 5,
@@ -189,19 +189,20 @@ export function createStartupTable(capacity: number, base = 0): StartupTable {
 }
 
 /**
- * Makes `to` a copy of `from` (fork.ts): the kernel's scratch space and
- * every record born so far, byte for byte, with the same capacity. `to`
- * keeps its own memory (grown if need be), so a kernel over it stays valid.
+ * Makes `to` a copy of `from` (fork.ts): every record born so far, byte for
+ * byte, with the same capacity. `to` keeps its own memory (grown if need
+ * be) and its own scratch space before the records, which holds nothing
+ * between kernel calls (kernel-tables.ts), so the two tables may lay out
+ * that space differently (a what-if may add campaigns).
  */
 export function copyStartupTable(from: StartupTable, to: StartupTable): void {
-  if (to.base !== from.base) throw new RangeError('copyStartupTable: the tables lay out their memories differently');
-  const grow = pagesFor(from.base, from.capacity) - to.memory.buffer.byteLength / PAGE_BYTES;
+  const grow = pagesFor(to.base, from.capacity) - to.memory.buffer.byteLength / PAGE_BYTES;
   if (grow > 0) to.memory.grow(grow);
-  const used = from.base + from.count * RECORD_BYTES;
-  const target = new Uint8Array(to.memory.buffer);
-  target.set(new Uint8Array(from.memory.buffer, 0, used));
+  const used = from.count * RECORD_BYTES;
+  const target = new Uint8Array(to.memory.buffer, to.base);
+  target.set(new Uint8Array(from.memory.buffer, from.base, used));
   // What lies past the records born is zero in `from` (as in any table): make it so in `to`.
-  target.fill(0, used, to.base + Math.max(to.count, from.count) * RECORD_BYTES);
+  target.fill(0, used, Math.max(to.count, from.count) * RECORD_BYTES);
   to.count = from.count;
   to.capacity = from.capacity;
   views(to);

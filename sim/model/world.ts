@@ -79,17 +79,10 @@ export interface World {
   readonly compiled: CompiledScenario;
   readonly replication: number;
   readonly key: ReplicationKey;
-  /** streamOf(key, attributes, 0), the stream of every birth draw (attributes.ts). */
+  /** streamOf(key, attributes, 0), the stream of every birth draw (sim/kernel/births.ts). */
   readonly attributesStream: number;
   /** Where each birth group starts in the table: startups are keyed by (group, rank), births.ts. */
   readonly births: BirthGroups;
-  /** The schedule streams of births in month `month` (schedule.ts), kept while a month's births last. */
-  readonly birthStreams: { month: number; reconsider: number; hazard: number };
-  /** The streams of the current round of choices, at ROUND_CHOICE and ROUND_RESCHEDULE (a typed array: its values are never boxed). */
-  readonly roundStreams: Float64Array;
-  /** [p, log(1 − p)] per class for the reconsideration and hazard coins (schedule.ts). */
-  readonly logStayReconsider: Float64Array;
-  readonly logStayHazard: Float64Array;
   readonly providerCount: number;
   /** The month being stepped. */
   t: number;
@@ -119,7 +112,6 @@ export interface World {
   readonly qualityFactor: Float64Array;
   /** Reused buffers, so the step allocates nothing. */
   readonly scratch: Float64Array;
-  readonly utilities: Float64Array;
   readonly scope: ExpressionScope;
   readonly climate: Climate;
   choosers: Int32Array;
@@ -131,8 +123,6 @@ export interface World {
   /** The step kernel over the startups' memory, and where its scratch space lies (kernel.ts). */
   readonly kernel: Kernel;
   readonly layout: KernelLayout;
-  /** The logit's per-(class, provider) terms of this month (choice.ts, prepareChoices). */
-  readonly choiceTable: Float64Array;
 }
 
 /**
@@ -173,7 +163,7 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
   const perProvider = () => new Float64Array(P);
   const expectedEntrants = Math.ceil(s.startups.entry.rate * compiled.months * 1.25);
   const key = replicationKey(s.seed, replication);
-  const layout = kernelLayout(P, C);
+  const layout = kernelLayout(P, C, compiled.campaigns.length, compiled.months);
   const startups = createStartupTable(s.startups.initial + expectedEntrants, layout.records);
   const world: World = {
     compiled,
@@ -181,10 +171,6 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     key,
     attributesStream: streamOf(key, Purpose.attributes, 0),
     births: createBirthGroups(compiled.months),
-    birthStreams: { month: NaN, reconsider: 0, hazard: 0 },
-    roundStreams: new Float64Array(2),
-    logStayReconsider: new Float64Array(2 * C).fill(NaN),
-    logStayHazard: new Float64Array(2 * C).fill(NaN),
     providerCount: P,
     t: 0,
     classes: compiled.classes,
@@ -244,7 +230,6 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     },
     qualityFactor: new Float64Array(C * P),
     scratch: new Float64Array(P),
-    utilities: new Float64Array(P),
     scope: { t: 0, price: 0, quality: 0, cost: 0, share: 0, tokenShare: 0, lowestPrice: Infinity, cash: 0, deathRate: 0, cohortDead: 0, hhi: 0 },
     climate: {
       fundingProbability: new Float64Array(C),
@@ -259,16 +244,11 @@ export function createWorld(compiled: CompiledScenario, replication: number): Wo
     reconsidering: { month: -1, count: 0, list: new Int32Array(1024) },
     keeps: new Int32Array(P),
     keptAtListing: new Int32Array(P),
-    kernel: instantiateKernel(startups.memory),
+    kernel: instantiateKernel(startups.memory, layout, P, C, compiled.campaigns.length),
     layout,
-    choiceTable: new Float64Array(C * P * 8), // eight terms per (class, provider): choice.ts, Term
   };
   return world;
 }
-
-/** Slots of World.roundStreams: the choice draws' stream, and the reschedules' (choice.ts, schedule.ts). */
-export const ROUND_CHOICE = 0;
-export const ROUND_RESCHEDULE = 1;
 
 export function fieldIndex(field: DynamicField): number {
   return dynamicFields.indexOf(field);

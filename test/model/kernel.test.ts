@@ -1,5 +1,5 @@
 /**
- * The WebAssembly step kernel (sim/kernel/operate.ts) against a plain
+ * The WebAssembly kernel's steps 5–7 (sim/kernel/operate.ts) against a plain
  * JavaScript transcription of steps 5–7 (MODEL.md section 3), on random
  * records and parameters: the same records, sums, deaths and listed
  * survivors, to the bit, also when its output lists fill and it is called
@@ -78,8 +78,8 @@ function reference(table: StartupTable, m: Month) {
 /** The kernel over the same month, called again each time one of its lists (of `capacity` entries) fills. */
 function kernel(table: StartupTable, m: Month, capacity: number) {
   const { P, C } = m;
-  const layout = kernelLayout(P, C);
-  const k = instantiateKernel(table.memory);
+  const layout = kernelLayout(P, C, 0, 12);
+  const k = instantiateKernel(table.memory, layout, P, C, 0);
   const buffer = table.memory.buffer;
   new Float64Array(buffer, layout.params, m.params.length).set(m.params);
   const sums = new Float64Array(buffer, layout.sums, 4 * P + 2);
@@ -123,7 +123,7 @@ const month = fc.record({
 });
 
 function tableOf(startups: fc.Infer<typeof startup>[]): StartupTable {
-  const table = createStartupTable(startups.length, kernelLayout(P, C).records);
+  const table = createStartupTable(startups.length, kernelLayout(P, C, 0, 12).records);
   table.count = startups.length;
   startups.forEach((x, i) => {
     const a = i * Stride.f64;

@@ -1,0 +1,116 @@
+/**
+ * Births and the draws a `set` re-derives (MODEL.md sections 6 and 3,
+ * step 3; the model's side is sim/model/entry.ts, growth.ts and
+ * schedule.ts, which say what they are): a newborn's class, cash, revenue,
+ * opex, token demand and growth factor from its attributes key, and its
+ * first reconsideration and hazard months from the schedule streams.
+ */
+import { exp } from './fdlibm';
+import {
+  ALIVE, CASH, ClassSlot, classField, CLS, C, DISRUPTED_UNTIL, FREE, FREE_PROVIDER, FREE_UNTIL, GROWTH, HAZARD_MONTH,
+  INITIAL_PROVIDER, NEXT_RECONSIDER, NO_PROVIDER, OPEX, P, prepareClasses, PROVIDER, record, REVENUE, round,
+  ROUND_HEADER, startupKey, TOKENS,
+} from './layout';
+import { keyOf, nextMonth, standardNormal, uniform } from './random';
+
+/** k of each attributes draw (MODEL.md section 10). Never renumber: results depend on it. */
+const DRAW_CLASS = 0;
+const DRAW_CASH = 1;
+const DRAW_REVENUE = 2;
+const DRAW_OPEX = 3;
+const DRAW_TOKENS = 4;
+const DRAW_GROWTH = 5;
+const DRAW_SWITCH_COST = 6;
+
+/** classes.ts drawClass: the first class whose cumulative share exceeds u, else the last. */
+function drawClass(u: f64): i32 {
+  let acc = 0.0;
+  const last = C - 1;
+  for (let s = 0; s < last; s++) {
+    acc += classField(s, ClassSlot.share);
+    if (u < acc) return s;
+  }
+  return last;
+}
+
+// @ts-ignore: decorator
+@inline
+function lognormal(s: i32, median: i32, key: u32, k: u32): f64 {
+  return classField(s, median) * exp(classField(s, median + 1) * standardNormal(key, k));
+}
+
+/** exp(g_i), g_i = mean_s + sd_s · Z_i. */
+// @ts-ignore: decorator
+@inline
+function growthFactor(s: i32, key: u32): f64 {
+  return exp(classField(s, ClassSlot.growthMean) + classField(s, ClassSlot.growthSd) * standardNormal(key, DRAW_GROWTH));
+}
+
+/** S_i = median_s · exp(σ_s · Z_i), USD, from startup i's attributes key. */
+export function switchCost(s: i32, attributesKey: u32): f64 {
+  return lognormal(s, ClassSlot.switchMedian, attributesKey, DRAW_SWITCH_COST);
+}
+
+/**
+ * Writes the records of startups first … first + n − 1, the whole of a
+ * birth group just opened (their ranks are i − first), with the streams
+ * already narrowed to the group: attributes, and the reconsideration and
+ * hazard schedules of their birth month. They may reconsider from month
+ * `reconsiderFrom` and face the hazard from `hazardFrom`. Adds the births
+ * of each class to the round's counters.
+ */
+export function bear(first: i32, n: i32, attributes: u32, reconsider: u32, hazard: u32, reconsiderFrom: i32, hazardFrom: i32): void {
+  prepareClasses();
+  const bornByClass = round + (<usize>(ROUND_HEADER + P * P) << 3);
+  for (let s = 0; s < C; s++) store<f64>(bornByClass + (<usize>s << 3), 0);
+  for (let rank = 0; rank < n; rank++) {
+    const i = first + rank;
+    const r = record(i);
+    const key = keyOf(attributes, <u32>rank);
+    const s = drawClass(uniform(key, DRAW_CLASS));
+    store<u8>(r, <u8>s, CLS);
+    store<u8>(r, 1, ALIVE);
+    store<f64>(r, lognormal(s, ClassSlot.cashMedian, key, DRAW_CASH), CASH);
+    store<f64>(r, lognormal(s, ClassSlot.revenueMedian, key, DRAW_REVENUE), REVENUE);
+    store<f64>(r, lognormal(s, ClassSlot.opexMedian, key, DRAW_OPEX), OPEX);
+    store<f64>(r, lognormal(s, ClassSlot.tokensMedian, key, DRAW_TOKENS), TOKENS);
+    store<f64>(r, growthFactor(s, key), GROWTH);
+    store<f64>(r, 0, FREE);
+    store<i16>(r, <i16>NO_PROVIDER, PROVIDER);
+    store<i16>(r, <i16>NO_PROVIDER, INITIAL_PROVIDER);
+    store<i16>(r, <i16>NO_PROVIDER, FREE_PROVIDER);
+    store<i16>(r, -1, FREE_UNTIL);
+    store<i16>(r, -1, DISRUPTED_UNTIL);
+    store<i16>(r, <i16>nextMonth(reconsiderFrom, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(keyOf(reconsider, <u32>rank), 0)), NEXT_RECONSIDER);
+    store<i16>(r, <i16>nextMonth(hazardFrom, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(keyOf(hazard, <u32>rank), 0)), HAZARD_MONTH);
+    const at = bornByClass + (<usize>s << 3);
+    store<f64>(at, load<f64>(at) + 1);
+  }
+}
+
+/** After a `set` on a class's growth: g_i = mean' + sd' · Z_i for the living startups 0 … n − 1, from their own draw. */
+export function regrow(n: i32, attributes: u32): void {
+  for (let i = 0; i < n; i++) {
+    const r = record(i);
+    if (load<u8>(r, ALIVE) == 0) continue;
+    store<f64>(r, growthFactor(<i32>load<u8>(r, CLS), startupKey(attributes, i)), GROWTH);
+  }
+}
+
+/**
+ * After a `set` in month t changed ρ or h of the classes flagged in the
+ * class table: redraws the living startups' schedules of those classes
+ * from month t, from the streams of (purpose, t + 2000) (schedule.ts of the model).
+ */
+export function reschedule(n: i32, t: i32, reconsider: u32, hazard: u32): void {
+  prepareClasses();
+  for (let i = 0; i < n; i++) {
+    const r = record(i);
+    if (load<u8>(r, ALIVE) == 0) continue;
+    const s = <i32>load<u8>(r, CLS);
+    if (classField(s, ClassSlot.redrawReconsider) != 0)
+      store<i16>(r, <i16>nextMonth(t, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(reconsider, i), 0)), NEXT_RECONSIDER);
+    if (classField(s, ClassSlot.redrawHazard) != 0)
+      store<i16>(r, <i16>nextMonth(t, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(startupKey(hazard, i), 0)), HAZARD_MONTH);
+  }
+}

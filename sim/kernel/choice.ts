@@ -1,0 +1,193 @@
+/**
+ * The provider choice (MODEL.md section 4) and what a choice does
+ * (section 3, step 4: switching cost, disruption, grant); the model's side
+ * is sim/model/choice.ts, which builds the choice table and the list of
+ * choosers and says what the terms are.
+ *
+ *   V_ij = (value_ij − bill_ij + (grant_ij − switch_ij − risk_ij) / H) / r_i + γ_s · share_j
+ *
+ * with switch_ij = S_i · switchCostFactor_j · (1 − support_j), bill_ij at
+ * the price the startup pays after vouchers, and r_i floored at 1 USD.
+ */
+import { exp } from './fdlibm';
+import { switchCost } from './births';
+import {
+  ALL, CampaignSlot, campaignFrom, campaigns, CASH, choiceTable, choosers, classField, ClassSlot, CLS, DISRUPTED_UNTIL,
+  FREE, FREE_PROVIDER, FREE_UNTIL, K, MIGRANTS, NEW, NEXT_RECONSIDER, NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses,
+  PROVIDER, record, REVENUE, round, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
+  Term, TOKENS, C,
+} from './layout';
+import { NEVER, nextMonth, uniform } from './random';
+
+let strandedCount: i32 = 0;
+
+/** Startups the last round left without a provider (listed at `stranded`): the model books their deaths. */
+export function strandedInRound(): i32 {
+  return strandedCount;
+}
+
+// @ts-ignore: decorator
+@inline
+function term(s: i32, j: i32, slot: i32): f64 {
+  return load<f64>(choiceTable + (<usize>((s * P + j) * Term.size + slot) << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function campaignField(c: i32, slot: i32): f64 {
+  return load<f64>(campaigns + (<usize>(c * CampaignSlot.size + slot) << 3));
+}
+
+/**
+ * The first running campaign of provider j, in event order, for which a
+ * startup whose provider is `current` is eligible (campaigns.ts of the
+ * model): `migrants` leave a provider listed in `from`, `new` are not j's
+ * customers now, `all` is anyone. NO_CAMPAIGN if none.
+ */
+function applicableCampaign(j: i32, current: i32): i32 {
+  const count = load<i32>(running + (<usize>j << 2));
+  const list = running + (<usize>(P + j * K) << 2);
+  for (let r = 0; r < count; r++) {
+    const c = load<i32>(list + (<usize>r << 2));
+    const eligible = <i32>campaignField(c, CampaignSlot.eligible);
+    if (eligible == ALL) return c;
+    if (eligible == NEW && current != j) return c;
+    if (eligible == MIGRANTS && current >= 0 && current != j && load<u8>(campaignFrom + <usize>(c * P + current)) != 0) return c;
+  }
+  return NO_CAMPAIGN;
+}
+
+/**
+ * Startup i's draw of a provider, given its current one (NO_PROVIDER for an
+ * entrant or the initial assignment), its switching cost S (0 when the
+ * choice costs nothing, as at the initial assignment) and the uniform u;
+ * NO_PROVIDER when no active provider serves its class.
+ */
+function chooseFor(i: i32, current: i32, S: f64, u: f64, H: f64): i32 {
+  const r = record(i);
+  const s = <i32>load<u8>(r, CLS);
+  const revenue = load<f64>(r, REVENUE);
+  const rn = revenue > 1 ? revenue : 1;
+  const d = load<f64>(r, TOKENS);
+  const lambda = classField(s, ClassSlot.precision);
+  const util = round + (<usize>(ROUND_HEADER + P * P + C) << 3);
+  let best = -Infinity;
+  for (let j = 0; j < P; j++) {
+    const at = util + (<usize>j << 3);
+    if (term(s, j, Term.available) == 0) {
+      store<f64>(at, -Infinity);
+      continue;
+    }
+    let grantValue = 0.0;
+    let support = 0.0;
+    if (term(s, j, Term.campaigns) != 0) {
+      const c = applicableCampaign(j, current);
+      if (c != NO_CAMPAIGN) {
+        support = campaignField(c, CampaignSlot.support);
+        if (campaignField(c, CampaignSlot.budgetLeft) > 0)
+          grantValue = term(s, j, Term.price) * min<f64>(campaignField(c, CampaignSlot.grant), d * campaignField(c, CampaignSlot.validity));
+      }
+    }
+    const switching = current != NO_PROVIDER && j != current ? S * term(s, j, Term.switchFactor) * (1 - support) : 0.0;
+    const risk = term(s, j, Term.exitRisk) * S;
+    const v = (revenue * term(s, j, Term.qualityFactor) - term(s, j, Term.paidPrice) * d + (grantValue - switching - risk) / H) / rn + term(s, j, Term.network);
+    const x = lambda * v;
+    store<f64>(at, x);
+    if (x > best) best = x;
+  }
+  if (best == -Infinity) return NO_PROVIDER;
+  let total = 0.0;
+  for (let j = 0; j < P; j++) {
+    const at = util + (<usize>j << 3);
+    const x = load<f64>(at);
+    // exp(0) is exactly 1: the best option needs no call.
+    const w = x == -Infinity ? 0.0 : x == best ? 1.0 : exp(x - best);
+    store<f64>(at, w);
+    total += w;
+  }
+  let target = u * total;
+  let last = NO_PROVIDER;
+  for (let j = 0; j < P; j++) {
+    const w = load<f64>(util + (<usize>j << 3));
+    if (w == 0) continue;
+    last = j;
+    target -= w;
+    if (target < 0) return j;
+  }
+  return last; // rounding left u·total just past the sum
+}
+
+/**
+ * The initial assignment of startup i by the logit (MODEL.md section 9):
+ * no switching cost, the uniform of its key in `stream`.
+ */
+export function chooseInitial(i: i32, stream: u32, H: f64): i32 {
+  return chooseFor(i, NO_PROVIDER, 0, uniform(startupKey(stream, i), 0), H);
+}
+
+/** Gives startup i (record r) the grant of campaign c in month t if any budget is left (campaigns.ts of the model). */
+function grant(r: usize, c: i32, t: i32): void {
+  const budget = campaigns + (<usize>(c * CampaignSlot.size + CampaignSlot.budgetLeft) << 3);
+  const left = load<f64>(budget);
+  if (!(left > 0)) return;
+  const amount = min<f64>(campaignField(c, CampaignSlot.grant), left);
+  store<f64>(budget, left - amount);
+  store<f64>(r, amount, FREE);
+  store<i16>(r, <i16>campaignField(c, CampaignSlot.provider), FREE_PROVIDER);
+  const until = <f64>t + campaignField(c, CampaignSlot.validity) - 1;
+  store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), FREE_UNTIL);
+}
+
+/**
+ * One round of choices in month t: the choosers listed at `choosers`
+ * (i, or ~i when forced), in that order, each drawing with the uniform of
+ * its key in `choiceStream` and carrying out its choice: a switch pays
+ * S_i · switchCostFactor_j · (1 − support) and starts the disruption, an
+ * eligible chooser gets the campaign's grant, no provider at all leaves it
+ * stranded (listed for the model to book). With `reschedule`, a chooser
+ * whose reconsideration month has come draws its next one from
+ * `rescheduleStream`. Every round weighs the switching cost S_i, drawn
+ * again from the startup's key in `attributes`, and the exit risk x_j · S_i.
+ */
+export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, rescheduleStream: u32, attributes: u32, reschedule: bool): void {
+  prepareClasses();
+  store<f64>(round + (<usize>SWITCHES_VOLUNTARY << 3), 0);
+  store<f64>(round + (<usize>SWITCHES_FORCED << 3), 0);
+  const flows = round + (<usize>ROUND_HEADER << 3);
+  for (let f = 0; f < P * P; f++) store<f64>(flows + (<usize>f << 3), 0);
+  strandedCount = 0;
+  for (let k = 0; k < n; k++) {
+    const entry = load<i32>(choosers + (<usize>k << 2));
+    const forced = entry < 0;
+    const i = forced ? ~entry : entry;
+    const r = record(i);
+    const s = <i32>load<u8>(r, CLS);
+    const current = <i32>load<i16>(r, PROVIDER);
+    const S = switchCost(s, startupKey(attributes, i));
+    const j = chooseFor(i, current, S, uniform(startupKey(choiceStream, i), 0), H);
+    if (j == NO_PROVIDER) {
+      store<i32>(stranded + (<usize>strandedCount << 2), i);
+      strandedCount++;
+    } else {
+      const c = applicableCampaign(j, current);
+      if (current != NO_PROVIDER && j != current) {
+        const support = c == NO_CAMPAIGN ? 0.0 : campaignField(c, CampaignSlot.support);
+        store<f64>(r, load<f64>(r, CASH) - S * term(s, j, Term.switchFactor) * (1 - support), CASH);
+        const until = <f64>t + classField(s, ClassSlot.disruptionMonths) - 1;
+        store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), DISRUPTED_UNTIL);
+        const flow = flows + (<usize>(current * P + j) << 3);
+        store<f64>(flow, load<f64>(flow) + 1);
+        const counter = round + (<usize>(forced ? SWITCHES_FORCED : SWITCHES_VOLUNTARY) << 3);
+        store<f64>(counter, load<f64>(counter) + 1);
+      }
+      if (c != NO_CAMPAIGN) grant(r, c, t);
+      store<i16>(r, <i16>j, PROVIDER);
+    }
+    if (reschedule && <i32>load<i16>(r, NEXT_RECONSIDER) <= t)
+      store<i16>(
+        r,
+        <i16>nextMonth(t + 1, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(rescheduleStream, i), 0)),
+        NEXT_RECONSIDER,
+      );
+  }
+}

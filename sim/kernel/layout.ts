@@ -1,0 +1,201 @@
+/**
+ * Where things lie in a world's memory, as sim/model/kernel.ts lays it
+ * out, and the slots of the records and tables the kernel reads. `init`
+ * sets them once per instance (one instance per world); the JavaScript
+ * side writes each table before the call that reads it and reads back what
+ * the call wrote, so nothing here outlives a call but the layout.
+ *
+ * Record slots (sim/model/startups.ts, 64 bytes): f64 cash 0, revenue 8,
+ * opex 16, tokens 24, growthFactor 32, free 40; i16 provider 48,
+ * initialProvider 50, freeProvider 52, freeUntil 54, disruptedUntil 56,
+ * nextReconsider 58, hazardMonth 60; u8 cls 62, alive 63.
+ */
+import { log1p } from './fdlibm';
+import { groupStream, keyOf } from './random';
+
+export const CASH = 0;
+export const REVENUE = 8;
+export const OPEX = 16;
+export const TOKENS = 24;
+export const GROWTH = 32;
+export const FREE = 40;
+export const PROVIDER = 48;
+export const INITIAL_PROVIDER = 50;
+export const FREE_PROVIDER = 52;
+export const FREE_UNTIL = 54;
+export const DISRUPTED_UNTIL = 56;
+export const NEXT_RECONSIDER = 58;
+export const HAZARD_MONTH = 60;
+export const CLS = 62;
+export const ALIVE = 63;
+
+export const NO_PROVIDER: i32 = -1;
+export const NO_CAMPAIGN: i32 = -1;
+
+/** Class table: f64 slots per class (kernel.ts, ClassSlot). */
+export const enum ClassSlot {
+  share = 0,
+  cashMedian = 1,
+  cashSigma = 2,
+  revenueMedian = 3,
+  revenueSigma = 4,
+  opexMedian = 5,
+  opexSigma = 6,
+  tokensMedian = 7,
+  tokensSigma = 8,
+  growthMean = 9,
+  growthSd = 10,
+  switchMedian = 11,
+  switchSigma = 12,
+  reconsider = 13,
+  hazard = 14,
+  precision = 15,
+  disruptionMonths = 16,
+  /** 1 when a `set` asks for the class's schedules to be redrawn (reschedule). */
+  redrawReconsider = 17,
+  redrawHazard = 18,
+  /** log(1 − p) of the two coins, which the kernel fills (prepareClasses). */
+  logStayReconsider = 19,
+  logStayHazard = 20,
+  size = 21,
+}
+
+/** Choice table: f64 terms per (class, provider) (choice.ts of the model, Term). */
+export const enum Term {
+  available = 0,
+  qualityFactor = 1,
+  price = 2,
+  exitRisk = 3,
+  network = 4,
+  campaigns = 5,
+  switchFactor = 6,
+  paidPrice = 7,
+  size = 8,
+}
+
+/** Campaign table: f64 slots per campaign. */
+export const enum CampaignSlot {
+  eligible = 0,
+  support = 1,
+  grant = 2,
+  validity = 3,
+  budgetLeft = 4,
+  provider = 5,
+  size = 6,
+}
+
+/** Eligible kinds (compiled-scenario.ts). */
+export const MIGRANTS = 0;
+export const NEW = 1;
+export const ALL = 2;
+
+/** Round counters: f64 slots, then the flows, the births by class and the utilities. */
+export const SWITCHES_VOLUNTARY = 0;
+export const SWITCHES_FORCED = 1;
+export const ROUND_HEADER = 2;
+
+export let records: usize = 0;
+export let P: i32 = 0;
+export let C: i32 = 0;
+/** Campaigns (K) and the most a provider runs at once (its running list's room). */
+export let K: i32 = 0;
+export let classes: usize = 0;
+export let choiceTable: usize = 0;
+export let campaigns: usize = 0;
+/** u8 [campaign · P + provider]: leaving that provider makes a startup the campaign's migrant. */
+export let campaignFrom: usize = 0;
+/** i32 count per provider, then i32 [provider · K + r]: its running campaigns in event order. */
+export let running: usize = 0;
+/** i32 first index, then i32 group number, of each birth group (births.ts of the model). */
+export let groupFirst: usize = 0;
+export let groupNumber: usize = 0;
+export let groupCount: i32 = 0;
+/** f64: round counters, flows [from · P + to], births by class, then P utilities. */
+export let round: usize = 0;
+/** i32: a round's choosers in (i, or ~i when forced); and the startups it left without a provider. */
+export let choosers: usize = 0;
+export let stranded: usize = 0;
+
+/** Records the layout of this instance's memory (sim/model/kernel.ts, kernelLayout). */
+export function init(
+  recordsAt: usize,
+  providers: i32,
+  classCount: i32,
+  campaignCount: i32,
+  classesAt: usize,
+  choiceAt: usize,
+  campaignsAt: usize,
+  campaignFromAt: usize,
+  runningAt: usize,
+  groupsAt: usize,
+  groupCapacity: i32,
+  roundAt: usize,
+  choosersAt: usize,
+  strandedAt: usize,
+): void {
+  records = recordsAt;
+  P = providers;
+  C = classCount;
+  K = campaignCount;
+  classes = classesAt;
+  choiceTable = choiceAt;
+  campaigns = campaignsAt;
+  campaignFrom = campaignFromAt;
+  running = runningAt;
+  groupFirst = groupsAt;
+  groupNumber = groupsAt + (<usize>groupCapacity << 2);
+  round = roundAt;
+  choosers = choosersAt;
+  stranded = strandedAt;
+}
+
+/** Sets the number of birth groups in the table (the model writes the table before each call that keys startups). */
+export function setGroups(count: i32): void {
+  groupCount = count;
+  groupHint = 0;
+}
+
+// @ts-ignore: decorator
+@inline
+export function record(i: i32): usize {
+  return records + (<usize>i << 6);
+}
+
+// @ts-ignore: decorator
+@inline
+export function classField(s: i32, slot: i32): f64 {
+  return load<f64>(classes + (<usize>(s * ClassSlot.size + slot) << 3));
+}
+
+/** log(1 − p) of each class's two coins, for the geometric draws of this call. */
+export function prepareClasses(): void {
+  for (let s = 0; s < C; s++) {
+    const at = classes + (<usize>(s * ClassSlot.size) << 3);
+    store<f64>(at + (<usize>ClassSlot.logStayReconsider << 3), log1p(-load<f64>(at + (<usize>ClassSlot.reconsider << 3))));
+    store<f64>(at + (<usize>ClassSlot.logStayHazard << 3), log1p(-load<f64>(at + (<usize>ClassSlot.hazard << 3))));
+  }
+}
+
+let groupHint: i32 = 0;
+
+/** The position of the birth group holding index i (births.ts of the model, groupAt). */
+export function groupAt(i: i32): i32 {
+  const h = groupHint;
+  if (load<i32>(groupFirst + (<usize>h << 2)) <= i && (h + 1 == groupCount || i < load<i32>(groupFirst + (<usize>(h + 1) << 2)))) return h;
+  let hi = groupCount - 1;
+  if (i >= load<i32>(groupFirst + (<usize>hi << 2))) return (groupHint = hi);
+  let lo = 0;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (load<i32>(groupFirst + (<usize>mid << 2)) <= i) lo = mid;
+    else hi = mid;
+  }
+  return (groupHint = lo);
+}
+
+/** Startup i's key in `stream` (births.ts of the model, startupKey): its birth group's stream, keyed by its rank. */
+export function startupKey(stream: u32, i: i32): u32 {
+  const g = groupAt(i);
+  const first = load<i32>(groupFirst + (<usize>g << 2));
+  return keyOf(groupStream(stream, <u32>load<i32>(groupNumber + (<usize>g << 2))), <u32>(i - first));
+}

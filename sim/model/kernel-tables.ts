@@ -1,0 +1,101 @@
+/**
+ * The tables a kernel call reads (sim/kernel/layout.ts), written from the
+ * world just before the call, and what the call changed in them read back.
+ * Nothing in the kernel's scratch space is kept from one call to the next:
+ * the world's own arrays stay the state, so a fork copies only records.
+ */
+import { CAMPAIGN_SLOTS, CLASS_SLOTS } from './kernel.js';
+import type { World } from './world.js';
+
+function memoryOf(world: World): ArrayBuffer {
+  return world.startups.memory.buffer as ArrayBuffer;
+}
+
+/** The class table, with the classes whose reconsideration or hazard schedules a `reschedule` call is to redraw. */
+export function writeClassTable(world: World, redrawReconsider?: Uint8Array, redrawHazard?: Uint8Array): void {
+  const cl = world.classes;
+  const C = cl.ids.length;
+  const table = new Float64Array(memoryOf(world), world.layout.classes, C * CLASS_SLOTS);
+  for (let s = 0; s < C; s++) {
+    const at = s * CLASS_SLOTS;
+    // The slots' order is ClassSlot's (sim/kernel/layout.ts).
+    table[at] = cl.share[s];
+    table[at + 1] = cl.cashMedian[s];
+    table[at + 2] = cl.cashSigma[s];
+    table[at + 3] = cl.revenueMedian[s];
+    table[at + 4] = cl.revenueSigma[s];
+    table[at + 5] = cl.opexMedian[s];
+    table[at + 6] = cl.opexSigma[s];
+    table[at + 7] = cl.tokensMedian[s];
+    table[at + 8] = cl.tokensSigma[s];
+    table[at + 9] = cl.growthMean[s];
+    table[at + 10] = cl.growthSd[s];
+    table[at + 11] = cl.switchMedian[s];
+    table[at + 12] = cl.switchSigma[s];
+    table[at + 13] = cl.reconsider[s];
+    table[at + 14] = cl.hazard[s];
+    table[at + 15] = cl.precision[s];
+    table[at + 16] = cl.disruptionMonths[s];
+    table[at + 17] = redrawReconsider?.[s] ?? 0;
+    table[at + 18] = redrawHazard?.[s] ?? 0;
+  }
+}
+
+/** The birth groups' table (births.ts), so the kernel can key any startup. */
+export function writeGroups(world: World): void {
+  const b = world.births;
+  const l = world.layout;
+  const table = new Int32Array(memoryOf(world), l.groups, 2 * l.groupCapacity);
+  table.set(b.first.subarray(0, b.count));
+  table.set(b.group.subarray(0, b.count), l.groupCapacity);
+  world.kernel.setGroups(b.count);
+}
+
+/** The campaigns, their budgets left and each provider's running ones in event order (campaigns.ts). */
+export function writeCampaigns(world: World): void {
+  const campaigns = world.compiled.campaigns;
+  const K = campaigns.length;
+  if (K === 0) return;
+  const P = world.providerCount;
+  const l = world.layout;
+  const memory = memoryOf(world);
+  const table = new Float64Array(memory, l.campaigns, K * CAMPAIGN_SLOTS);
+  const from = new Uint8Array(memory, l.campaignFrom, K * P);
+  for (let c = 0; c < K; c++) {
+    const k = campaigns[c];
+    const at = c * CAMPAIGN_SLOTS;
+    // The slots' order is CampaignSlot's (sim/kernel/layout.ts).
+    table[at] = k.eligible;
+    table[at + 1] = k.support;
+    table[at + 2] = k.grant;
+    table[at + 3] = k.validity;
+    table[at + 4] = world.budgetLeft[c];
+    table[at + 5] = k.provider;
+    from.set(k.fromProviders, c * P);
+  }
+  const running = new Int32Array(memory, l.running, P + P * K);
+  for (let j = 0; j < P; j++) {
+    const list = world.runningCampaigns[j];
+    running[j] = list.length;
+    for (let r = 0; r < list.length; r++) running[P + j * K + r] = list[r];
+  }
+}
+
+/** The budgets a round of choices handed out from. */
+export function readBudgets(world: World): void {
+  const K = world.compiled.campaigns.length;
+  if (K === 0) return;
+  const table = new Float64Array(memoryOf(world), world.layout.campaigns, K * CAMPAIGN_SLOTS);
+  for (let c = 0; c < K; c++) world.budgetLeft[c] = table[c * CAMPAIGN_SLOTS + 4];
+}
+
+/** The choice table (choice.ts, prepareChoices writes it). */
+export function choiceTableView(world: World): Float64Array {
+  return new Float64Array(memoryOf(world), world.layout.choice, world.classes.ids.length * world.providerCount * 8);
+}
+
+/** A round's counters: switches voluntary and forced, then the flows [from · P + to], then births by class. */
+export function roundView(world: World): Float64Array {
+  const P = world.providerCount;
+  return new Float64Array(memoryOf(world), world.layout.round, 2 + P * P + world.classes.ids.length);
+}
