@@ -9,17 +9,19 @@
  * with switch_ij = S_i · switchCostFactor_j · (1 − support_j), bill_ij at
  * the price the startup pays after vouchers, and r_i floored at 1 USD.
  */
-import { exp } from './fdlibm';
+import { exp, exp2x } from './fdlibm';
 import { switchCost } from './births';
 import {
   ALL, CampaignSlot, campaignFrom, campaigns, CASH, choiceTable, choosers, classField, ClassSlot, CLS, DISRUPTED_UNTIL,
   FREE, FREE_PROVIDER, FREE_UNTIL, K, MIGRANTS, NEW, NEXT_RECONSIDER, NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses,
-  PROVIDER, record, REVENUE, round, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
+  priorityList, PROVIDER, record, REVENUE, round, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
   Term, TOKENS, C,
 } from './layout';
-import { NEVER, nextMonth, uniform } from './random';
+import { fmix32, NEVER, nextMonth, uniform } from './random';
 
 let strandedCount: i32 = 0;
+/** Keeps the touching loop of chooseRound from being optimised away. */
+let touchSink: u32 = 0;
 
 /** Startups the last round left without a provider (listed at `stranded`): the model books their deaths. */
 export function strandedInRound(): i32 {
@@ -29,7 +31,14 @@ export function strandedInRound(): i32 {
 // @ts-ignore: decorator
 @inline
 function term(s: i32, j: i32, slot: i32): f64 {
-  return load<f64>(choiceTable + (<usize>((s * P + j) * Term.size + slot) << 3));
+  return load<f64>(termAt(s, j, slot));
+}
+
+/** The choice table is term-major within a class (the model's choice.ts): a term of providers j and j + 1 is one v128. */
+// @ts-ignore: decorator
+@inline
+function termAt(s: i32, j: i32, slot: i32): usize {
+  return choiceTable + (<usize>((s * Term.size + slot) * P + j) << 3);
 }
 
 // @ts-ignore: decorator
@@ -57,6 +66,32 @@ function applicableCampaign(j: i32, current: i32): i32 {
   return NO_CAMPAIGN;
 }
 
+/** The grant's value to a startup of class s with provider `current` and demand d considering j: p_j · min(G, d · T) if a campaign applies and has budget left. */
+function grantTerm(s: i32, j: i32, current: i32, d: f64): f64 {
+  if (term(s, j, Term.available) == 0 || term(s, j, Term.campaigns) == 0) return 0;
+  const c = applicableCampaign(j, current);
+  if (c == NO_CAMPAIGN || !(campaignField(c, CampaignSlot.budgetLeft) > 0)) return 0;
+  return term(s, j, Term.price) * min<f64>(campaignField(c, CampaignSlot.grant), d * campaignField(c, CampaignSlot.validity));
+}
+
+/** The share of the switching cost an applicable campaign of j spares. */
+function supportTerm(s: i32, j: i32, current: i32): f64 {
+  if (term(s, j, Term.available) == 0 || term(s, j, Term.campaigns) == 0) return 0;
+  const c = applicableCampaign(j, current);
+  return c == NO_CAMPAIGN ? 0 : campaignField(c, CampaignSlot.support);
+}
+
+/** λ_s · V_ij for one provider, −∞ when j is not available to class s. */
+function utility(s: i32, j: i32, current: i32, S: f64, revenue: f64, rn: f64, d: f64, H: f64, lambda: f64): f64 {
+  if (term(s, j, Term.available) == 0) return -Infinity;
+  const grantValue = grantTerm(s, j, current, d);
+  const support = supportTerm(s, j, current);
+  const switching = current != NO_PROVIDER && j != current ? S * term(s, j, Term.switchFactor) * (1 - support) : 0.0;
+  const risk = term(s, j, Term.exitRisk) * S;
+  const v = (revenue * term(s, j, Term.qualityFactor) - term(s, j, Term.paidPrice) * d + (grantValue - switching - risk) / H) / rn + term(s, j, Term.network);
+  return lambda * v;
+}
+
 /**
  * Startup i's draw of a provider, given its current one (NO_PROVIDER for an
  * entrant or the initial assignment), its switching cost S (0 when the
@@ -71,40 +106,60 @@ function chooseFor(i: i32, current: i32, S: f64, u: f64, H: f64): i32 {
   const d = load<f64>(r, TOKENS);
   const lambda = classField(s, ClassSlot.precision);
   const util = round + (<usize>(ROUND_HEADER + P * P + C) << 3);
-  let best = -Infinity;
-  for (let j = 0; j < P; j++) {
+  // Utilities x_j = λ_s · V_ij, two providers at a time: each lane does the scalar arithmetic, in its order.
+  const revenueSplat = f64x2.splat(revenue);
+  const rnSplat = f64x2.splat(rn);
+  const dSplat = f64x2.splat(d);
+  const SSplat = f64x2.splat(S);
+  const HSplat = f64x2.splat(H);
+  let j = 0;
+  for (; j + 1 < P; j += 2) {
     const at = util + (<usize>j << 3);
-    if (term(s, j, Term.available) == 0) {
-      store<f64>(at, -Infinity);
+    const available = f64x2.ne(v128.load(termAt(s, j, Term.available)), f64x2.splat(0));
+    if (!v128.any_true(available)) {
+      v128.store(at, f64x2.splat(-Infinity));
       continue;
     }
-    let grantValue = 0.0;
-    let support = 0.0;
-    if (term(s, j, Term.campaigns) != 0) {
-      const c = applicableCampaign(j, current);
-      if (c != NO_CAMPAIGN) {
-        support = campaignField(c, CampaignSlot.support);
-        if (campaignField(c, CampaignSlot.budgetLeft) > 0)
-          grantValue = term(s, j, Term.price) * min<f64>(campaignField(c, CampaignSlot.grant), d * campaignField(c, CampaignSlot.validity));
-      }
+    let grantValue = f64x2.splat(0);
+    let support = f64x2.splat(0);
+    if (v128.any_true(v128.and(available, f64x2.ne(v128.load(termAt(s, j, Term.campaigns)), f64x2.splat(0))))) {
+      grantValue = f64x2.replace_lane(grantValue, 0, grantTerm(s, j, current, d));
+      support = f64x2.replace_lane(support, 0, supportTerm(s, j, current));
+      grantValue = f64x2.replace_lane(grantValue, 1, grantTerm(s, j + 1, current, d));
+      support = f64x2.replace_lane(support, 1, supportTerm(s, j + 1, current));
     }
-    const switching = current != NO_PROVIDER && j != current ? S * term(s, j, Term.switchFactor) * (1 - support) : 0.0;
-    const risk = term(s, j, Term.exitRisk) * S;
-    const v = (revenue * term(s, j, Term.qualityFactor) - term(s, j, Term.paidPrice) * d + (grantValue - switching - risk) / H) / rn + term(s, j, Term.network);
-    const x = lambda * v;
-    store<f64>(at, x);
+    const switches = current == NO_PROVIDER ? i64x2.splat(0) : v128.not(i64x2.eq(i64x2.replace_lane(i64x2.splat(<i64>j), 1, <i64>(j + 1)), i64x2.splat(<i64>current)));
+    const switching = v128.and(f64x2.mul(f64x2.mul(SSplat, v128.load(termAt(s, j, Term.switchFactor))), f64x2.sub(f64x2.splat(1), support)), switches);
+    const risk = f64x2.mul(v128.load(termAt(s, j, Term.exitRisk)), SSplat);
+    const value = f64x2.sub(f64x2.mul(revenueSplat, v128.load(termAt(s, j, Term.qualityFactor))), f64x2.mul(v128.load(termAt(s, j, Term.paidPrice)), dSplat));
+    const v = f64x2.add(f64x2.div(f64x2.add(value, f64x2.div(f64x2.sub(f64x2.sub(grantValue, switching), risk), HSplat)), rnSplat), v128.load(termAt(s, j, Term.network)));
+    v128.store(at, v128.bitselect(f64x2.mul(f64x2.splat(lambda), v), f64x2.splat(-Infinity), available));
+  }
+  if (j < P) store<f64>(util + (<usize>j << 3), utility(s, j, current, S, revenue, rn, d, H, lambda));
+  let best = -Infinity;
+  for (let j = 0; j < P; j++) {
+    const x = load<f64>(util + (<usize>j << 3));
     if (x > best) best = x;
   }
   if (best == -Infinity) return NO_PROVIDER;
-  let total = 0.0;
-  for (let j = 0; j < P; j++) {
+  // Weights exp(x_j − best) two at a time (exp2x); an unavailable option weighs 0 and the best exactly 1,
+  // so their lanes are computed on a stand-in and replaced.
+  const bestSplat = f64x2.splat(best);
+  for (j = 0; j + 1 < P; j += 2) {
+    const at = util + (<usize>j << 3);
+    const x = v128.load(at);
+    const none = f64x2.eq(x, f64x2.splat(-Infinity));
+    const top = f64x2.eq(x, bestSplat);
+    const w = exp2x(v128.bitselect(f64x2.splat(-1.0), f64x2.sub(x, bestSplat), v128.or(none, top)));
+    v128.store(at, v128.bitselect(f64x2.splat(1.0), v128.andnot(w, none), top));
+  }
+  if (j < P) {
     const at = util + (<usize>j << 3);
     const x = load<f64>(at);
-    // exp(0) is exactly 1: the best option needs no call.
-    const w = x == -Infinity ? 0.0 : x == best ? 1.0 : exp(x - best);
-    store<f64>(at, w);
-    total += w;
+    store<f64>(at, x == -Infinity ? 0.0 : x == best ? 1.0 : exp(x - best));
   }
+  let total = 0.0;
+  for (let j = 0; j < P; j++) total += load<f64>(util + (<usize>j << 3));
   let target = u * total;
   let last = NO_PROVIDER;
   for (let j = 0; j < P; j++) {
@@ -156,6 +211,14 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
   const flows = round + (<usize>ROUND_HEADER << 3);
   for (let f = 0; f < P * P; f++) store<f64>(flows + (<usize>f << 3), 0);
   strandedCount = 0;
+  // Touch every chooser's record first: the loads are independent, so their cache misses overlap (in a big
+  // world each record is a miss to memory), and the round below finds the records in cache.
+  let touched: u32 = 0;
+  for (let k = 0; k < n; k++) {
+    const entry = load<i32>(choosers + (<usize>k << 2));
+    touched += load<u8>(record(entry < 0 ? ~entry : entry), CLS);
+  }
+  touchSink = touched;
   for (let k = 0; k < n; k++) {
     const entry = load<i32>(choosers + (<usize>k << 2));
     const forced = entry < 0;
@@ -189,5 +252,17 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
         <i16>nextMonth(t + 1, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(rescheduleStream, i), 0)),
         NEXT_RECONSIDER,
       );
+  }
+}
+
+/**
+ * The 32-bit priority draw (purpose `order`, MODEL.md section 9) of each of
+ * the n startups listed at `choosers` (i, or ~i), written as u32 at
+ * `priorities`: the model sorts by them (sim/model/priority.ts).
+ */
+export function priorities(n: i32, stream: u32): void {
+  for (let k = 0; k < n; k++) {
+    const entry = load<i32>(choosers + (<usize>k << 2));
+    store<u32>(priorityList + (<usize>k << 2), fmix32(startupKey(stream, entry < 0 ? ~entry : entry) + 0x9e3779b9));
   }
 }

@@ -219,3 +219,58 @@ export function log1p(x: f64): f64 {
   if (k == 0) return f - (hfsq - s * (hfsq + R));
   return <f64>k * LN2_HI - ((hfsq - (s * (hfsq + R) + (<f64>k * LN2_LO + c))) - f);
 }
+
+/**
+ * exp of both lanes of `x`, each the double `exp` gives, in one pass of
+ * SIMD arithmetic (the same IEEE operations per lane) where both lanes lie
+ * in the main range of fdlibm's algorithm; a lane outside it (|x| < 2^-28,
+ * exp(x) below 2^-1021 or above 2^1023, x = 1, NaN, ±Infinity) sends the
+ * pair to `exp`, lane by lane. In the main range fdlibm's special cases
+ * compute the same doubles as its general case: for 0.5 ln 2 < |x| <
+ * 1.5 ln 2 the general reduction gives k = ±1 and the same hi and lo, and
+ * for |x| ≤ 0.5 ln 2 (k = 0, hi = x, lo = 0) its formula
+ * 1 − ((x·c)/(c − 2) − x) is 1 − ((lo − (x·c)/(2 − c)) − hi), as a/(−b) is
+ * −(a/b) exactly; test/model/kernel-math.test.ts checks the bits.
+ */
+// @ts-ignore: decorator
+@inline
+export function exp2x(x: v128): v128 {
+  const P1 = 1.66666666666666019037e-1;
+  const P2 = -2.77777777770155933842e-3;
+  const P3 = 6.61375632143793436117e-5;
+  const P4 = -1.65339022054652515390e-6;
+  const P5 = 4.13813679705723846039e-8;
+  const hx = i64x2.shr_u(v128.and(x, i64x2.splat(0x7fffffffffffffff)), 32);
+  const inRange = v128.and(
+    v128.and(i64x2.ge_s(hx, i64x2.splat(0x3e300000)), i64x2.lt_s(hx, i64x2.splat(0x40862e42))),
+    f64x2.ne(x, f64x2.splat(1.0)),
+  );
+  // |x| > 0.5 ln 2: x = k ln 2 + r; else k = 0.
+  const reduce = i64x2.gt_s(hx, i64x2.splat(0x3fd62e42));
+  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), f64x2.lt(x, f64x2.splat(0.0)));
+  const k32 = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.splat(1.44269504088896338700), x), half));
+  const k = v128.and(i64x2.extend_low_i32x4_s(k32), reduce);
+  const kInRange = v128.and(i64x2.ge_s(k, i64x2.splat(-1021)), i64x2.le_s(k, i64x2.splat(1023)));
+  if (!i64x2.all_true(v128.and(inRange, kInRange))) {
+    return f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
+  }
+  const t = v128.and(f64x2.convert_low_i32x4_s(k32), reduce);
+  const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(t, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const r2 = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(r2, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(r2, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(r2, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(r2, p));
+  const c = f64x2.sub(r, f64x2.mul(r2, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
+  const twopk = i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52);
+  return f64x2.mul(y, twopk);
+}
+
+/** exp2x of the two doubles at `at`, written back there (for the tests). */
+export function exp2xAt(at: usize): void {
+  v128.store(at, exp2x(v128.load(at)));
+}

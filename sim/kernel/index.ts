@@ -17,8 +17,10 @@
  */
 export { init, setGroups } from './layout';
 export { bear, regrow, reschedule } from './births';
-export { chooseInitial, chooseRound, strandedInRound } from './choice';
+export { chooseInitial, chooseRound, priorities, strandedInRound } from './choice';
 export { dead, listed, operate } from './operate';
 // For the tests that hold these to JavaScript's, bit for bit (test/model/kernel-math.test.ts).
 export { exp, log, log1p } from './fdlibm';
 export { nextMonth, normalQuantile } from './random';
+export { groupAt } from './layout';
+export { exp2xAt } from './fdlibm';

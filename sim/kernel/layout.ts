@@ -115,6 +115,8 @@ export let round: usize = 0;
 /** i32: a round's choosers in (i, or ~i when forced); and the startups it left without a provider. */
 export let choosers: usize = 0;
 export let stranded: usize = 0;
+/** u32: the priority draws of the startups listed at `choosers` (choice.ts, priorities). */
+export let priorityList: usize = 0;
 
 /** Records the layout of this instance's memory (sim/model/kernel.ts, kernelLayout). */
 export function init(
@@ -132,6 +134,7 @@ export function init(
   roundAt: usize,
   choosersAt: usize,
   strandedAt: usize,
+  prioritiesAt: usize,
 ): void {
   records = recordsAt;
   P = providers;
@@ -147,6 +150,7 @@ export function init(
   round = roundAt;
   choosers = choosersAt;
   stranded = strandedAt;
+  priorityList = prioritiesAt;
 }
 
 /** Sets the number of birth groups in the table (the model writes the table before each call that keys startups). */

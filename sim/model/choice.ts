@@ -53,15 +53,16 @@ export function prepareChoices(world: World): void {
   const table = choiceTableView(world);
   for (let s = 0; s < cl.ids.length; s++)
     for (let j = 0; j < P; j++) {
-      const e = (s * P + j) * Term.size;
-      table[e + Term.available] = p.active[j] && p.serves[j] & (1 << s) ? 1 : 0;
-      table[e + Term.qualityFactor] = world.qualityFactor[s * P + j];
-      table[e + Term.price] = p.price[j];
-      table[e + Term.exitRisk] = p.exitRisk[j];
-      table[e + Term.network] = cl.network[s] * p.customerShare[j];
-      table[e + Term.campaigns] = world.runningCampaigns[j].length;
-      table[e + Term.switchFactor] = p.switchCostFactor[j];
-      table[e + Term.paidPrice] = p.price[j] * (1 - world.voucherShare[s]);
+      // Term-major within a class, so the kernel loads a term of two providers at once: [(s · Term.size + term) · P + j].
+      const e = s * Term.size * P + j;
+      table[e + Term.available * P] = p.active[j] && p.serves[j] & (1 << s) ? 1 : 0;
+      table[e + Term.qualityFactor * P] = world.qualityFactor[s * P + j];
+      table[e + Term.price * P] = p.price[j];
+      table[e + Term.exitRisk * P] = p.exitRisk[j];
+      table[e + Term.network * P] = cl.network[s] * p.customerShare[j];
+      table[e + Term.campaigns * P] = world.runningCampaigns[j].length;
+      table[e + Term.switchFactor * P] = p.switchCostFactor[j];
+      table[e + Term.paidPrice * P] = p.price[j] * (1 - world.voucherShare[s]);
     }
 }
 

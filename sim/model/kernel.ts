@@ -43,6 +43,8 @@ export interface KernelLayout {
   /** i32 × listCapacity: a round's choosers, and the startups it left without a provider. */
   choosers: number;
   stranded: number;
+  /** u32 × listCapacity: the priority draws of the startups listed at `choosers` (priority.ts). */
+  priorities: number;
   /** The first startup record, 64-byte aligned. */
   records: number;
   dyingCapacity: number;
@@ -83,6 +85,7 @@ export function kernelLayout(providers: number, classes: number, campaigns: numb
     round: take(8 * (2 + P * P + C + P)),
     choosers: take(4 * LIST_CAPACITY),
     stranded: take(4 * LIST_CAPACITY),
+    priorities: take(4 * LIST_CAPACITY),
     records: 0,
     dyingCapacity: LIST_CAPACITY,
     listCapacity: LIST_CAPACITY,
@@ -108,6 +111,7 @@ export interface Kernel {
     round: number,
     choosers: number,
     stranded: number,
+    priorities: number,
   ): void;
   /** The number of birth groups in the group table, written just before. */
   setGroups(count: number): void;
@@ -121,6 +125,8 @@ export interface Kernel {
   chooseInitial(i: number, stream: number, horizon: number): number;
   /** One round of choices: the n choosers listed at `choosers`. */
   chooseRound(n: number, t: number, horizon: number, choiceStream: number, rescheduleStream: number, attributes: number, reschedule: boolean): void;
+  /** The 32-bit priority draws in `stream` of the n startups listed at `choosers`, written at `priorities`. */
+  priorities(n: number, stream: number): void;
   /** Startups the last round left without a provider, listed at `stranded`. */
   strandedInRound(): number;
   operate(
@@ -170,6 +176,6 @@ export function useKernelModule(module: WebAssembly.Module): void {
 export function instantiateKernel(memory: WebAssembly.Memory, layout: KernelLayout, providers: number, classes: number, campaigns: number): Kernel {
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernel;
   const l = layout;
-  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded);
+  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities);
   return kernel;
 }

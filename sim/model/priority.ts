@@ -6,8 +6,8 @@
  * the list would reorder everyone when one startup more or less chooses;
  * with priorities, the others keep their places relative to each other.
  */
-import { Purpose, streamOf, uniform32 } from '../rng/keyed.js';
-import { startupKey } from './births.js';
+import { Purpose, streamOf } from '../rng/keyed.js';
+import { writeGroups } from './kernel-tables.js';
 import type { World } from './world.js';
 
 /** Lists up to 2^21 long sort as packed numbers: a 32-bit priority above 21 bits of position, exact in a double. */
@@ -21,27 +21,37 @@ const PACKED_MAX = 2 ** POSITION_BITS;
  * ties (equal 32-bit priorities) keep it: ties by key.
  */
 export function sortByPriority(world: World, buffer: Int32Array, n: number): void {
-  const stream = streamOf(world.key, Purpose.order, world.t);
+  const priorities = drawPriorities(world, buffer, n);
   const entries = scratch.entries.length >= n ? scratch.entries : (scratch.entries = new Int32Array(Math.max(n, 2 * scratch.entries.length)));
   entries.set(buffer.subarray(0, n));
   if (n <= PACKED_MAX) {
     // A typed-array sort without a comparator, over buffers kept between calls: measured on bench-10k,
     // a comparator sort of the month's choosers took a quarter of the run, fresh buffers another 2 %.
     const packed = scratch.packed.length >= n ? scratch.packed : (scratch.packed = new Float64Array(Math.max(n, 2 * scratch.packed.length)));
-    for (let k = 0; k < n; k++) packed[k] = priority(world, stream, entries[k]) * PACKED_MAX + k;
+    for (let k = 0; k < n; k++) packed[k] = priorities[k] * PACKED_MAX + k;
     const sorted = packed.subarray(0, n).sort();
     for (let k = 0; k < n; k++) buffer[k] = entries[sorted[k] % PACKED_MAX];
     return;
   }
-  const priorities = Float64Array.from({ length: n }, (_, k) => priority(world, stream, entries[k]));
   const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => priorities[a] - priorities[b] || a - b);
   for (let k = 0; k < n; k++) buffer[k] = entries[order[k]];
 }
 
-/** The 32-bit priority of the startup a buffer entry names (i, or ~i), as a whole number. */
-function priority(world: World, stream: number, entry: number): number {
-  return uniform32(startupKey(world.births, stream, entry < 0 ? ~entry : entry), 0) * 2 ** 32;
+/** The 32-bit priorities, in month world.t, of the startups `buffer[0..n)` names (i, or ~i), drawn by the kernel. */
+function drawPriorities(world: World, buffer: Int32Array, n: number): Uint32Array {
+  const priorities = scratch.priorities.length >= n ? scratch.priorities : (scratch.priorities = new Uint32Array(Math.max(n, 2 * scratch.priorities.length)));
+  const stream = streamOf(world.key, Purpose.order, world.t);
+  const layout = world.layout;
+  writeGroups(world);
+  for (let from = 0; from < n; from += layout.listCapacity) {
+    const count = Math.min(layout.listCapacity, n - from);
+    const memory = world.startups.memory.buffer;
+    new Int32Array(memory, layout.choosers, count).set(buffer.subarray(from, from + count));
+    world.kernel.priorities(count, stream);
+    priorities.set(new Uint32Array(memory, layout.priorities, count), from);
+  }
+  return priorities;
 }
 
 /** Buffers reused from call to call on this thread (a sort finishes before the next starts). */
-const scratch = { entries: new Int32Array(1024), packed: new Float64Array(1024) };
+const scratch = { entries: new Int32Array(1024), packed: new Float64Array(1024), priorities: new Uint32Array(1024) };
