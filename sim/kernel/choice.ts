@@ -13,7 +13,7 @@ import { exp, exp2x } from './fdlibm';
 import { switchCost } from './births';
 import {
   ALL, CampaignSlot, campaignFrom, campaigns, CASH, choiceTable, choosers, classField, ClassSlot, CLS, DISRUPTED_UNTIL,
-  FREE, FREE_PROVIDER, FREE_UNTIL, K, MIGRANTS, NEW, NEXT_RECONSIDER, NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses,
+  FREE, FREE_PROVIDER, FREE_UNTIL, INITIAL_PROVIDER, initialShares, K, MIGRANTS, NEW, NEXT_RECONSIDER, NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses,
   priorityList, PROVIDER, record, REVENUE, round, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
   Term, TOKENS, C,
 } from './layout';
@@ -172,12 +172,37 @@ function chooseFor(i: i32, current: i32, S: f64, u: f64, H: f64): i32 {
   return last; // rounding left u·total just past the sum
 }
 
+/** The first provider whose cumulative share exceeds u, skipping providers with no share; the last with a share if rounding leaves u past the total. */
+function pickCumulative(cumulative: usize, u: f64): i32 {
+  let last = NO_PROVIDER;
+  for (let j = 0; j < P; j++) {
+    const share = load<f64>(cumulative + (<usize>j << 3));
+    const previous = j == 0 ? 0.0 : load<f64>(cumulative + (<usize>(j - 1) << 3));
+    if (share > previous) {
+      last = j;
+      if (u < share) return j;
+    }
+  }
+  return last;
+}
+
 /**
- * The initial assignment of startup i by the logit (MODEL.md section 9):
- * no switching cost, the uniform of its key in `stream`.
+ * The initial assignment of startups 0 … n − 1 (MODEL.md section 9), each
+ * with the uniform of its key in `stream`: drawn from its class's initial
+ * shares where the scenario gives them (`initialShares`: per class a flag,
+ * then P cumulative shares), else by the logit with no switching cost.
+ * Sets each one's provider and provider at t = 0.
  */
-export function chooseInitial(i: i32, stream: u32, H: f64): i32 {
-  return chooseFor(i, NO_PROVIDER, 0, uniform(startupKey(stream, i), 0), H);
+export function assignInitial(n: i32, stream: u32, H: f64): void {
+  for (let i = 0; i < n; i++) {
+    const r = record(i);
+    const s = <i32>load<u8>(r, CLS);
+    const shares = initialShares + (<usize>(s * (P + 1)) << 3);
+    const u = uniform(startupKey(stream, i), 0);
+    const j = load<f64>(shares) != 0 ? pickCumulative(shares + 8, u) : chooseFor(i, NO_PROVIDER, 0, u, H);
+    store<i16>(r, <i16>j, PROVIDER);
+    store<i16>(r, <i16>j, INITIAL_PROVIDER);
+  }
 }
 
 /** Gives startup i (record r) the grant of campaign c in month t if any budget is left (campaigns.ts of the model). */

@@ -117,6 +117,8 @@ export let choosers: usize = 0;
 export let stranded: usize = 0;
 /** u32: the priority draws of the startups listed at `choosers` (choice.ts, priorities). */
 export let priorityList: usize = 0;
+/** f64 per class: 1 when the scenario gives its initial shares, then the P cumulative shares (choice.ts, assignInitial). */
+export let initialShares: usize = 0;
 
 /** Records the layout of this instance's memory (sim/model/kernel.ts, kernelLayout). */
 export function init(
@@ -135,6 +137,7 @@ export function init(
   choosersAt: usize,
   strandedAt: usize,
   prioritiesAt: usize,
+  initialSharesAt: usize,
 ): void {
   records = recordsAt;
   P = providers;
@@ -151,6 +154,7 @@ export function init(
   choosers = choosersAt;
   stranded = strandedAt;
   priorityList = prioritiesAt;
+  initialShares = initialSharesAt;
 }
 
 /** Sets the number of birth groups in the table (the model writes the table before each call that keys startups). */

@@ -17,7 +17,8 @@
  * Record slots: layout.ts.
  */
 
-import { keyOf, uniform32 } from './random';
+import { groupCount, groupFirst, groupNumber, groupAt } from './layout';
+import { groupStream, keyOf, uniform32 } from './random';
 
 let deadCount: i32 = 0;
 let listedCount: i32 = 0;
@@ -30,9 +31,8 @@ export function listed(): i32 {
   return listedCount;
 }
 
-// The rescue draw of sim/rng/keyed.ts (uniform32 with k = 0 of the startup's key). A call covers
-// startups of one birth group: `stream` is already narrowed to the group (groupStream) and the key's
-// index is the rank, i − rankBase.
+// The rescue draw of sim/rng/keyed.ts: uniform32 with k = 0 of the startup's key, its birth group's
+// stream (groupStream) keyed by its rank.
 // @ts-ignore: decorator
 @inline
 function rescueUniform(stream: u32, rank: i32): f64 {
@@ -40,9 +40,10 @@ function rescueUniform(stream: u32, rank: i32): f64 {
 }
 
 /**
- * Operates startups start … n − 1 in month t, all of one birth group whose
- * first index is `rankBase`, and stops early, returning the index to resume
- * from, when `dying` or `listed` is full.
+ * Operates startups start … n − 1 in month t, birth group after birth group
+ * (the group table must be written: their rescue draws are keyed by group
+ * and rank), and stops early, returning the index to resume from, when
+ * `dying` or `listed` is full.
  */
 export function operate(
   records: usize,
@@ -58,7 +59,6 @@ export function operate(
   list: usize,
   listCap: i32,
   rescueStream: u32,
-  rankBase: i32,
 ): i32 {
   const Q = 2 * P;
   const L = Q + C * P;
@@ -71,8 +71,18 @@ export function operate(
   let dead = 0;
   let listed = 0;
   let i = start;
+  // The birth group of i: its first index (the rank base), where the next begins, and its rescue stream.
+  let rankBase = 0;
+  let groupEnd = 0;
+  let stream: u32 = 0;
   for (; i < n; i++) {
     if (dead == dyingCap || listed == listCap) break;
+    if (i >= groupEnd) {
+      const group = groupAt(i);
+      rankBase = load<i32>(groupFirst + (<usize>group << 2));
+      groupEnd = group + 1 < groupCount ? load<i32>(groupFirst + (<usize>(group + 1) << 2)) : n;
+      stream = groupStream(rescueStream, <u32>load<i32>(groupNumber + (<usize>group << 2)));
+    }
     const r = records + (<usize>i << 6);
     if (load<u8>(r, 63) == 0) continue;
     const j = <i32>load<i16>(r, 48);
@@ -104,7 +114,7 @@ export function operate(
     store<f64>(acc, load<f64>(acc, 16) + d, 16);
     // 6: survival
     if (w < 0) {
-      if (rescueUniform(rescueStream, i - rankBase) < load<f64>(perClass, 8)) {
+      if (rescueUniform(stream, i - rankBase) < load<f64>(perClass, 8)) {
         // A rescue that does not cover the hole leaves the startup to be tested again next month.
         w += load<f64>(perClass, 16) * opex;
       } else {

@@ -7,12 +7,12 @@
 import { monthLabel } from '../calendar.js';
 import { ModelError } from '../errors.js';
 import { tooManyEntrants } from './messages.js';
-import { drawKey, groupStream, keyOf, Purpose, type PurposeCode, streamOf, uniform } from '../rng/keyed.js';
+import { drawKey, groupStream, Purpose, type PurposeCode, streamOf } from '../rng/keyed.js';
 import { poisson } from '../rng/distributions.js';
 import { openBirthGroup } from './births.js';
 import { sortByPriority } from './priority.js';
 import { chooseRound, prepareChoices } from './choice.js';
-import { roundView, writeClassTable, writeGroups } from './kernel-tables.js';
+import { roundView, writeClassTable, writeGroups, writeInitialShares } from './kernel-tables.js';
 import { setProviderFields, seedStaticValues } from './providers.js';
 import { F64, I16, INITIAL_COHORT, NO_PROVIDER, reserve, Stride, U8 } from './startups.js';
 import { choosersBuffer, type World } from './world.js';
@@ -58,19 +58,16 @@ export function createInitialPopulation(world: World): void {
     setProviderFields(world);
     world.providers.exitRisk.fill(0);
     prepareChoices(world);
-    writeClassTable(world);
-    writeGroups(world);
   }
+  writeClassTable(world);
+  writeGroups(world);
+  writeInitialShares(world);
+  world.kernel.assignInitial(n, streamOf(world.key, Purpose.initialProvider, 0), world.horizon);
   const cohort = world.cohort;
   const P = world.providerCount;
-  const initialProvider = streamOf(world.key, Purpose.initialProvider, 0);
   for (let i = 0; i < n; i++) {
     const s = st.u8[i * Stride.u8 + U8.cls];
-    const shares = world.compiled.initialShares[s];
-    // The logit (kernel) draws the same uniform; no switching cost, x = 0 (section 9).
-    const j = shares ? pickCumulative(shares, uniform(keyOf(initialProvider, i), 0)) : world.kernel.chooseInitial(i, initialProvider, world.horizon);
-    st.i16[i * Stride.i16 + I16.provider] = j;
-    st.i16[i * Stride.i16 + I16.initialProvider] = j;
+    const j = st.i16[i * Stride.i16 + I16.provider];
     cohort.size++;
     cohort.sizeByClass[s]++;
     if (j !== NO_PROVIDER) {
@@ -80,18 +77,6 @@ export function createInitialPopulation(world: World): void {
     }
   }
   for (let j = 0; j < world.providerCount; j++) seedStaticValues(world, j);
-}
-
-function pickCumulative(cumulative: Float64Array, u: number): number {
-  let last = NO_PROVIDER;
-  for (let j = 0; j < cumulative.length; j++) {
-    const previous = j === 0 ? 0 : cumulative[j - 1];
-    if (cumulative[j] > previous) {
-      last = j;
-      if (u < cumulative[j]) return j;
-    }
-  }
-  return last;
 }
 
 /**

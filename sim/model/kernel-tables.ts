@@ -99,3 +99,14 @@ export function roundView(world: World): Float64Array {
   const P = world.providerCount;
   return new Float64Array(memoryOf(world), world.layout.round, 2 + P * P + world.classes.ids.length);
 }
+
+/** The classes' initial shares (compiled-scenario.ts): a flag, then the cumulative shares, per class. */
+export function writeInitialShares(world: World): void {
+  const P = world.providerCount;
+  const shares = world.compiled.initialShares;
+  const table = new Float64Array(memoryOf(world), world.layout.initialShares, shares.length * (P + 1));
+  shares.forEach((cumulative, s) => {
+    table[s * (P + 1)] = cumulative ? 1 : 0;
+    if (cumulative) table.set(cumulative, s * (P + 1) + 1);
+  });
+}

@@ -45,6 +45,8 @@ export interface KernelLayout {
   stranded: number;
   /** u32 × listCapacity: the priority draws of the startups listed at `choosers` (priority.ts). */
   priorities: number;
+  /** f64 × C · (P + 1): per class, 1 when the scenario gives its initial shares, then the cumulative shares (kernel-tables.ts). */
+  initialShares: number;
   /** The first startup record, 64-byte aligned. */
   records: number;
   dyingCapacity: number;
@@ -86,6 +88,7 @@ export function kernelLayout(providers: number, classes: number, campaigns: numb
     choosers: take(4 * LIST_CAPACITY),
     stranded: take(4 * LIST_CAPACITY),
     priorities: take(4 * LIST_CAPACITY),
+    initialShares: take(8 * C * (P + 1)),
     records: 0,
     dyingCapacity: LIST_CAPACITY,
     listCapacity: LIST_CAPACITY,
@@ -112,6 +115,7 @@ export interface Kernel {
     choosers: number,
     stranded: number,
     priorities: number,
+    initialShares: number,
   ): void;
   /** The number of birth groups in the group table, written just before. */
   setGroups(count: number): void;
@@ -121,8 +125,8 @@ export interface Kernel {
   regrow(n: number, attributes: number): void;
   /** Schedules of the living startups 0 … n − 1 of the flagged classes, redrawn from month t. */
   reschedule(n: number, t: number, reconsider: number, hazard: number): void;
-  /** Startup i's provider at t = 0 by the logit. */
-  chooseInitial(i: number, stream: number, horizon: number): number;
+  /** The providers at t = 0 of startups 0 … n − 1: from the initial shares, else by the logit. */
+  assignInitial(n: number, stream: number, horizon: number): void;
   /** One round of choices: the n choosers listed at `choosers`. */
   chooseRound(n: number, t: number, horizon: number, choiceStream: number, rescheduleStream: number, attributes: number, reschedule: boolean): void;
   /** The 32-bit priority draws in `stream` of the n startups listed at `choosers`, written at `priorities`. */
@@ -142,9 +146,8 @@ export interface Kernel {
     dyingCapacity: number,
     list: number,
     listCapacity: number,
-    /** The rescue stream narrowed to the birth group of start … n − 1 (groupStream), and that group's first index. */
+    /** The month's rescue stream; the kernel narrows it to each birth group (groupStream). */
     rescueStream: number,
-    rankBase: number,
   ): number;
   /** Deaths and listed survivors of the last call of operate. */
   dead(): number;
@@ -176,6 +179,6 @@ export function useKernelModule(module: WebAssembly.Module): void {
 export function instantiateKernel(memory: WebAssembly.Memory, layout: KernelLayout, providers: number, classes: number, campaigns: number): Kernel {
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernel;
   const l = layout;
-  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities);
+  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities, l.initialShares);
   return kernel;
 }

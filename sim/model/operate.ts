@@ -21,7 +21,8 @@
  * sim/kernel/operate.ts); this module prepares its month and books what it
  * reports: deaths, the listed survivors and the providers' sums.
  */
-import { groupStream, Purpose, streamOf } from '../rng/keyed.js';
+import { Purpose, streamOf } from '../rng/keyed.js';
+import { writeGroups } from './kernel-tables.js';
 import { Cause } from './startups.js';
 import { die } from './survival.js';
 import { growReconsidering, type World } from './world.js';
@@ -59,16 +60,11 @@ export function operate(world: World): void {
   const reconsidering = world.reconsidering;
   reconsidering.count = 0;
   const kernel = world.kernel;
-  const births = world.births;
-  // One call (or more, when a list fills) per birth group: rescue draws are keyed by (group, rank), births.ts.
-  for (let g = 0; g < births.count; g++) {
-    const stream = groupStream(rescueStream, births.group[g]);
-    const first = births.first[g];
-    const end = g + 1 < births.count ? births.first[g + 1] : st.count;
-    for (let i = first; i < end; ) {
-      i = kernel.operate(st.base, i, end, t, P, C, layout.params, layout.sums, layout.dying, layout.dyingCapacity, layout.list, layout.listCapacity, stream, first);
-      drain(world, dying, listed);
-    }
+  // Rescue draws are keyed by (birth group, rank), births.ts: the kernel walks the groups' table.
+  writeGroups(world);
+  for (let i = 0; i < st.count; ) {
+    i = kernel.operate(st.base, i, st.count, t, P, C, layout.params, layout.sums, layout.dying, layout.dyingCapacity, layout.list, layout.listCapacity, rescueStream);
+    drain(world, dying, listed);
   }
   reconsidering.month = t + 1;
   world.keptAtListing.set(world.keeps);

@@ -7,8 +7,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyOf, uniform32 } from '../../sim/rng/keyed.js';
+import { groupStream, keyOf, uniform32 } from '../../sim/rng/keyed.js';
+import { createBirthGroups, openBirthGroup, type BirthGroups } from '../../sim/model/births.js';
 import { instantiateKernel, kernelLayout } from '../../sim/model/kernel.js';
+import { writeGroups } from '../../sim/model/kernel-tables.js';
+import type { World } from '../../sim/model/world.js';
 import { createStartupTable, F64, I16, Stride, U8, type StartupTable } from '../../sim/model/startups.js';
 
 interface Month {
@@ -16,14 +19,31 @@ interface Month {
   P: number;
   C: number;
   stream: number;
-  /** The first index of the birth group the call covers: rescue draws are keyed by rank i − rankBase. */
-  rankBase: number;
+  /** Sizes of the birth groups, in table order (group numbers 0, 1, …): rescue draws are keyed by (group, rank). */
+  groups: number[];
   params: number[];
+}
+
+/** The birth groups of `m` over `count` startups (the last group takes what the sizes leave). */
+function birthGroups(m: Month, count: number): BirthGroups {
+  const groups = createBirthGroups(m.groups.length);
+  let first = 0;
+  m.groups.forEach((size, g) => {
+    openBirthGroup(groups, g, Math.min(first, count));
+    first += size;
+  });
+  return groups;
 }
 
 /** Steps 5–7 for every alive startup, written out plainly; returns what the kernel reports. */
 function reference(table: StartupTable, m: Month) {
-  const { t, P, C, stream, rankBase, params: k } = m;
+  const { t, P, C, stream, params: k } = m;
+  const groups = birthGroups(m, table.count);
+  const groupOf = (i: number) => {
+    let g = 0;
+    while (g + 1 < groups.count && groups.first[g + 1] <= i) g++;
+    return g;
+  };
   const Q = 2 * P;
   const L = Q + C * P;
   const sums = new Float64Array(4 * P + 2);
@@ -53,7 +73,8 @@ function reference(table: StartupTable, m: Month) {
     sums[4 * j + 1] += d * k[P + j];
     sums[4 * j + 2] += d;
     if (w < 0) {
-      if (uniform32(keyOf(stream, i - rankBase), 0) < k[L + 4 * s + 1]) w += k[L + 4 * s + 2] * f64[a + F64.opex];
+      const g = groupOf(i);
+      if (uniform32(keyOf(groupStream(stream, groups.group[g]), i - groups.first[g]), 0) < k[L + 4 * s + 1]) w += k[L + 4 * s + 2] * f64[a + F64.opex];
       else {
         f64[a + F64.cash] = w;
         dying.push(~i);
@@ -80,6 +101,7 @@ function kernel(table: StartupTable, m: Month, capacity: number) {
   const { P, C } = m;
   const layout = kernelLayout(P, C, 0, 12);
   const k = instantiateKernel(table.memory, layout, P, C, 0);
+  writeGroups({ births: birthGroups(m, table.count), layout, startups: table, kernel: k } as unknown as World);
   const buffer = table.memory.buffer;
   new Float64Array(buffer, layout.params, m.params.length).set(m.params);
   const sums = new Float64Array(buffer, layout.sums, 4 * P + 2);
@@ -88,7 +110,7 @@ function kernel(table: StartupTable, m: Month, capacity: number) {
   const listed: number[] = [];
   let calls = 0;
   for (let i = 0; i < table.count; ) {
-    i = k.operate(table.base, i, table.count, m.t, P, C, layout.params, layout.sums, layout.dying, capacity, layout.list, capacity, m.stream, m.rankBase);
+    i = k.operate(table.base, i, table.count, m.t, P, C, layout.params, layout.sums, layout.dying, capacity, layout.list, capacity, m.stream);
     dying.push(...new Int32Array(buffer, layout.dying, k.dead()));
     listed.push(...new Int32Array(buffer, layout.list, k.listed()));
     calls++;
@@ -118,7 +140,7 @@ const C = 2;
 const month = fc.record({
   t: fc.nat(12),
   stream: fc.nat(0xffffffff),
-  rankBase: fc.nat(50),
+  groups: fc.array(fc.nat(20), { minLength: 1, maxLength: 12 }),
   params: fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 2 * P + C * P + 4 * C, maxLength: 2 * P + C * P + 4 * C }),
 });
 
