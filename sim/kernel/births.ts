@@ -20,7 +20,7 @@ const DRAW_REVENUE = 2;
 const DRAW_OPEX = 3;
 const DRAW_TOKENS = 4;
 const DRAW_GROWTH = 5;
-const DRAW_SWITCH_COST = 6;
+export const DRAW_SWITCH_COST = 6;
 
 /** classes.ts drawClass: the first class whose cumulative share exceeds u, else the last. */
 function drawClass(u: f64): i32 {
@@ -44,11 +44,6 @@ function lognormal(s: i32, median: i32, key: u32, k: u32): f64 {
 @inline
 function growthFactor(s: i32, key: u32): f64 {
   return exp(classField(s, ClassSlot.growthMean) + classField(s, ClassSlot.growthSd) * standardNormal(key, DRAW_GROWTH));
-}
-
-/** S_i = median_s · exp(σ_s · Z_i), USD, from startup i's attributes key. */
-export function switchCost(s: i32, attributesKey: u32): f64 {
-  return lognormal(s, ClassSlot.switchMedian, attributesKey, DRAW_SWITCH_COST);
 }
 
 /**

@@ -10,18 +10,23 @@
  * the price the startup pays after vouchers, and r_i floored at 1 USD.
  */
 import { exp, exp2x } from './fdlibm';
-import { switchCost } from './births';
+import { DRAW_SWITCH_COST } from './births';
 import {
   ALL, CampaignSlot, campaignFrom, campaigns, CASH, choiceTable, choosers, classField, ClassSlot, CLS, DISRUPTED_UNTIL,
   FREE, FREE_PROVIDER, FREE_UNTIL, INITIAL_PROVIDER, initialShares, K, MIGRANTS, NEW, NEXT_RECONSIDER, NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses,
-  priorityList, PROVIDER, record, REVENUE, round, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
+  priorityList, PROVIDER, record, REVENUE, round, switchCosts, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
   Term, TOKENS, C,
 } from './layout';
-import { fmix32, NEVER, nextMonth, uniform } from './random';
+import { fmix32, NEVER, nextMonth, normalQuantile2x, uniform } from './random';
 
 let strandedCount: i32 = 0;
-/** Keeps the touching loop of chooseRound from being optimised away. */
-let touchSink: u32 = 0;
+/** The startup of the k-th entry at `choosers` (i, or ~i when forced). */
+// @ts-ignore: decorator
+@inline
+function chooserAt(k: i32): i32 {
+  const entry = load<i32>(choosers + (<usize>k << 2));
+  return entry < 0 ? ~entry : entry;
+}
 
 /** Startups the last round left without a provider (listed at `stranded`): the model books their deaths. */
 export function strandedInRound(): i32 {
@@ -236,14 +241,21 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
   const flows = round + (<usize>ROUND_HEADER << 3);
   for (let f = 0; f < P * P; f++) store<f64>(flows + (<usize>f << 3), 0);
   strandedCount = 0;
-  // Touch every chooser's record first: the loads are independent, so their cache misses overlap (in a big
-  // world each record is a miss to memory), and the round below finds the records in cache.
-  let touched: u32 = 0;
-  for (let k = 0; k < n; k++) {
-    const entry = load<i32>(choosers + (<usize>k << 2));
-    touched += load<u8>(record(entry < 0 ? ~entry : entry), CLS);
+  // First the choosers' switching costs S_i, two at a time (normalQuantile2x, exp2x; each lane the scalar
+  // draw's double). Reading each chooser's class also brings its record into cache ahead of the round: the
+  // loads are independent, so in a big world, where each record is a miss to memory, the misses overlap.
+  for (let k = 0; k < n; k += 2) {
+    const a = chooserAt(k);
+    const b = k + 1 < n ? chooserAt(k + 1) : a;
+    const sa = <i32>load<u8>(record(a), CLS);
+    const sb = <i32>load<u8>(record(b), CLS);
+    const u = f64x2.replace_lane(f64x2.splat(uniform(startupKey(attributes, a), DRAW_SWITCH_COST)), 1, uniform(startupKey(attributes, b), DRAW_SWITCH_COST));
+    const sigma = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchSigma)), 1, classField(sb, ClassSlot.switchSigma));
+    const median = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchMedian)), 1, classField(sb, ClassSlot.switchMedian));
+    const S = f64x2.mul(median, exp2x(f64x2.mul(sigma, normalQuantile2x(u))));
+    store<f64>(switchCosts + (<usize>k << 3), f64x2.extract_lane(S, 0));
+    if (k + 1 < n) store<f64>(switchCosts + (<usize>(k + 1) << 3), f64x2.extract_lane(S, 1));
   }
-  touchSink = touched;
   for (let k = 0; k < n; k++) {
     const entry = load<i32>(choosers + (<usize>k << 2));
     const forced = entry < 0;
@@ -251,7 +263,7 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
     const r = record(i);
     const s = <i32>load<u8>(r, CLS);
     const current = <i32>load<i16>(r, PROVIDER);
-    const S = switchCost(s, startupKey(attributes, i));
+    const S = load<f64>(switchCosts + (<usize>k << 3));
     const j = chooseFor(i, current, S, uniform(startupKey(choiceStream, i), 0), H);
     if (j == NO_PROVIDER) {
       store<i32>(stranded + (<usize>strandedCount << 2), i);

@@ -21,6 +21,6 @@ export { assignInitial, chooseRound, priorities, strandedInRound } from './choic
 export { dead, listed, operate } from './operate';
 // For the tests that hold these to JavaScript's, bit for bit (test/model/kernel-math.test.ts).
 export { exp, log, log1p } from './fdlibm';
-export { nextMonth, normalQuantile } from './random';
+export { nextMonth, normalQuantile, normalQuantile2xAt } from './random';
 export { groupAt } from './layout';
 export { exp2xAt } from './fdlibm';

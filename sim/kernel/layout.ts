@@ -117,6 +117,8 @@ export let choosers: usize = 0;
 export let stranded: usize = 0;
 /** u32: the priority draws of the startups listed at `choosers` (choice.ts, priorities). */
 export let priorityList: usize = 0;
+/** f64: the switching costs S_i of a round's choosers (choice.ts, chooseRound). */
+export let switchCosts: usize = 0;
 /** f64 per class: 1 when the scenario gives its initial shares, then the P cumulative shares (choice.ts, assignInitial). */
 export let initialShares: usize = 0;
 
@@ -138,6 +140,7 @@ export function init(
   strandedAt: usize,
   prioritiesAt: usize,
   initialSharesAt: usize,
+  switchCostsAt: usize,
 ): void {
   records = recordsAt;
   P = providers;
@@ -155,6 +158,7 @@ export function init(
   stranded = strandedAt;
   priorityList = prioritiesAt;
   initialShares = initialSharesAt;
+  switchCosts = switchCostsAt;
 }
 
 /** Sets the number of birth groups in the table (the model writes the table before each call that keys startups). */

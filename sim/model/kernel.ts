@@ -47,6 +47,8 @@ export interface KernelLayout {
   priorities: number;
   /** f64 × C · (P + 1): per class, 1 when the scenario gives its initial shares, then the cumulative shares (kernel-tables.ts). */
   initialShares: number;
+  /** f64 × listCapacity: the switching costs of a round's choosers. */
+  switchCosts: number;
   /** The first startup record, 64-byte aligned. */
   records: number;
   dyingCapacity: number;
@@ -89,6 +91,7 @@ export function kernelLayout(providers: number, classes: number, campaigns: numb
     stranded: take(4 * LIST_CAPACITY),
     priorities: take(4 * LIST_CAPACITY),
     initialShares: take(8 * C * (P + 1)),
+    switchCosts: take(8 * LIST_CAPACITY),
     records: 0,
     dyingCapacity: LIST_CAPACITY,
     listCapacity: LIST_CAPACITY,
@@ -116,6 +119,7 @@ export interface Kernel {
     stranded: number,
     priorities: number,
     initialShares: number,
+    switchCosts: number,
   ): void;
   /** The number of birth groups in the group table, written just before. */
   setGroups(count: number): void;
@@ -179,6 +183,6 @@ export function useKernelModule(module: WebAssembly.Module): void {
 export function instantiateKernel(memory: WebAssembly.Memory, layout: KernelLayout, providers: number, classes: number, campaigns: number): Kernel {
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernel;
   const l = layout;
-  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities, l.initialShares);
+  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities, l.initialShares, l.switchCosts);
   return kernel;
 }

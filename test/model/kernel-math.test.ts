@@ -16,19 +16,21 @@ interface MathExports {
   normalQuantile(u: number): number;
   nextMonth(from: number, p: number, logStay: number, u: number): number;
   exp2xAt(at: number): void;
+  normalQuantile2xAt(at: number): void;
 }
 
 const memory = new WebAssembly.Memory({ initial: 1 });
 const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as MathExports;
 
-/** The kernel's two-lane exp (exp2x) of a and b. */
-function exp2x(a: number, b: number): [number, number] {
+/** A two-lane function of the kernel (exp2x, normalQuantile2x) of a and b. */
+function twoLanes(f: (at: number) => void, a: number, b: number): [number, number] {
   const pair = new Float64Array(memory.buffer, 0, 2);
   pair[0] = a;
   pair[1] = b;
-  kernel.exp2xAt(0);
+  f(0);
   return [pair[0], pair[1]];
 }
+const exp2x = (a: number, b: number) => twoLanes(kernel.exp2xAt, a, b);
 
 /** Any double, from its 64 bits: NaNs, infinities, subnormals and zeros of both signs included. */
 const anyDouble = fc.tuple(fc.nat(0xffffffff), fc.nat(0xffffffff)).map(([hi, lo]) => new Float64Array(Uint32Array.of(lo, hi).buffer)[0]);
@@ -81,6 +83,17 @@ describe('the kernel’s elementary functions are JavaScript’s, to the bit', (
   it('normalQuantile is sim/rng/distributions.ts’s, tails and centre', () => {
     fc.assert(fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (u) => sameBits(kernel.normalQuantile(u), normalQuantile(u))), { numRuns: 20000 });
     for (const u of [0, 5e-324, 0.02425, 0.97575, 0.5, 1 - 2 ** -53]) expect(sameBits(kernel.normalQuantile(u), normalQuantile(u))).toBe(true);
+  });
+
+  it('normalQuantile of two lanes at once gives each lane’s, central and tails', () => {
+    const u = fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.constantFrom(0, 0.02425, 0.97575, 0.5, 1 - 2 ** -53));
+    fc.assert(
+      fc.property(u, u, (a, b) => {
+        const [x, y] = twoLanes(kernel.normalQuantile2xAt, a, b);
+        return sameBits(x, normalQuantile(a)) && sameBits(y, normalQuantile(b));
+      }),
+      { numRuns: 50000 },
+    );
   });
 
   it('nextMonth is the first month ≥ from of a p-coin, floor(log(1 − u) / log(1 − p)) months on, clamped to 32767', () => {
