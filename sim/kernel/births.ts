@@ -5,13 +5,13 @@
  * opex, token demand and growth factor from its attributes key, and its
  * first reconsideration and hazard months from the schedule streams.
  */
-import { exp } from './fdlibm';
+import { exp, exp2x } from './fdlibm';
 import {
   ALIVE, CASH, ClassSlot, classField, CLS, C, DISRUPTED_UNTIL, FREE, FREE_PROVIDER, FREE_UNTIL, GROWTH, HAZARD_MONTH,
   INITIAL_PROVIDER, NEXT_RECONSIDER, NO_PROVIDER, OPEX, P, prepareClasses, PROVIDER, record, REVENUE, round,
   ROUND_HEADER, startupKey, TOKENS,
 } from './layout';
-import { keyOf, nextMonth, standardNormal, uniform } from './random';
+import { keyOf, nextMonth, normalQuantile2x, standardNormal, uniform } from './random';
 
 /** k of each attributes draw (MODEL.md section 10). Never renumber: results depend on it. */
 const DRAW_CLASS = 0;
@@ -33,10 +33,14 @@ function drawClass(u: f64): i32 {
   return last;
 }
 
+/** Two log-normal attributes of class s, median · exp(σ · Z), from draws ka and kb of the key; each slot `median` is followed by its σ. */
 // @ts-ignore: decorator
 @inline
-function lognormal(s: i32, median: i32, key: u32, k: u32): f64 {
-  return classField(s, median) * exp(classField(s, median + 1) * standardNormal(key, k));
+function lognormal2x(s: i32, medianA: i32, medianB: i32, key: u32, ka: u32, kb: u32): v128 {
+  const z = normalQuantile2x(f64x2.replace_lane(f64x2.splat(uniform(key, ka)), 1, uniform(key, kb)));
+  const sigma = f64x2.replace_lane(f64x2.splat(classField(s, medianA + 1)), 1, classField(s, medianB + 1));
+  const median = f64x2.replace_lane(f64x2.splat(classField(s, medianA)), 1, classField(s, medianB));
+  return f64x2.mul(median, exp2x(f64x2.mul(sigma, z)));
 }
 
 /** exp(g_i), g_i = mean_s + sd_s · Z_i. */
@@ -65,10 +69,13 @@ export function bear(first: i32, n: i32, attributes: u32, reconsider: u32, hazar
     const s = drawClass(uniform(key, DRAW_CLASS));
     store<u8>(r, <u8>s, CLS);
     store<u8>(r, 1, ALIVE);
-    store<f64>(r, lognormal(s, ClassSlot.cashMedian, key, DRAW_CASH), CASH);
-    store<f64>(r, lognormal(s, ClassSlot.revenueMedian, key, DRAW_REVENUE), REVENUE);
-    store<f64>(r, lognormal(s, ClassSlot.opexMedian, key, DRAW_OPEX), OPEX);
-    store<f64>(r, lognormal(s, ClassSlot.tokensMedian, key, DRAW_TOKENS), TOKENS);
+    // Cash and revenue, then opex and tokens, two log-normals at a time (each lane the scalar draw's double).
+    const cashRevenue = lognormal2x(s, ClassSlot.cashMedian, ClassSlot.revenueMedian, key, DRAW_CASH, DRAW_REVENUE);
+    const opexTokens = lognormal2x(s, ClassSlot.opexMedian, ClassSlot.tokensMedian, key, DRAW_OPEX, DRAW_TOKENS);
+    store<f64>(r, f64x2.extract_lane(cashRevenue, 0), CASH);
+    store<f64>(r, f64x2.extract_lane(cashRevenue, 1), REVENUE);
+    store<f64>(r, f64x2.extract_lane(opexTokens, 0), OPEX);
+    store<f64>(r, f64x2.extract_lane(opexTokens, 1), TOKENS);
     store<f64>(r, growthFactor(s, key), GROWTH);
     store<f64>(r, 0, FREE);
     store<i16>(r, <i16>NO_PROVIDER, PROVIDER);
