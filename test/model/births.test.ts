@@ -4,6 +4,7 @@
  * leave alone.
  */
 import fc from 'fast-check';
+import { groupStream, keyOf, Purpose, streamOf, uniform32 } from '../../sim/rng/keyed.js';
 import { describe, expect, it } from 'vitest';
 import { createBirthGroups, openBirthGroup } from '../../sim/model/births.js';
 import { instantiateKernel, kernelLayout } from '../../sim/model/kernel.js';
@@ -102,6 +103,28 @@ describe('random orders by priority draws', () => {
         expect(Array.from(without)).toEqual(Array.from(all).filter((x) => x !== removed));
         expect(Array.from(all).sort()).toEqual(Array.from(Int32Array.from(indices, (i, k) => (k % 3 === 0 ? ~i : i))).sort());
       }),
+    );
+  });
+
+  it('orders by each startup’s 32-bit priority draw (purpose order, its birth group and rank), ties in table order', () => {
+    const world = afterMonths(40, 3);
+    const b = world.births;
+    /** The priority draw of startup i in month t, from sim/rng/keyed.ts: the order stream narrowed to its birth group, keyed by rank. */
+    const priority = (i: number) => {
+      let g = 0;
+      while (g + 1 < b.count && b.first[g + 1] <= i) g++;
+      return uniform32(keyOf(groupStream(streamOf(world.key, Purpose.order, world.t), b.group[g]), i - b.first[g]), 0);
+    };
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(world.startups.count - 1), { minLength: 1, maxLength: 3000 }), fc.nat(20), (indices, t) => {
+        world.t = t;
+        const inTableOrder = [...indices].sort((x, y) => x - y);
+        const buffer = Int32Array.from(inTableOrder, (i, k) => (k % 4 === 1 ? ~i : i));
+        const expected = Array.from(buffer).sort((x, y) => priority(x < 0 ? ~x : x) - priority(y < 0 ? ~y : y) || (x < 0 ? ~x : x) - (y < 0 ? ~y : y));
+        sortByPriority(world, buffer, buffer.length);
+        expect(Array.from(buffer)).toEqual(expected);
+      }),
+      { numRuns: 60 },
     );
   });
 
