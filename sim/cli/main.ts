@@ -4,26 +4,16 @@
  * bad input become one line each on stderr with exit code 2 (a stack trace
  * only with --debug); `check` exits 1 when an expectation fails.
  */
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { diagnosticsOf, InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
 import { shakeoutVersion } from '../output/manifest.js';
 import { stackFrames } from './debug.js';
 import { printableLines } from '../printable.js';
 import { exitCodeFor } from './signals.js';
+import { asksOneReplication, keepYoungGenerationSmall } from './young-generation.js';
 
-/**
- * The young generation keeps its first size instead of doubling up to
- * 16 MiB a semi-space whenever much of it survives a collection. Loading
- * zod, yaml and mathjs alone grew it to 32 MiB, kept for the life of the
- * process: bench-1m --runs 1 peaked at 213 MB, and at 181 MB with this,
- * at the same speed (bench-10k, 20 warm replications, median 103–114 ms
- * a run either way). A program cannot set the semi-space's maximum for its
- * own main thread once started; V8 reads the growth factor each time it
- * would grow, so setting it here, before the commands are loaded, works.
- * Process-wide: workers started later keep theirs small too.
- */
-setFlagsFromString('--semi-space-growth-factor=1');
+// One replication: V8's young generation keeps its first size (young-generation.ts), set before the commands load.
+if (asksOneReplication(process.argv.slice(2))) keepYoungGenerationSmall();
 
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERNAL = 3;
@@ -63,7 +53,8 @@ function commandsFor(argv: readonly string[]): string[] {
 }
 
 async function program(argv: readonly string[]): Promise<Command> {
-  const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]()));
+  const names = commandsFor(argv);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]()));
   const p = new Command('shakeout')
     .description('Agent-based simulation of AI-platform market consolidation: who survives when a provider leaves.')
     .version(shakeoutVersion())
