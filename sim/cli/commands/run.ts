@@ -4,6 +4,7 @@ import { compile } from '../../model/compile.js';
 import { UsageError } from '../../errors.js';
 import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
+import { installationGitStateSoon } from '../../output/installation.js';
 import { writeResultFolder, type WrittenResult } from '../../ensemble/run-to-folder.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
 import { loadChecked } from '../load.js';
@@ -87,6 +88,8 @@ export function registerRun(program: Command): void {
 
 /** Loads, checks and runs the scenario into its result folder, on workers that stop before the charts are drawn. */
 async function writeFolder(file: string, options: RunOptions, signal: AbortSignal): Promise<{ written: WrittenResult; out: string }> {
+  // The manifest's commit: git runs beside the replications instead of after them.
+  void installationGitStateSoon();
   // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts);
   // no more than the cores (the rest would only wait) nor than --runs, when given.
   const wanted = options.workers ?? defaultWorkers();
