@@ -7,26 +7,54 @@
 import { Command, CommanderError } from 'commander';
 import { diagnosticsOf, InterruptedError, ModelError, ScenarioError, UsageError } from '../errors.js';
 import { shakeoutVersion } from '../output/manifest.js';
-import { registerCalibrate } from './commands/calibrate.js';
-import { registerChart } from './commands/chart.js';
-import { registerCheck } from './commands/check.js';
-import { registerCompare } from './commands/compare.js';
-import { registerSensitivity } from './commands/sensitivity.js';
-import { registerSweep } from './commands/sweep.js';
-import { registerInit } from './commands/init.js';
-import { registerMerge } from './commands/merge.js';
-import { registerMetrics } from './commands/metrics.js';
-import { registerReport } from './commands/report.js';
-import { registerRun } from './commands/run.js';
-import { registerValidate } from './commands/validate.js';
 import { stackFrames } from './debug.js';
 import { printableLines } from '../printable.js';
 import { exitCodeFor } from './signals.js';
+import { asksOneReplication, keepYoungGenerationSmall } from './young-generation.js';
+
+// One replication: V8's young generation keeps its first size (young-generation.ts), set before the commands load.
+if (asksOneReplication(process.argv.slice(2))) keepYoungGenerationSmall();
 
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERNAL = 3;
 
-function program(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * The subcommands in the order of `--help`, each loaded only when needed:
+ * importing all twelve (the calibration, sensitivity, sweep and chart
+ * modules among them) took about twice as long as importing `run`'s alone,
+ * and every `shakeout run` paid it before its first replication.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import('./commands/run.js')).registerRun,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  compare: async () => (await import('./commands/compare.js')).registerCompare,
+  sweep: async () => (await import('./commands/sweep.js')).registerSweep,
+  init: async () => (await import('./commands/init.js')).registerInit,
+  sensitivity: async () => (await import('./commands/sensitivity.js')).registerSensitivity,
+  calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrate,
+  merge: async () => (await import('./commands/merge.js')).registerMerge,
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  chart: async () => (await import('./commands/chart.js')).registerChart,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  metrics: async () => (await import('./commands/metrics.js')).registerMetrics,
+};
+
+/**
+ * The subcommand `argv` names: its first argument that is not an option (the
+ * program's own options, `--debug`, `--help` and `--version`, take no value).
+ * Any other word (`help`, a misspelt name, none) needs every command: for
+ * the list in the help, or commander's "did you mean".
+ */
+function commandsFor(argv: readonly string[]): string[] {
+  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  return word !== undefined && Object.hasOwn(COMMANDS, word) ? [word] : Object.keys(COMMANDS);
+}
+
+async function program(argv: readonly string[]): Promise<Command> {
+  const names = commandsFor(argv);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]()));
   const p = new Command('shakeout')
     .description('Agent-based simulation of AI-platform market consolidation: who survives when a provider leaves.')
     .version(shakeoutVersion())
@@ -34,18 +62,7 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
-  registerRun(p);
-  registerCheck(p);
-  registerCompare(p);
-  registerSweep(p);
-  registerInit(p);
-  registerSensitivity(p);
-  registerCalibrate(p);
-  registerMerge(p);
-  registerValidate(p);
-  registerChart(p);
-  registerReport(p);
-  registerMetrics(p);
+  for (const register of registers) register(p);
   p.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return p;
 }
@@ -59,7 +76,7 @@ function writeFrames(e: Error): void {
 async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   try {
-    await program().parseAsync(argv);
+    await (await program(argv)).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander has printed its message; --help and --version end with code 0.

@@ -30,6 +30,7 @@ import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { claimCollection, type CollectionKind, manifestIdentity, openCollectionFolder } from './collection-folder.js';
 import { assertNotForeign, assertTarget, PARTIAL_FORMAT, type PartialRecord, recoverSwap } from './folder-swap.js';
 import { manifestSchema } from './folder-schema.js';
+import { installationGitStateSoon } from './installation.js';
 import { buildManifest, buildProvenance, type Manifest, shakeoutVersion } from './manifest.js';
 import { commandLine, notAResultFolder } from './messages.js';
 import { readSummary } from './read-folder.js';
@@ -202,6 +203,8 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
       const provenance = buildProvenance({ scenario, runs, months: run.months, start: run.start });
       await writeRunsParquet(join(partial, RUNS_PARQUET_FILE), store, provenance, { signal });
       const summary = collector.build(await expectations());
+      // Asked of git in the background when the command began (installation.ts); settled by now, as a rule.
+      await installationGitStateSoon();
       writeFileAtomic(join(partial, SUMMARY_JSON_FILE), summaryJson(summary));
       writeFileAtomic(join(partial, SUMMARY_MD_FILE), summaryMarkdown(summary));
       // The manifest goes in last; a signal until then keeps the folder unsealed, for --resume.

@@ -390,6 +390,15 @@ function pieces(shape: RunStoreShape, budgetBytes: number): { list: Piece[]; lar
   return { list, largest: Math.min(M, metricsPer) * Math.min(T, monthsPer) * R };
 }
 
+/**
+ * `to[at + k] = from[src + k · step]` for k < count. A function of its own, called for every month and metric
+ * of a piece, so that V8 optimizes it as it would any hot function from the first slabs on, rather than the
+ * loop nest around it by on-stack replacement.
+ */
+function copyStrided(to: Float64Array, at: number, from: Float64Array, src: number, step: number, count: number): void {
+  for (let k = 0; k < count; k++) to[at + k] = from[src + k * step];
+}
+
 /** Opens the store in `<dir>/runs/`; UsageError when there is none or it is incomplete. */
 export function openRunStore(dir: string): RunStoreReader {
   const folder = join(dir, RUNS_DIR);
@@ -474,19 +483,21 @@ export function openRunStore(dir: string): RunStoreReader {
         for (let m = p.m0; m < p.m1; m++)
           yield { metric: m, firstMonth: p.t0, months: p.t1 - p.t0, runs: R, values: buffer.subarray((m - p.m0) * span, (m - p.m0 + 1) * span) };
       }
-      /** Copies run r's values of piece p, `from[at …]` in record order (t, then m), to their places in `buffer`. */
-      const place = (p: Piece, r: number, from: Float64Array, at: number, stride: number) => {
+      /**
+       * Copies the values of piece p of runs first … first + count − 1 to their places in `buffer`:
+       * run k's value of month t and metric m is `from[at + k · runStride + (t − t0) · stride + (m − m0)]`.
+       * The runs are the inner loop, so that each write is a contiguous row of `count` values: with the
+       * months inner (one run at a time), every write landed on another cache line of the whole buffer
+       * and this copy took 144 ms of the 0.36 s aggregation of 100 runs of bench-10k.
+       */
+      const place = (p: Piece, first: number, count: number, from: Float64Array, at: number, runStride: number, stride: number) => {
         const span = (p.t1 - p.t0) * R;
-        for (let m = p.m0; m < p.m1; m++) {
-          const base = (m - p.m0) * span + r;
-          for (let t = p.t0; t < p.t1; t++) buffer[base + (t - p.t0) * R] = from[at + (t - p.t0) * stride + (m - p.m0)];
-        }
+        for (let t = p.t0; t < p.t1; t++)
+          for (let m = p.m0; m < p.m1; m++) copyStrided(buffer, (m - p.m0) * span + (t - p.t0) * R + first, from, at + (t - p.t0) * stride + (m - p.m0), runStride, count);
       };
       if (list.length <= 1) {
         for (const p of list) {
-          await scan((first, count, block) => {
-            for (let k = 0; k < count; k++) place(p, first + k, block, k * length + p.t0 * M + p.m0, M);
-          }, signal);
+          await scan((first, count, block) => place(p, first, count, block, p.t0 * M + p.m0, length, M), signal);
           yield* slabsOf(p);
         }
         return;
@@ -519,7 +530,7 @@ export function openRunStore(dir: string): RunStoreReader {
             await breathe(signal, R);
             const count = Math.min(perRead, R - first);
             if (!readAllAt(sfd, bytesOf(piece.subarray(0, count * w)), offsets[i] + first * w * 8)) throw new Error(`run store: ${SCRATCH_FILE} is shorter than written`);
-            for (let k = 0; k < count; k++) place(p, first + k, piece, k * w, p.m1 - p.m0);
+            place(p, first, count, piece, 0, w, p.m1 - p.m0);
           }
           yield* slabsOf(p);
         }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { gitState, installationGitState, installationRoot } from '../../sim/output/installation.js';
+import { gitState, gitStateAsync, installationGitState, installationGitStateSoon, installationRoot } from '../../sim/output/installation.js';
 import { buildManifest } from '../../sim/output/manifest.js';
 import { handWorld } from './hand-made.js';
 import { tempDir } from './tmp.js';
@@ -26,46 +26,52 @@ function checkout(): string {
   return dir;
 }
 
-describe('gitState', () => {
-  test('a checkout: its commit, and modified only when a tracked file changed', () => {
+/** The state of a folder, asked of git while the thread waits, or in the background. */
+const ways: [string, (dir: string) => Promise<unknown>][] = [
+  ['gitState', async (dir) => gitState(dir)],
+  ['gitStateAsync', (dir) => gitStateAsync(dir)],
+];
+
+describe.each(ways)('%s', (_, gitState) => {
+  test('a checkout: its commit, and modified only when a tracked file changed', async () => {
     const dir = checkout();
     const head = git(dir, 'rev-parse', 'HEAD');
-    expect(gitState(dir)).toEqual({ commit: head, treeModified: false });
+    expect(await gitState(dir)).toEqual({ commit: head, treeModified: false });
     writeFileSync(join(dir, 'untracked.txt'), 'not part of the tree\n');
-    expect(gitState(dir)).toEqual({ commit: head, treeModified: false });
+    expect(await gitState(dir)).toEqual({ commit: head, treeModified: false });
     writeFileSync(join(dir, 'package.json'), '{"name":"shakeout","version":"0.0.1"}\n');
-    expect(gitState(dir)).toEqual({ commit: head, treeModified: true });
+    expect(await gitState(dir)).toEqual({ commit: head, treeModified: true });
   });
 
-  test('a folder that is not a checkout: null fields', () => {
-    expect(gitState(tempDir())).toEqual({ commit: null, treeModified: null });
+  test('a folder that is not a checkout: null fields', async () => {
+    expect(await gitState(tempDir())).toEqual({ commit: null, treeModified: null });
   });
 
-  test("shakeout under the node_modules of a project in git: null fields, not the project's commit", () => {
+  test("shakeout under the node_modules of a project in git: null fields, not the project's commit", async () => {
     const project = checkout();
     const installed = join(project, 'node_modules', 'shakeout');
     mkdirSync(installed, { recursive: true });
     writeFileSync(join(installed, 'package.json'), '{"name":"shakeout","version":"0.1.0"}\n');
-    expect(gitState(installed)).toEqual({ commit: null, treeModified: null });
+    expect(await gitState(installed)).toEqual({ commit: null, treeModified: null });
   });
 
-  test('git missing: null fields, and no error', () => {
+  test('git missing: null fields, and no error', async () => {
     const dir = checkout();
     const path = process.env.PATH;
     process.env.PATH = tempDir();
     try {
-      expect(gitState(dir)).toEqual({ commit: null, treeModified: null });
+      expect(await gitState(dir)).toEqual({ commit: null, treeModified: null });
     } finally {
       process.env.PATH = path;
     }
   });
 
-  test("GIT_DIR in the caller's environment does not point it at another repository", () => {
+  test("GIT_DIR in the caller's environment does not point it at another repository", async () => {
     const other = checkout();
     const saved = process.env.GIT_DIR;
     process.env.GIT_DIR = join(other, '.git');
     try {
-      expect(gitState(tempDir())).toEqual({ commit: null, treeModified: null });
+      expect(await gitState(tempDir())).toEqual({ commit: null, treeModified: null });
     } finally {
       if (saved === undefined) delete process.env.GIT_DIR;
       else process.env.GIT_DIR = saved;
@@ -111,5 +117,9 @@ describe('the manifest names the installation that ran', () => {
 
   test('git is asked once per process', () => {
     expect(installationGitState()).toBe(installationGitState());
+  });
+
+  test('asked in the background, the installation has the state asked while waiting', async () => {
+    expect(await installationGitStateSoon()).toEqual(gitState(installationRoot()!));
   });
 });

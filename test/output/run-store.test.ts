@@ -57,6 +57,20 @@ describe('run store', () => {
     expect(pieces.flatMap((s) => [...s.values])).toEqual(whole.flatMap((s) => [...s.values]));
   });
 
+  test('every piece holds each run\'s value at its month and metric, whatever the budget', async () => {
+    const store = written(tempDir(), [0, 1, 2, 3, 4]);
+    // 160 bytes: one metric's whole months (4 × 5 runs × 8) per piece; 80: two months of one metric; 400: two metrics.
+    for (const budget of [80, 160, 400]) {
+      let slabs = 0;
+      for await (const slab of store.slabs(budget)) {
+        slabs++;
+        for (let k = 0; k < slab.months; k++)
+          for (let r = 0; r < slab.runs; r++) expect(slab.values[k * slab.runs + r]).toBe(value(r, slab.firstMonth + k, slab.metric));
+      }
+      expect(slabs).toBe(budget === 80 ? 6 : 3);
+    }
+  });
+
   test('slabs share one buffer, so aggregation memory does not grow with the slabs', async () => {
     const store = written(tempDir(), [0, 1, 2, 3, 4]);
     const buffers = new Set((await toArray(store.slabs(16))).map((s) => s.values.buffer));

@@ -107,6 +107,40 @@ describe('runs.parquet', () => {
     expect(Buffer.from(fromParquet.buffer).equals(readFileSync(join(dir, 'runs', 'values.f64')))).toBe(true);
   });
 
+  test("each row group's statistics are the minimum and maximum of its rows, a zero minimum as −0", async () => {
+    const shape = { metrics: ['a', 'b'], months: 7, runs: 9, start: '2025-01' };
+    const dir = tempDir();
+    const writer = createRunStore(dir, shape);
+    // Group 0 holds 0 and −0 only among its values: its minimum is −0 and its maximum +0 whichever comes first.
+    for (let r = 0; r < shape.runs; r++) writer.write(r, Float64Array.from({ length: 14 }, (_, i) => (r < 2 ? (i % 2 ? -0 : 0) : (r - 4) * 1.5 + i / 8)));
+    const store = writer.finish();
+    const file = join(dir, 'runs.parquet');
+    const provenance = buildProvenance({ scenario: handWorld().scenario, runs: shape.runs, months: shape.months, start: shape.start });
+    await writeRunsParquet(file, store, provenance, { rowGroupRows: 28 });
+    const stats = await query(
+      `SELECT row_group_id AS g, path_in_schema AS col, stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata($1) WHERE path_in_schema IN ('run', 'month', 'value') ORDER BY g, col`,
+      [file],
+    );
+    const rows = await query(`SELECT file_row_number AS i, run, month, value FROM read_parquet($1, file_row_number = true) ORDER BY i`, [file]);
+    expect(rows).toHaveLength(126);
+    const expected: { g: number; col: string; lo: number; hi: number }[] = [];
+    for (let g = 0; g * 28 < rows.length; g++) {
+      const part = rows.slice(g * 28, (g + 1) * 28);
+      for (const col of ['month', 'run', 'value'] as const) {
+        const v = part.map((row) => row[col] as number);
+        let lo = Math.min(...v);
+        let hi = Math.max(...v);
+        // Parquet's rule for floating-point bounds: a zero minimum is −0, a zero maximum +0.
+        if (col === 'value' && lo === 0) lo = -0;
+        if (col === 'value' && hi === 0) hi = 0;
+        expected.push({ g, col, lo, hi });
+      }
+    }
+    // toEqual tells −0 from +0.
+    expect(stats.map(({ g, col, lo, hi }) => ({ g: Number(g), col, lo: Number(lo), hi: Number(hi) }))).toEqual(expected);
+    expect(Object.is(Number(stats.find((s) => s.g === 0n && s.col === 'value')?.lo), -0)).toBe(true);
+  });
+
   test('a query over the file gives what runs.csv holds', async () => {
     const out = await folder(4);
     const file = join(out, 'runs.parquet');

@@ -4,6 +4,7 @@ import { compile } from '../../model/compile.js';
 import { UsageError } from '../../errors.js';
 import { fileSystemCode } from '../../output/fs-error.js';
 import { chartsNotDrawn } from '../../output/messages.js';
+import { installationGitStateSoon } from '../../output/installation.js';
 import { writeResultFolder, type WrittenResult } from '../../ensemble/run-to-folder.js';
 import { assertExpectationsLocated } from '../../ensemble/expectations.js';
 import { loadChecked } from '../load.js';
@@ -16,6 +17,7 @@ import { createProgress } from '../progress.js';
 import { compileBaselines, distinctBaselines } from '../baselines.js';
 import { baselineRuns } from './check.js';
 import { defaultWorkers, earlyWorkers, replicationExecutor } from '../../ensemble/worker-pool.js';
+import type { ReplicationExecutor } from '../../ensemble/executor.js';
 import { assertResources } from '../../ensemble/limits.js';
 import { stopOnSignals } from '../signals.js';
 import { InterruptedError } from '../../errors.js';
@@ -86,10 +88,13 @@ export function registerRun(program: Command): void {
 
 /** Loads, checks and runs the scenario into its result folder, on workers that stop before the charts are drawn. */
 async function writeFolder(file: string, options: RunOptions, signal: AbortSignal): Promise<{ written: WrittenResult; out: string }> {
+  // The manifest's commit: git runs beside the replications instead of after them.
+  void installationGitStateSoon();
   // Workers start now, so that their start-up overlaps the reading of the file (worker-pool.ts);
   // no more than the cores (the rest would only wait) nor than --runs, when given.
   const wanted = options.workers ?? defaultWorkers();
-  const executor = replicationExecutor({ workers: wanted, start: earlyWorkers(wanted, options.runs) });
+  const early = earlyWorkers(wanted, options.runs);
+  let executor: ReplicationExecutor | undefined = early > 0 ? replicationExecutor({ workers: wanted, start: early }) : undefined;
   try {
     const loaded = loadChecked(file);
     const applied = applyFlags(loaded.scenario, options);
@@ -104,6 +109,9 @@ async function writeFolder(file: string, options: RunOptions, signal: AbortSigna
     const out = options.out ?? defaultOut(file);
     const runs = compiled.scenario.runs;
     const total = runs * (1 + extra.length);
+    // A single replication runs on this thread: a worker would add its own heap and start-up and speed up
+    // nothing (bench-1m --runs 1: 248 → 213 MB peak RSS).
+    executor ??= replicationExecutor({ workers: total === 1 ? 1 : wanted });
     noteOversubscription(Math.min(wanted, runs), options.quiet);
     const progress = createProgress(`running ${basename(file)}`, { quiet: !!options.quiet, total });
     const began = performance.now();
@@ -128,7 +136,7 @@ async function writeFolder(file: string, options: RunOptions, signal: AbortSigna
     );
     return { written, out };
   } finally {
-    await executor.close();
+    await executor?.close();
   }
 }
 
