@@ -147,25 +147,27 @@ function tooMany(capacity: number): RangeError {
 }
 
 /**
- * Finished replications' memories, zeroed (as a new one would be; births
- * write every slot anyway), kept for the next tables of this thread: a few,
- * because a shared history (fork.ts) holds a baseline's world and a fork at
- * once; without a second spare every fork paid for a new memory (3 ms
- * against 0.5 ms in the 2024 scenario, about four months of its simulation).
+ * Finished replications' memories, kept for the next tables of this thread
+ * with the bytes they used (zeroed when taken again, as a new memory would
+ * be; births write every slot anyway): a few, because a shared history
+ * (fork.ts) holds a baseline's world and a fork at once; without a second
+ * spare every fork paid for a new memory (3 ms against 0.5 ms in the 2024
+ * scenario, about four months of its simulation).
  */
-const spares: WebAssembly.Memory[] = [];
+const spares: { memory: WebAssembly.Memory; used: number }[] = [];
 const MAX_SPARES = 4;
 
 /**
  * Gives a finished table's memory back for the next table this thread
  * creates; the table must not be used again. A new memory costs page
  * faults on every record first written: reusing one made bench-10k's
- * replications about 7 % faster (57 → 53 ms).
+ * replications about 7 % faster (57 → 53 ms). It is zeroed when reused,
+ * not here, so the last replication of a thread (and a run of one) does not
+ * rewrite its memory for nothing.
  */
 export function releaseStartupTable(table: StartupTable): void {
   if (spares.length >= MAX_SPARES) return;
-  new Uint8Array(table.memory.buffer, 0, table.base + table.count * RECORD_BYTES).fill(0);
-  spares.push(table.memory);
+  spares.push({ memory: table.memory, used: table.base + table.count * RECORD_BYTES });
 }
 
 /**
@@ -179,7 +181,8 @@ export function createStartupTable(capacity: number, base = 0): StartupTable {
   let memory: WebAssembly.Memory;
   const spare = spares.pop();
   if (spare) {
-    memory = spare;
+    memory = spare.memory;
+    new Uint8Array(memory.buffer, 0, spare.used).fill(0);
     const grow = pagesFor(base, records) - memory.buffer.byteLength / PAGE_BYTES;
     if (grow > 0) memory.grow(grow);
   } else memory = new WebAssembly.Memory({ initial: pagesFor(base, records) });
