@@ -12,12 +12,12 @@ import { root } from './lib.mjs';
 /** A failure to prepare the baseline: its message is one line, for the user. */
 export class BaselineError extends Error {}
 
-/** The last non-empty line of a child's output, for a one-line message. */
+/** The last telling line of a child's output (not npm's pointer to its log), for a one-line message. */
 const lastLine = (text) =>
   String(text ?? '')
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean)
+    .filter((l) => l && !/^npm error\s*$|complete log of this run/.test(l))
     .at(-1) ?? '';
 
 function run(command, args, cwd) {

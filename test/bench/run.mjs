@@ -45,6 +45,7 @@ const plan = quick
   : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, deadReps: 10, warmUpRepeats: 3, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 }, sweep: { points: 100, runs: 20 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const log = (line) => process.stderr.write(`${line}\n`);
 const rate = (startupMonths, seconds) => round(startupMonths / seconds);
 
@@ -146,7 +147,7 @@ try {
   };
 
   log(`4/9 whole process: each case one \`shakeout run\` process timed from outside${options.baseline ? `, beside a build of ${options.baseline}` : ''} …`);
-  results.wholeProcess = wholeProcessCase({ quick, baseline: options.baseline ?? null, scratch, log, label: '4/9 ' });
+  results.wholeProcess = await wholeProcessCase({ quick, baseline: options.baseline ?? null, scratch, log, label: '4/9 ' });
   results.wholeProcess.memoryFlatness.aggregatorBudgetMiB = DEFAULT_SLAB_BYTES / 2 ** 20;
 
   log(`5/9 dead records: replications of bench-10k with most startups alive and with most dead, one thread, ${plan.deadReps} each …`);

@@ -59,16 +59,25 @@ function timedRun(tree, file, args, out) {
 
 const shown = (file) => (file.startsWith(root) ? file.slice(root.length + 1) : file);
 
+/** One turn of the event loop between child processes, so that a SIGINT or SIGTERM sent to this process alone is handled (baseline-tree.mjs). */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * The whole-process cases on the current tree and, with `baseline` (a git
  * ref), on that ref's build too. `scratch` holds the folders and the
  * unshipped world; `log` gets progress lines.
  */
-export function wholeProcessCase({ quick = false, rounds, baseline = null, scratch, log = (l) => process.stderr.write(`${l}\n`), label = '' } = {}) {
+export async function wholeProcessCase({ quick = false, rounds, baseline = null, scratch, log = (l) => process.stderr.write(`${l}\n`), label = '' } = {}) {
   const plan = wholeProcessPlan(quick);
   const nRounds = rounds ?? plan.rounds;
   const own = scratch ?? mkdtempSync(join(tmpdir(), 'shakeout-bench-whole-'));
   const dir = mkdtempSync(join(own, 'whole-process-'));
+  // Removed in the finally below, or at exit when a signal ends the process between cases.
+  const removeScratch = () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (!scratch) rmSync(own, { recursive: true, force: true });
+  };
+  process.on('exit', removeScratch);
   const current = { name: 'new', cli, root };
   let base = null;
   try {
@@ -81,6 +90,7 @@ export function wholeProcessCase({ quick = false, rounds, baseline = null, scrat
     if (baseline) {
       const b = checkoutBaseline(baseline, { log });
       base = { name: 'base', cli: b.cli, root: b.root, ref: b.ref, commit: b.commit, remove: b.remove };
+      await tick();
     }
     const trees = base ? [base, current] : [current];
 
@@ -106,6 +116,7 @@ export function wholeProcessCase({ quick = false, rounds, baseline = null, scrat
           const file = fileOf(c);
           log(`${label}whole process ${step}/${steps}: ${tree.name}: shakeout run ${c.file === 'unshipped' ? 'unshipped world' : shown(file)} ${c.args.join(' ')}${nRounds > 1 ? ` (round ${k + 1})` : ''} …`);
           const out = join(dir, `${c.id}-${tree.name}-${k}`);
+          await tick();
           const m = timedRun(tree, file, c.args, out);
           m.startupMonths = folderStartupMonths(out);
           ((every[c.id] ??= {})[tree.name] ??= []).push(m);
@@ -165,6 +176,7 @@ export function wholeProcessCase({ quick = false, rounds, baseline = null, scrat
         ['large', large],
       ]) {
         log(`${label}whole process, memory flatness: ${tree.name}: ${runs} runs of bench-10k, --months ${months} …`);
+        await tick();
         const out = join(dir, `flat-${tree.name}-${runs}`);
         const m = timedRun(tree, BENCH_10K, ['--runs', String(runs), '--months', String(months), '--no-charts', '--quiet'], out);
         f[key] = { runs, peakRssMiB: round(m.peakRssMiB), wallSeconds: round(m.wallSeconds), runStoreMiB: round(statSync(join(out, 'runs', 'values.f64')).size / 2 ** 20) };
@@ -178,8 +190,8 @@ export function wholeProcessCase({ quick = false, rounds, baseline = null, scrat
     return results;
   } finally {
     base?.remove();
-    rmSync(dir, { recursive: true, force: true });
-    if (!scratch) rmSync(own, { recursive: true, force: true });
+    removeScratch();
+    process.off('exit', removeScratch);
   }
 }
 
@@ -227,7 +239,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   let results;
   try {
     if (options.baseline) resolveBaseline(options.baseline);
-    results = wholeProcessCase({ quick: options.quick, rounds, baseline: options.baseline ?? null });
+    results = await wholeProcessCase({ quick: options.quick, rounds, baseline: options.baseline ?? null });
   } catch (error) {
     if (error instanceof BaselineError) {
       process.stderr.write(`${error.message}\n`);
