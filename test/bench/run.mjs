@@ -38,7 +38,7 @@ const MINIMAL = 'scenarios/minimal.yaml';
 /** The warm-pool case runs on 2 workers whatever the machine, as its figures in README.md do. */
 const POOL_WORKERS = 2;
 
-// Sizes: the full set takes about 12 minutes on 2 cores (4 more with --baseline); --quick about 3.
+// Sizes: the full set takes about 12 minutes on 2 idle cores (step 4 twice as long with --baseline); --quick about 3.
 // The whole-process step has its own (whole-process.mjs, wholeProcessPlan).
 const plan = quick
   ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, deadReps: 3, warmUpRepeats: 1, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 }, sweep: { points: 10, runs: 4 } }
@@ -231,8 +231,8 @@ const rows = [
   [
     'worker warm-up, bench-10k',
     `main thread: results at ${wu.mainThread.firstResultsMs} and ${wu.mainThread.secondResultsMs} ms after the compile began; ` +
-      `1 worker: ${wu['1Worker'].firstResultsMs} and ${wu['1Worker'].secondResultsMs} ms after the spawn` +
-      (wu['2Workers'] ? `; 2 workers: ${wu['2Workers'].firstResultsMs.join(', ')} and ${wu['2Workers'].secondResultsMs.join(', ')} ms` : ''),
+      `1 worker: ${wu.oneWorker.firstResultsMs} and ${wu.oneWorker.secondResultsMs} ms after the spawn` +
+      (wu.twoWorkers ? `; 2 workers: ${wu.twoWorkers.firstResultsMs.join(', ')} and ${wu.twoWorkers.secondResultsMs.join(', ')} ms` : ''),
   ],
   [
     `${wp.ensembles} ensembles × ${wp.runsEach} runs, minimal`,

@@ -26,7 +26,7 @@ const MINIMAL = join(root, 'scenarios', 'minimal.yaml');
 const UNSHIPPED_SEED = 7;
 const USAGE = 'usage: node test/bench/whole-process.mjs [--quick] [--rounds N] [--baseline <git-ref>] [--out file.json]';
 
-/** Sizes: the full set takes about 2 minutes on 2 cores (twice that with a baseline); --quick about 20 s. */
+/** Sizes: the full set takes about 3 minutes on 2 idle cores (twice that with a baseline, and a minute to build it); --quick about 40 s. */
 export function wholeProcessPlan(quick) {
   const runs = quick ? 20 : 100;
   const base = (file, ...extra) => ({ file, args: ['--runs', String(runs), ...extra] });

@@ -14,7 +14,7 @@
 //
 //   npm run build && node test/bench/worker-warm-up.mjs [scenario] [repeats]
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { root, round } from './lib.mjs';
@@ -70,7 +70,7 @@ export function workerWarmUpCase({ file = join(root, 'scenarios', 'bench', 'benc
     note: 'ms from just before the compile (main thread) or the spawn (workers); medians over fresh processes',
   };
   for (const [key, list] of Object.entries(runs))
-    out[key === 'main-1' ? 'mainThread' : `${key.split('-')[1]}Worker${key.endsWith('-1') ? '' : 's'}`] = {
+    out[{ 'main-1': 'mainThread', 'workers-1': 'oneWorker', 'workers-2': 'twoWorkers' }[key]] = {
       ...(list[0].compileMs !== undefined && { compileMs: round(median(list.map((x) => x.compileMs))) }),
       firstResultsMs: med(list, 'firstResultsMs'),
       secondResultsMs: med(list, 'secondResultsMs'),
@@ -94,5 +94,5 @@ if (args[0] === '--once') {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
-  process.stdout.write(JSON.stringify(workerWarmUpCase({ ...(file && { file }), repeats }), null, 2) + '\n');
+  process.stdout.write(JSON.stringify(workerWarmUpCase({ ...(file && { file: resolve(file) }), repeats }), null, 2) + '\n');
 }
