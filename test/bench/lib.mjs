@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks (test/bench/README.md).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,18 +66,21 @@ function machineTicks() {
 /**
  * Runs `node <args>` in a fresh process with peak-rss.mjs preloaded.
  * Returns its wall time (s, from spawn to exit, Node's start-up included),
- * peak RSS (MiB), CPU seconds, stdout, and the load of everything else on
- * the machine meanwhile (cores kept busy by other processes; null where
- * unknown), which is what makes shared machines noisy.
+ * peak RSS (MiB) and CPU seconds of that process (worker threads included:
+ * they are threads of it), stdout, and the load of everything else on the
+ * machine meanwhile (cores kept busy by other processes; null where
+ * unknown), which is what makes shared machines noisy. Peak RSS and CPU
+ * are null if the process left no usage record (it ended without Node's
+ * exit event). `cwd` defaults to the project root.
  */
-export function measure(args, { timeoutSeconds = 1200 } = {}) {
+export function measure(args, { timeoutSeconds = 1200, cwd = root } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-usage-'));
   const usageFile = join(scratch, 'usage.json');
   try {
     const before = machineTicks();
     const began = performance.now();
     const r = spawnSync(process.execPath, ['--import', preload, ...args], {
-      cwd: root,
+      cwd,
       encoding: 'utf8',
       env: { ...process.env, SHAKEOUT_BENCH_USAGE: usageFile },
       maxBuffer: 64 << 20,
@@ -86,14 +89,14 @@ export function measure(args, { timeoutSeconds = 1200 } = {}) {
     const wallSeconds = (performance.now() - began) / 1000;
     const after = machineTicks();
     if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
-    const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
-    const cpuSeconds = usage.userCpuSeconds + usage.systemCpuSeconds;
+    const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : null;
+    const cpuSeconds = usage ? usage.userCpuSeconds + usage.systemCpuSeconds : null;
     let otherLoadCores = null;
-    if (before && after && after.total > before.total) {
+    if (before && after && after.total > before.total && cpuSeconds !== null) {
       const busyCores = ((after.busy - before.busy) / (after.total - before.total)) * cpus().length;
       otherLoadCores = Math.max(0, busyCores - cpuSeconds / wallSeconds);
     }
-    return { wallSeconds, peakRssMiB: usage.maxRSSKiB / 1024, cpuSeconds, otherLoadCores, stdout: r.stdout };
+    return { wallSeconds, peakRssMiB: usage ? usage.maxRSSKiB / 1024 : null, cpuSeconds, otherLoadCores, stdout: r.stdout };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

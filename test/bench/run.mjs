@@ -1,17 +1,36 @@
-// `npm run bench [-- --quick]`: the benchmark figures of test/bench/README.md,
-// printed and written to bench-results.json. Every case runs in a fresh
-// process (peak RSS is per process, so cases cannot contaminate each other)
-// against the compiled CLI and library in dist/.
+// `npm run bench [-- --quick] [--baseline <git-ref>]`: the benchmark figures of
+// test/bench/README.md, printed and written to bench-results.json. Every case
+// runs in a fresh process (peak RSS is per process, so cases cannot
+// contaminate each other) against the compiled CLI and library in dist/.
+// With --baseline, the whole-process step (whole-process.mjs) also builds
+// that git ref in a temporary worktree and times its CLI beside this one.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BaselineError, resolveBaseline } from './baseline-tree.mjs';
 import { cli, folderStartupMonths, measure, root, round } from './lib.mjs';
 import { sharedHistoryCase } from './shared-history.mjs';
 import { sweepThroughputCase } from './sweep-throughput.mjs';
+import { wholeProcessCase, wholeProcessRows } from './whole-process.mjs';
+import { workerWarmUpCase } from './worker-warm-up.mjs';
 import { DEFAULT_SLAB_BYTES } from '../../dist/sim/output/run-store.js';
 
-const quick = process.argv.includes('--quick');
+const USAGE = 'usage: npm run bench [-- --quick] [--baseline <git-ref>]   (or: node test/bench/run.mjs …, after npm run build)';
+let options;
+try {
+  ({ values: options } = parseArgs({ options: { quick: { type: 'boolean' }, baseline: { type: 'string' }, help: { type: 'boolean' } } }));
+  if (options.baseline) resolveBaseline(options.baseline);
+} catch (error) {
+  process.stderr.write(`${error.message}\n${error instanceof BaselineError ? '' : `${USAGE}\n`}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const quick = options.quick ?? false;
 const allWorkers = availableParallelism();
 const BENCH_10K = 'scenarios/bench/bench-10k.yaml';
 const BENCH_1M = 'scenarios/bench/bench-1m.yaml';
@@ -19,12 +38,14 @@ const MINIMAL = 'scenarios/minimal.yaml';
 /** The warm-pool case runs on 2 workers whatever the machine, as its figures in README.md do. */
 const POOL_WORKERS = 2;
 
-// Sizes: the full set takes about 3–6 minutes on 2 cores; --quick about one.
+// Sizes: the full set takes about 12 minutes on 2 idle cores (step 4 twice as long with --baseline); --quick about 3.
+// The whole-process step has its own (whole-process.mjs, wholeProcessPlan).
 const plan = quick
-  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, flatness: { months: 24, small: 20, large: 200 }, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 }, sweep: { points: 10, runs: 4 } }
-  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, flatness: { months: 60, small: 100, large: 1000 }, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 }, sweep: { points: 100, runs: 20 } };
+  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, deadReps: 3, warmUpRepeats: 1, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 }, sweep: { points: 10, runs: 4 } }
+  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, deadReps: 10, warmUpRepeats: 3, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 }, sweep: { points: 100, runs: 20 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const log = (line) => process.stderr.write(`${line}\n`);
 const rate = (startupMonths, seconds) => round(startupMonths / seconds);
 
@@ -89,15 +110,16 @@ const results = {
   availableParallelism: allWorkers,
   commit: git('rev-parse', '--short', 'HEAD'),
   uncommittedChanges: (git('status', '--porcelain') ?? '') !== '',
+  ...(options.baseline && { baseline: options.baseline }),
   startupMonths: 'per month t: startups alive at the end of t + startups that died during t (= alive at the start of t + entrants of t)',
 };
 try {
   log(`shakeout benchmarks${quick ? ' (--quick)' : ''}: ${allWorkers} workers available`);
 
-  log(`1/8 one replication on one thread: ${BENCH_10K} …`);
+  log(`1/9 one replication on one thread: ${BENCH_10K} …`);
   const s10k = single(BENCH_10K, plan.singleReps);
   results.perStartupState = { bytes: s10k.perStartup.bytes, fields: s10k.perStartup.fields };
-  log(`1/8 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
+  log(`1/9 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
   const s1m = single(BENCH_1M, 1, plan.months1m);
   results.singleThread = { 'bench-10k': s10k.result, 'bench-1m': s1m.result };
 
@@ -106,9 +128,9 @@ try {
   const rounds = { one: [], all: [] };
   for (let k = 1; k <= plan.ensembleRounds; k++) {
     const label = plan.ensembleRounds > 1 ? ` (round ${k} of ${plan.ensembleRounds})` : '';
-    log(`2/8 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
+    log(`2/9 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
     rounds.one.push(cliRun(BENCH_10K, plan.ensembleRuns, 1));
-    log(`3/8 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
+    log(`3/9 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
     rounds.all.push(cliRun(BENCH_10K, plan.ensembleRuns, allWorkers));
   }
   const best = (cases) => cases.reduce((a, b) => (b.ensembleSeconds < a.ensembleSeconds ? b : a));
@@ -124,28 +146,22 @@ try {
     everyRoundSeconds: { oneWorker: rounds.one.map((c) => c.ensembleSeconds), allWorkers: rounds.all.map((c) => c.ensembleSeconds) },
   };
 
-  const { months, small, large } = plan.flatness;
-  log(`4/8 memory flatness: ${small} vs ${large} runs of bench-10k, --months ${months}, ${allWorkers} workers …`);
-  const a = cliRun(BENCH_10K, small, allWorkers, ['--months', String(months)]);
-  const b = cliRun(BENCH_10K, large, allWorkers, ['--months', String(months)]);
-  results.memoryFlatness = {
-    note: `--months ${months} instead of 120 so that ${large} runs fit the time budget`,
-    small: { runs: small, peakRssMiB: a.peakRssMiB, ensembleSeconds: a.ensembleSeconds },
-    large: { runs: large, peakRssMiB: b.peakRssMiB, ensembleSeconds: b.ensembleSeconds },
-    peakRssRatioLargeOverSmall: round(b.peakRssMiB / a.peakRssMiB),
-    runStoreMiB: { small: a.runStoreMiB, large: b.runStoreMiB },
-    aggregatorBudgetMiB: DEFAULT_SLAB_BYTES / 2 ** 20,
-  };
+  log(`4/9 whole process: each case one \`shakeout run\` process timed from outside${options.baseline ? `, beside a build of ${options.baseline}` : ''} …`);
+  results.wholeProcess = await wholeProcessCase({ quick, baseline: options.baseline ?? null, scratch, log, label: '4/9 ' });
+  results.wholeProcess.memoryFlatness.aggregatorBudgetMiB = DEFAULT_SLAB_BYTES / 2 ** 20;
 
-  log(`5/8 --no-charts path: ${BENCH_1M} --runs 1${plan.months1m ? ` --months ${plan.months1m}` : ''} through the CLI …`);
-  const big = cliRun(BENCH_1M, 1, 1, plan.months1m ? ['--months', String(plan.months1m)] : []);
-  results.noChartsCli = big;
+  log(`5/9 dead records: replications of bench-10k with most startups alive and with most dead, one thread, ${plan.deadReps} each …`);
+  const dead = measure(['test/bench/dead-records.mjs', String(plan.deadReps)]);
+  results.deadRecords = { ...JSON.parse(dead.stdout), otherLoadCores: round(dead.otherLoadCores, 2) };
+
+  log(`6/9 worker warm-up: first and second result of a worker against the main thread, bench-10k, ${plan.warmUpRepeats} × each …`);
+  results.workerWarmUp = workerWarmUpCase({ repeats: plan.warmUpRepeats });
 
   const { ensembles, runs: poolRuns } = plan.warmPool;
-  log(`6/8 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
+  log(`7/9 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
   const inProcess = measure(['test/bench/warm-pool.mjs', String(ensembles), String(poolRuns), String(POOL_WORKERS)]);
   const pool = JSON.parse(inProcess.stdout);
-  log(`6/8 … against ${ensembles} \`shakeout run\` processes …`);
+  log(`7/9 … against ${ensembles} \`shakeout run\` processes …`);
   const began = performance.now();
   for (let i = 0; i < ensembles; i++) {
     const out = join(scratch, `process-${i}`);
@@ -165,11 +181,16 @@ try {
     otherLoadCores: round(inProcess.otherLoadCores, 2),
   };
 
-  log(`7/8 shared history: compare china-2024-openai-exit.yaml with what-ifs set at 2024-09, --runs ${plan.shared.runs}, with and without sharing, ${plan.shared.reps} × each …`);
+  log(`8/9 shared history: compare china-2024-openai-exit.yaml with what-ifs set at 2024-09, --runs ${plan.shared.runs}, with and without sharing, ${plan.shared.reps} × each …`);
   results.sharedHistory = sharedHistoryCase({ runs: plan.shared.runs, reps: plan.shared.reps, workers: POOL_WORKERS });
 
-  log(`8/8 sweep throughput: ${plan.sweep.points} points × ${plan.sweep.runs} runs of the exit scenario on ${allWorkers} workers, against ${plan.sweep.points} \`shakeout run\` processes …`);
+  log(`9/9 sweep throughput: ${plan.sweep.points} points × ${plan.sweep.runs} runs of the exit scenario on ${allWorkers} workers, against ${plan.sweep.points} \`shakeout run\` processes …`);
   results.sweepThroughput = sweepThroughputCase({ points: plan.sweep.points, runs: plan.sweep.runs, workers: allWorkers });
+} catch (error) {
+  rmSync(scratch, { recursive: true, force: true });
+  if (!(error instanceof BaselineError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -178,7 +199,7 @@ writeFileSync(join(root, 'bench-results.json'), JSON.stringify(results, null, 2)
 
 // The table on stdout.
 const fmt = (x) => (typeof x === 'number' && Math.abs(x) >= 1e5 ? x.toExponential(2) : String(x));
-const { singleThread: st, ensemble: en, memoryFlatness: mf, noChartsCli: big, warmPool: wp, sharedHistory: sh, sweepThroughput: sw } = results;
+const { singleThread: st, ensemble: en, deadRecords: dr, workerWarmUp: wu, warmPool: wp, sharedHistory: sh, sweepThroughput: sw } = results;
 const rows = [
   ['per-startup state', `${results.perStartupState.bytes} bytes`],
   [
@@ -197,11 +218,22 @@ const rows = [
       `peak ${e.peakRssMiB} MiB; other processes kept ${e.otherLoadCores ?? '?'} cores busy`,
   ]),
   ['speed-up, all workers / 1', `${en.speedupAllOverOne} (efficiency ${en.parallelEfficiency} over ${allWorkers} workers)`],
+  ...wholeProcessRows(results.wholeProcess),
+  ...dr.worlds.map((w) => [
+    `dead records: bench-10k, ${w.world}`,
+    `${round(w.seconds * 1000)} ms a replication; ${w.nsPerAliveStartupMonth} ns per alive startup-month, ${w.nsPerTableEntryMonth} ns per table entry-month (${w.deadShareOfEntryMonths} of them dead)`,
+  ]),
   [
-    `peak RSS, ${mf.small.runs} vs ${mf.large.runs} runs`,
-    `${mf.small.peakRssMiB} vs ${mf.large.peakRssMiB} MiB: ratio ${mf.peakRssRatioLargeOverSmall} (${mf.note})`,
+    'dead records: cost',
+    `at most ${dr.matchedPair.nsPerDeadEntryMonthAtMost} ns per dead record a month (${dr.matchedPair.worlds.join(' against ')}: ${dr.matchedPair.shareOfDyingWorldTimeOnDeadRecordsAtMost} of the dying world's time); ` +
+      `fit: ${dr.fit.nsPerAliveStartupMonth} ns per alive startup-month, ${dr.fit.nsPerDeadEntryMonth} per dead entry-month`,
   ],
-  ['bench-1m via the CLI, --runs 1 --no-charts', `peak ${big.peakRssMiB} MiB, ${big.wallSeconds} s wall, ${fmt(big.startupMonthsPerSecond)} startup-months/s`],
+  [
+    'worker warm-up, bench-10k',
+    `main thread: results at ${wu.mainThread.firstResultsMs} and ${wu.mainThread.secondResultsMs} ms after the compile began; ` +
+      `1 worker: ${wu.oneWorker.firstResultsMs} and ${wu.oneWorker.secondResultsMs} ms after the spawn` +
+      (wu.twoWorkers ? `; 2 workers: ${wu.twoWorkers.firstResultsMs.join(', ')} and ${wu.twoWorkers.secondResultsMs.join(', ')} ms` : ''),
+  ],
   [
     `${wp.ensembles} ensembles × ${wp.runsEach} runs, minimal`,
     `one process, warm pool: ${wp.ensemblesSeconds} s (${wp.overheadPerEnsembleMs} ms/ensemble over the compute, ` +
