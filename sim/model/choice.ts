@@ -23,19 +23,7 @@ import { sortByPriority } from './priority.js';
 import { Cause, I16, NO_PROVIDER, Stride, U8 } from './startups.js';
 import { die } from './survival.js';
 import { choosersBuffer, type World } from './world.js';
-
-/** Slots of one (class, provider) entry of the choice table, and its size. */
-const enum Term {
-  available = 0,
-  qualityFactor = 1,
-  price = 2,
-  exitRisk = 3,
-  network = 4,
-  campaigns = 5,
-  switchFactor = 6,
-  paidPrice = 7,
-  size = 8,
-}
+import { Term } from '../kernel/tables.js';
 
 /**
  * Fills the choice table from the providers' state of this month: for each

@@ -4,7 +4,7 @@
  * Nothing in the kernel's scratch space is kept from one call to the next:
  * the world's own arrays stay the state, so a fork copies only records.
  */
-import { CAMPAIGN_SLOTS, CLASS_SLOTS } from './kernel.js';
+import { CampaignSlot, ClassSlot, Term } from '../kernel/tables.js';
 import type { World } from './world.js';
 
 function memoryOf(world: World): ArrayBuffer {
@@ -15,29 +15,28 @@ function memoryOf(world: World): ArrayBuffer {
 export function writeClassTable(world: World, redrawReconsider?: Uint8Array, redrawHazard?: Uint8Array): void {
   const cl = world.classes;
   const C = cl.ids.length;
-  const table = new Float64Array(memoryOf(world), world.layout.classes, C * CLASS_SLOTS);
+  const table = new Float64Array(memoryOf(world), world.layout.classes, C * ClassSlot.size);
   for (let s = 0; s < C; s++) {
-    const at = s * CLASS_SLOTS;
-    // The slots' order is ClassSlot's (sim/kernel/layout.ts).
-    table[at] = cl.share[s];
-    table[at + 1] = cl.cashMedian[s];
-    table[at + 2] = cl.cashSigma[s];
-    table[at + 3] = cl.revenueMedian[s];
-    table[at + 4] = cl.revenueSigma[s];
-    table[at + 5] = cl.opexMedian[s];
-    table[at + 6] = cl.opexSigma[s];
-    table[at + 7] = cl.tokensMedian[s];
-    table[at + 8] = cl.tokensSigma[s];
-    table[at + 9] = cl.growthMean[s];
-    table[at + 10] = cl.growthSd[s];
-    table[at + 11] = cl.switchMedian[s];
-    table[at + 12] = cl.switchSigma[s];
-    table[at + 13] = cl.reconsider[s];
-    table[at + 14] = cl.hazard[s];
-    table[at + 15] = cl.precision[s];
-    table[at + 16] = cl.disruptionMonths[s];
-    table[at + 17] = redrawReconsider?.[s] ?? 0;
-    table[at + 18] = redrawHazard?.[s] ?? 0;
+    const at = s * ClassSlot.size;
+    table[at + ClassSlot.share] = cl.share[s];
+    table[at + ClassSlot.cashMedian] = cl.cashMedian[s];
+    table[at + ClassSlot.cashSigma] = cl.cashSigma[s];
+    table[at + ClassSlot.revenueMedian] = cl.revenueMedian[s];
+    table[at + ClassSlot.revenueSigma] = cl.revenueSigma[s];
+    table[at + ClassSlot.opexMedian] = cl.opexMedian[s];
+    table[at + ClassSlot.opexSigma] = cl.opexSigma[s];
+    table[at + ClassSlot.tokensMedian] = cl.tokensMedian[s];
+    table[at + ClassSlot.tokensSigma] = cl.tokensSigma[s];
+    table[at + ClassSlot.growthMean] = cl.growthMean[s];
+    table[at + ClassSlot.growthSd] = cl.growthSd[s];
+    table[at + ClassSlot.switchMedian] = cl.switchMedian[s];
+    table[at + ClassSlot.switchSigma] = cl.switchSigma[s];
+    table[at + ClassSlot.reconsider] = cl.reconsider[s];
+    table[at + ClassSlot.hazard] = cl.hazard[s];
+    table[at + ClassSlot.precision] = cl.precision[s];
+    table[at + ClassSlot.disruptionMonths] = cl.disruptionMonths[s];
+    table[at + ClassSlot.redrawReconsider] = redrawReconsider?.[s] ?? 0;
+    table[at + ClassSlot.redrawHazard] = redrawHazard?.[s] ?? 0;
   }
 }
 
@@ -59,18 +58,17 @@ export function writeCampaigns(world: World): void {
   const P = world.providerCount;
   const l = world.layout;
   const memory = memoryOf(world);
-  const table = new Float64Array(memory, l.campaigns, K * CAMPAIGN_SLOTS);
+  const table = new Float64Array(memory, l.campaigns, K * CampaignSlot.size);
   const from = new Uint8Array(memory, l.campaignFrom, K * P);
   for (let c = 0; c < K; c++) {
     const k = campaigns[c];
-    const at = c * CAMPAIGN_SLOTS;
-    // The slots' order is CampaignSlot's (sim/kernel/layout.ts).
-    table[at] = k.eligible;
-    table[at + 1] = k.support;
-    table[at + 2] = k.grant;
-    table[at + 3] = k.validity;
-    table[at + 4] = world.budgetLeft[c];
-    table[at + 5] = k.provider;
+    const at = c * CampaignSlot.size;
+    table[at + CampaignSlot.eligible] = k.eligible;
+    table[at + CampaignSlot.support] = k.support;
+    table[at + CampaignSlot.grant] = k.grant;
+    table[at + CampaignSlot.validity] = k.validity;
+    table[at + CampaignSlot.budgetLeft] = world.budgetLeft[c];
+    table[at + CampaignSlot.provider] = k.provider;
     from.set(k.fromProviders, c * P);
   }
   const running = new Int32Array(memory, l.running, P + P * K);
@@ -85,13 +83,13 @@ export function writeCampaigns(world: World): void {
 export function readBudgets(world: World): void {
   const K = world.compiled.campaigns.length;
   if (K === 0) return;
-  const table = new Float64Array(memoryOf(world), world.layout.campaigns, K * CAMPAIGN_SLOTS);
-  for (let c = 0; c < K; c++) world.budgetLeft[c] = table[c * CAMPAIGN_SLOTS + 4];
+  const table = new Float64Array(memoryOf(world), world.layout.campaigns, K * CampaignSlot.size);
+  for (let c = 0; c < K; c++) world.budgetLeft[c] = table[c * CampaignSlot.size + CampaignSlot.budgetLeft];
 }
 
 /** The choice table (choice.ts, prepareChoices writes it). */
 export function choiceTableView(world: World): Float64Array {
-  return new Float64Array(memoryOf(world), world.layout.choice, world.classes.ids.length * world.providerCount * 8);
+  return new Float64Array(memoryOf(world), world.layout.choice, world.classes.ids.length * world.providerCount * Term.size);
 }
 
 /** A round's counters: switches voluntary and forced, then the flows [from · P + to], then births by class. */

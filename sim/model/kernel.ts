@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CampaignSlot, ClassSlot, Term } from '../kernel/tables.js';
 
 /** Byte offsets into a world's memory, and the capacities of the kernel's lists. */
 export interface KernelLayout {
@@ -27,11 +28,11 @@ export interface KernelLayout {
   dying: number;
   /** i32 × listCapacity: survivors listed for next month's reconsideration by one call of operate. */
   list: number;
-  /** f64 × C · CLASS_SLOTS: the class table (kernel-tables.ts). */
+  /** f64 × C · ClassSlot.size: the class table (kernel-tables.ts). */
   classes: number;
-  /** f64 × C · P · 8: the choice table (choice.ts, Term). */
+  /** f64 × C · P · Term.size: the choice table (choice.ts). */
   choice: number;
-  /** f64 × K · 6: the campaigns (kernel-tables.ts), u8 × K · P: who counts as a migrant, i32 × (P + P · K): who runs what. */
+  /** f64 × K · CampaignSlot.size: the campaigns (kernel-tables.ts), u8 × K · P: who counts as a migrant, i32 × (P + P · K): who runs what. */
   campaigns: number;
   campaignFrom: number;
   running: number;
@@ -57,10 +58,6 @@ export interface KernelLayout {
 
 /** Entries of the kernel's lists: a call returns when one is full (operate) or takes at most this many (a round of choices). */
 const LIST_CAPACITY = 4096;
-/** f64 slots per class of the class table (sim/kernel/layout.ts, ClassSlot). */
-export const CLASS_SLOTS = 21;
-/** f64 slots per campaign (sim/kernel/layout.ts, CampaignSlot). */
-export const CAMPAIGN_SLOTS = 6;
 
 /** The layout of a world with P providers, C classes, K campaigns and `months` months. */
 export function kernelLayout(providers: number, classes: number, campaigns: number, months: number): KernelLayout {
@@ -79,9 +76,9 @@ export function kernelLayout(providers: number, classes: number, campaigns: numb
     sums: take(8 * (4 * P + 2)),
     dying: take(4 * LIST_CAPACITY),
     list: take(4 * LIST_CAPACITY),
-    classes: take(8 * C * CLASS_SLOTS),
-    choice: take(8 * C * P * 8),
-    campaigns: take(8 * K * CAMPAIGN_SLOTS),
+    classes: take(8 * C * ClassSlot.size),
+    choice: take(8 * C * P * Term.size),
+    campaigns: take(8 * K * CampaignSlot.size),
     campaignFrom: take(K * P),
     running: take(4 * (P + P * K)),
     groupCapacity: months + 1,
