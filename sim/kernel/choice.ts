@@ -71,26 +71,29 @@ function applicableCampaign(j: i32, current: i32): i32 {
   return NO_CAMPAIGN;
 }
 
-/** The grant's value to a startup of class s with provider `current` and demand d considering j: p_j · min(G, d · T) if a campaign applies and has budget left. */
-function grantTerm(s: i32, j: i32, current: i32, d: f64): f64 {
-  if (term(s, j, Term.available) == 0 || term(s, j, Term.campaigns) == 0) return 0;
-  const c = applicableCampaign(j, current);
+/** The campaign of j that applies to a startup of class s with provider `current`, if j is available to s and runs one. */
+function campaignFor(s: i32, j: i32, current: i32): i32 {
+  if (term(s, j, Term.available) == 0 || term(s, j, Term.campaigns) == 0) return NO_CAMPAIGN;
+  return applicableCampaign(j, current);
+}
+
+/** The grant's value to a startup of class s with demand d considering j under campaign c: p_j · min(G, d · T) while budget is left. */
+function grantTerm(s: i32, j: i32, c: i32, d: f64): f64 {
   if (c == NO_CAMPAIGN || !(campaignField(c, CampaignSlot.budgetLeft) > 0)) return 0;
   return term(s, j, Term.price) * min<f64>(campaignField(c, CampaignSlot.grant), d * campaignField(c, CampaignSlot.validity));
 }
 
-/** The share of the switching cost an applicable campaign of j spares. */
-function supportTerm(s: i32, j: i32, current: i32): f64 {
-  if (term(s, j, Term.available) == 0 || term(s, j, Term.campaigns) == 0) return 0;
-  const c = applicableCampaign(j, current);
+/** The share of the switching cost campaign c spares. */
+function supportTerm(c: i32): f64 {
   return c == NO_CAMPAIGN ? 0 : campaignField(c, CampaignSlot.support);
 }
 
 /** λ_s · V_ij for one provider, −∞ when j is not available to class s. */
 function utility(s: i32, j: i32, current: i32, S: f64, revenue: f64, rn: f64, d: f64, H: f64, lambda: f64): f64 {
   if (term(s, j, Term.available) == 0) return -Infinity;
-  const grantValue = grantTerm(s, j, current, d);
-  const support = supportTerm(s, j, current);
+  const c = campaignFor(s, j, current);
+  const grantValue = grantTerm(s, j, c, d);
+  const support = supportTerm(c);
   const switching = current != NO_PROVIDER && j != current ? S * term(s, j, Term.switchFactor) * (1 - support) : 0.0;
   const risk = term(s, j, Term.exitRisk) * S;
   const v = (revenue * term(s, j, Term.qualityFactor) - term(s, j, Term.paidPrice) * d + (grantValue - switching - risk) / H) / rn + term(s, j, Term.network);
@@ -128,10 +131,10 @@ function chooseFor(i: i32, current: i32, S: f64, u: f64, H: f64): i32 {
     let grantValue = f64x2.splat(0);
     let support = f64x2.splat(0);
     if (v128.any_true(v128.and(available, f64x2.ne(v128.load(termAt(s, j, Term.campaigns)), f64x2.splat(0))))) {
-      grantValue = f64x2.replace_lane(grantValue, 0, grantTerm(s, j, current, d));
-      support = f64x2.replace_lane(support, 0, supportTerm(s, j, current));
-      grantValue = f64x2.replace_lane(grantValue, 1, grantTerm(s, j + 1, current, d));
-      support = f64x2.replace_lane(support, 1, supportTerm(s, j + 1, current));
+      const c0 = campaignFor(s, j, current);
+      const c1 = campaignFor(s, j + 1, current);
+      grantValue = f64x2.replace_lane(f64x2.splat(grantTerm(s, j, c0, d)), 1, grantTerm(s, j + 1, c1, d));
+      support = f64x2.replace_lane(f64x2.splat(supportTerm(c0)), 1, supportTerm(c1));
     }
     const switches = current == NO_PROVIDER ? i64x2.splat(0) : v128.not(i64x2.eq(i64x2.replace_lane(i64x2.splat(<i64>j), 1, <i64>(j + 1)), i64x2.splat(<i64>current)));
     const switching = v128.and(f64x2.mul(f64x2.mul(SSplat, v128.load(termAt(s, j, Term.switchFactor))), f64x2.sub(f64x2.splat(1), support)), switches);
