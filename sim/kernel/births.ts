@@ -7,9 +7,7 @@
  */
 import { exp, exp2x } from './fdlibm';
 import {
-  ALIVE, CASH, ClassSlot, classField, CLS, C, DISRUPTED_UNTIL, FREE, FREE_PROVIDER, FREE_UNTIL, GROWTH, HAZARD_MONTH,
-  INITIAL_PROVIDER, NEXT_RECONSIDER, NO_PROVIDER, OPEX, P, prepareClasses, PROVIDER, record, REVENUE, round,
-  ROUND_HEADER, startupKey, TOKENS,
+  C, classField, ClassSlot, NO_PROVIDER, P, prepareClasses, record, RecordByte, round, ROUND_HEADER, startupKey,
 } from './layout';
 import { keyOf, nextMonth, normalQuantile2x, standardNormal, uniform } from './random';
 
@@ -67,24 +65,24 @@ export function bear(first: i32, n: i32, attributes: u32, reconsider: u32, hazar
     const r = record(i);
     const key = keyOf(attributes, <u32>rank);
     const s = drawClass(uniform(key, DRAW_CLASS));
-    store<u8>(r, <u8>s, CLS);
-    store<u8>(r, 1, ALIVE);
+    store<u8>(r, <u8>s, RecordByte.cls);
+    store<u8>(r, 1, RecordByte.alive);
     // Cash and revenue, then opex and tokens, two log-normals at a time (each lane the scalar draw's double).
     const cashRevenue = lognormal2x(s, ClassSlot.cashMedian, ClassSlot.revenueMedian, key, DRAW_CASH, DRAW_REVENUE);
     const opexTokens = lognormal2x(s, ClassSlot.opexMedian, ClassSlot.tokensMedian, key, DRAW_OPEX, DRAW_TOKENS);
-    store<f64>(r, f64x2.extract_lane(cashRevenue, 0), CASH);
-    store<f64>(r, f64x2.extract_lane(cashRevenue, 1), REVENUE);
-    store<f64>(r, f64x2.extract_lane(opexTokens, 0), OPEX);
-    store<f64>(r, f64x2.extract_lane(opexTokens, 1), TOKENS);
-    store<f64>(r, growthFactor(s, key), GROWTH);
-    store<f64>(r, 0, FREE);
-    store<i16>(r, <i16>NO_PROVIDER, PROVIDER);
-    store<i16>(r, <i16>NO_PROVIDER, INITIAL_PROVIDER);
-    store<i16>(r, <i16>NO_PROVIDER, FREE_PROVIDER);
-    store<i16>(r, -1, FREE_UNTIL);
-    store<i16>(r, -1, DISRUPTED_UNTIL);
-    store<i16>(r, <i16>nextMonth(reconsiderFrom, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(keyOf(reconsider, <u32>rank), 0)), NEXT_RECONSIDER);
-    store<i16>(r, <i16>nextMonth(hazardFrom, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(keyOf(hazard, <u32>rank), 0)), HAZARD_MONTH);
+    store<f64>(r, f64x2.extract_lane(cashRevenue, 0), RecordByte.cash);
+    store<f64>(r, f64x2.extract_lane(cashRevenue, 1), RecordByte.revenue);
+    store<f64>(r, f64x2.extract_lane(opexTokens, 0), RecordByte.opex);
+    store<f64>(r, f64x2.extract_lane(opexTokens, 1), RecordByte.tokens);
+    store<f64>(r, growthFactor(s, key), RecordByte.growthFactor);
+    store<f64>(r, 0, RecordByte.free);
+    store<i16>(r, <i16>NO_PROVIDER, RecordByte.provider);
+    store<i16>(r, <i16>NO_PROVIDER, RecordByte.initialProvider);
+    store<i16>(r, <i16>NO_PROVIDER, RecordByte.freeProvider);
+    store<i16>(r, -1, RecordByte.freeUntil);
+    store<i16>(r, -1, RecordByte.disruptedUntil);
+    store<i16>(r, <i16>nextMonth(reconsiderFrom, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(keyOf(reconsider, <u32>rank), 0)), RecordByte.nextReconsider);
+    store<i16>(r, <i16>nextMonth(hazardFrom, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(keyOf(hazard, <u32>rank), 0)), RecordByte.hazardMonth);
     const at = bornByClass + (<usize>s << 3);
     store<f64>(at, load<f64>(at) + 1);
   }
@@ -94,8 +92,8 @@ export function bear(first: i32, n: i32, attributes: u32, reconsider: u32, hazar
 export function regrow(n: i32, attributes: u32): void {
   for (let i = 0; i < n; i++) {
     const r = record(i);
-    if (load<u8>(r, ALIVE) == 0) continue;
-    store<f64>(r, growthFactor(<i32>load<u8>(r, CLS), startupKey(attributes, i)), GROWTH);
+    if (load<u8>(r, RecordByte.alive) == 0) continue;
+    store<f64>(r, growthFactor(<i32>load<u8>(r, RecordByte.cls), startupKey(attributes, i)), RecordByte.growthFactor);
   }
 }
 
@@ -108,11 +106,11 @@ export function reschedule(n: i32, t: i32, reconsider: u32, hazard: u32): void {
   prepareClasses();
   for (let i = 0; i < n; i++) {
     const r = record(i);
-    if (load<u8>(r, ALIVE) == 0) continue;
-    const s = <i32>load<u8>(r, CLS);
+    if (load<u8>(r, RecordByte.alive) == 0) continue;
+    const s = <i32>load<u8>(r, RecordByte.cls);
     if (classField(s, ClassSlot.redrawReconsider) != 0)
-      store<i16>(r, <i16>nextMonth(t, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(reconsider, i), 0)), NEXT_RECONSIDER);
+      store<i16>(r, <i16>nextMonth(t, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(reconsider, i), 0)), RecordByte.nextReconsider);
     if (classField(s, ClassSlot.redrawHazard) != 0)
-      store<i16>(r, <i16>nextMonth(t, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(startupKey(hazard, i), 0)), HAZARD_MONTH);
+      store<i16>(r, <i16>nextMonth(t, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(startupKey(hazard, i), 0)), RecordByte.hazardMonth);
   }
 }

@@ -12,10 +12,9 @@
 import { exp, exp2x } from './fdlibm';
 import { DRAW_SWITCH_COST } from './births';
 import {
-  ALL, CampaignSlot, campaignFrom, campaigns, CASH, choiceTable, choosers, classField, ClassSlot, CLS, DISRUPTED_UNTIL,
-  FREE, FREE_PROVIDER, FREE_UNTIL, INITIAL_PROVIDER, initialShares, K, MIGRANTS, NEW, NEXT_RECONSIDER, NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses,
-  priorityList, PROVIDER, record, REVENUE, round, switchCosts, ROUND_HEADER, running, startupKey, stranded, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
-  Term, TOKENS, C,
+  ALL, C, campaignFrom, campaigns, CampaignSlot, choiceTable, choosers, classField, ClassSlot, initialShares, K, MIGRANTS, NEW,
+  NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses, priorityList, record, RecordByte, round, ROUND_HEADER, running, startupKey,
+  stranded, switchCosts, SWITCHES_FORCED, SWITCHES_VOLUNTARY, Term,
 } from './layout';
 import { fmix32, NEVER, nextMonth, normalQuantile2x, uniform } from './random';
 
@@ -108,10 +107,10 @@ function utility(s: i32, j: i32, current: i32, S: f64, revenue: f64, rn: f64, d:
  */
 function chooseFor(i: i32, current: i32, S: f64, u: f64, H: f64): i32 {
   const r = record(i);
-  const s = <i32>load<u8>(r, CLS);
-  const revenue = load<f64>(r, REVENUE);
+  const s = <i32>load<u8>(r, RecordByte.cls);
+  const revenue = load<f64>(r, RecordByte.revenue);
   const rn = revenue > 1 ? revenue : 1;
-  const d = load<f64>(r, TOKENS);
+  const d = load<f64>(r, RecordByte.tokens);
   const lambda = classField(s, ClassSlot.precision);
   const util = round + (<usize>(ROUND_HEADER + P * P + C) << 3);
   // Utilities x_j = λ_s · V_ij, two providers at a time: each lane does the scalar arithmetic, in its order.
@@ -204,12 +203,12 @@ function pickCumulative(cumulative: usize, u: f64): i32 {
 export function assignInitial(n: i32, stream: u32, H: f64): void {
   for (let i = 0; i < n; i++) {
     const r = record(i);
-    const s = <i32>load<u8>(r, CLS);
+    const s = <i32>load<u8>(r, RecordByte.cls);
     const shares = initialShares + (<usize>(s * (P + 1)) << 3);
     const u = uniform(startupKey(stream, i), 0);
     const j = load<f64>(shares) != 0 ? pickCumulative(shares + 8, u) : chooseFor(i, NO_PROVIDER, 0, u, H);
-    store<i16>(r, <i16>j, PROVIDER);
-    store<i16>(r, <i16>j, INITIAL_PROVIDER);
+    store<i16>(r, <i16>j, RecordByte.provider);
+    store<i16>(r, <i16>j, RecordByte.initialProvider);
   }
 }
 
@@ -220,10 +219,10 @@ function grant(r: usize, c: i32, t: i32): void {
   if (!(left > 0)) return;
   const amount = min<f64>(campaignField(c, CampaignSlot.grant), left);
   store<f64>(budget, left - amount);
-  store<f64>(r, amount, FREE);
-  store<i16>(r, <i16>campaignField(c, CampaignSlot.provider), FREE_PROVIDER);
+  store<f64>(r, amount, RecordByte.free);
+  store<i16>(r, <i16>campaignField(c, CampaignSlot.provider), RecordByte.freeProvider);
   const until = <f64>t + campaignField(c, CampaignSlot.validity) - 1;
-  store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), FREE_UNTIL);
+  store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), RecordByte.freeUntil);
 }
 
 /**
@@ -250,8 +249,8 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
   for (let k = 0; k < n; k += 2) {
     const a = chooserAt(k);
     const b = k + 1 < n ? chooserAt(k + 1) : a;
-    const sa = <i32>load<u8>(record(a), CLS);
-    const sb = <i32>load<u8>(record(b), CLS);
+    const sa = <i32>load<u8>(record(a), RecordByte.cls);
+    const sb = <i32>load<u8>(record(b), RecordByte.cls);
     const u = f64x2.replace_lane(f64x2.splat(uniform(startupKey(attributes, a), DRAW_SWITCH_COST)), 1, uniform(startupKey(attributes, b), DRAW_SWITCH_COST));
     const sigma = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchSigma)), 1, classField(sb, ClassSlot.switchSigma));
     const median = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchMedian)), 1, classField(sb, ClassSlot.switchMedian));
@@ -264,8 +263,8 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
     const forced = entry < 0;
     const i = forced ? ~entry : entry;
     const r = record(i);
-    const s = <i32>load<u8>(r, CLS);
-    const current = <i32>load<i16>(r, PROVIDER);
+    const s = <i32>load<u8>(r, RecordByte.cls);
+    const current = <i32>load<i16>(r, RecordByte.provider);
     const S = load<f64>(switchCosts + (<usize>k << 3));
     const j = chooseFor(i, current, S, uniform(startupKey(choiceStream, i), 0), H);
     if (j == NO_PROVIDER) {
@@ -275,22 +274,22 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
       const c = applicableCampaign(j, current);
       if (current != NO_PROVIDER && j != current) {
         const support = c == NO_CAMPAIGN ? 0.0 : campaignField(c, CampaignSlot.support);
-        store<f64>(r, load<f64>(r, CASH) - S * term(s, j, Term.switchFactor) * (1 - support), CASH);
+        store<f64>(r, load<f64>(r, RecordByte.cash) - S * term(s, j, Term.switchFactor) * (1 - support), RecordByte.cash);
         const until = <f64>t + classField(s, ClassSlot.disruptionMonths) - 1;
-        store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), DISRUPTED_UNTIL);
+        store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), RecordByte.disruptedUntil);
         const flow = flows + (<usize>(current * P + j) << 3);
         store<f64>(flow, load<f64>(flow) + 1);
         const counter = round + (<usize>(forced ? SWITCHES_FORCED : SWITCHES_VOLUNTARY) << 3);
         store<f64>(counter, load<f64>(counter) + 1);
       }
       if (c != NO_CAMPAIGN) grant(r, c, t);
-      store<i16>(r, <i16>j, PROVIDER);
+      store<i16>(r, <i16>j, RecordByte.provider);
     }
-    if (reschedule && <i32>load<i16>(r, NEXT_RECONSIDER) <= t)
+    if (reschedule && <i32>load<i16>(r, RecordByte.nextReconsider) <= t)
       store<i16>(
         r,
         <i16>nextMonth(t + 1, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(rescheduleStream, i), 0)),
-        NEXT_RECONSIDER,
+        RecordByte.nextReconsider,
       );
   }
 }

@@ -5,32 +5,15 @@
  * side writes each table before the call that reads it and reads back what
  * the call wrote, so nothing here outlives a call but the layout.
  *
- * Record slots (sim/model/startups.ts, 64 bytes): f64 cash 0, revenue 8,
- * opex 16, tokens 24, growthFactor 32, free 40; i16 provider 48,
- * initialProvider 50, freeProvider 52, freeUntil 54, disruptedUntil 56,
- * nextReconsider 58, hazardMonth 60; u8 cls 62, alive 63.
+ * Record slots: RecordByte (tables.ts), with the model's views of them in
+ * sim/model/startups.ts.
  */
 import { log1p } from './fdlibm';
 import { groupStream, keyOf } from './random';
 import { ClassSlot } from './tables';
 
-export { CampaignSlot, ClassSlot, Term } from './tables';
+export { CampaignSlot, ClassSlot, RecordByte, Term } from './tables';
 
-export const CASH = 0;
-export const REVENUE = 8;
-export const OPEX = 16;
-export const TOKENS = 24;
-export const GROWTH = 32;
-export const FREE = 40;
-export const PROVIDER = 48;
-export const INITIAL_PROVIDER = 50;
-export const FREE_PROVIDER = 52;
-export const FREE_UNTIL = 54;
-export const DISRUPTED_UNTIL = 56;
-export const NEXT_RECONSIDER = 58;
-export const HAZARD_MONTH = 60;
-export const CLS = 62;
-export const ALIVE = 63;
 
 export const NO_PROVIDER: i32 = -1;
 export const NO_CAMPAIGN: i32 = -1;

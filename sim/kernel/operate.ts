@@ -14,10 +14,10 @@
  *   dying     i32: this call's deaths, ~i for runway and i for hazard
  *   listed    i32: survivors whose next reconsideration is month t + 1
  *
- * Record slots: layout.ts.
+ * Record slots: RecordByte (tables.ts).
  */
 
-import { groupCount, groupFirst, groupNumber, groupAt } from './layout';
+import { groupAt, groupCount, groupFirst, groupNumber, RecordByte } from './layout';
 import { groupStream, keyOf, uniform32 } from './random';
 
 let deadCount: i32 = 0;
@@ -84,17 +84,17 @@ export function operate(
       stream = groupStream(rescueStream, <u32>load<i32>(groupNumber + (<usize>group << 2)));
     }
     const r = records + (<usize>i << 6);
-    if (load<u8>(r, 63) == 0) continue;
-    const j = <i32>load<i16>(r, 48);
-    const s = <i32>load<u8>(r, 62);
-    const d = load<f64>(r, 24);
+    if (load<u8>(r, RecordByte.alive) == 0) continue;
+    const j = <i32>load<i16>(r, RecordByte.provider);
+    const s = <i32>load<u8>(r, RecordByte.cls);
+    const d = load<f64>(r, RecordByte.tokens);
     // 5: usage and accounts
     let billed = d;
-    if (<i32>load<i16>(r, 52) == j && t <= <i32>load<i16>(r, 54)) {
-      const free = load<f64>(r, 40);
+    if (<i32>load<i16>(r, RecordByte.freeProvider) == j && t <= <i32>load<i16>(r, RecordByte.freeUntil)) {
+      const free = load<f64>(r, RecordByte.free);
       if (free > 0) {
         const used = free < d ? free : d;
-        store<f64>(r, free - used, 40);
+        store<f64>(r, free - used, RecordByte.free);
         billed = d - used;
         freeUsed += used;
       }
@@ -104,10 +104,10 @@ export function operate(
     // The provider books the whole bill; the startup pays its part, the voucher the rest (× 1 is exact without one).
     const paid = bill * load<f64>(perClass, 24);
     vouchers += bill - paid;
-    const kept = t <= <i32>load<i16>(r, 56) ? 1 - load<f64>(perClass) : 1.0;
-    const opex = load<f64>(r, 16);
-    const revenue = load<f64>(r, 8);
-    let w = load<f64>(r, 0) + revenue * load<f64>(params + (<usize>(Q + s * P + j) << 3)) * kept - paid - opex;
+    const kept = t <= <i32>load<i16>(r, RecordByte.disruptedUntil) ? 1 - load<f64>(perClass) : 1.0;
+    const opex = load<f64>(r, RecordByte.opex);
+    const revenue = load<f64>(r, RecordByte.revenue);
+    let w = load<f64>(r, RecordByte.cash) + revenue * load<f64>(params + (<usize>(Q + s * P + j) << 3)) * kept - paid - opex;
     const acc = sums + (<usize>(4 * j) << 3);
     store<f64>(acc, load<f64>(acc) + bill);
     store<f64>(acc, load<f64>(acc, 8) + d * load<f64>(params + (<usize>(P + j) << 3)), 8);
@@ -118,25 +118,25 @@ export function operate(
         // A rescue that does not cover the hole leaves the startup to be tested again next month.
         w += load<f64>(perClass, 16) * opex;
       } else {
-        store<f64>(r, w, 0);
+        store<f64>(r, w, RecordByte.cash);
         store<i32>(dying + (<usize>dead << 2), ~i);
         dead++;
         continue;
       }
     }
-    store<f64>(r, w, 0);
-    if (<i32>load<i16>(r, 60) <= t) {
+    store<f64>(r, w, RecordByte.cash);
+    if (<i32>load<i16>(r, RecordByte.hazardMonth) <= t) {
       store<i32>(dying + (<usize>dead << 2), i);
       dead++;
       continue;
     }
     // 7: growth
-    const g = load<f64>(r, 32);
-    store<f64>(r, revenue * g, 8);
-    store<f64>(r, d * g, 24);
-    store<f64>(r, opex * g, 16);
+    const g = load<f64>(r, RecordByte.growthFactor);
+    store<f64>(r, revenue * g, RecordByte.revenue);
+    store<f64>(r, d * g, RecordByte.tokens);
+    store<f64>(r, opex * g, RecordByte.opex);
     store<f64>(acc, load<f64>(acc, 24) + 1, 24);
-    if (<i32>load<i16>(r, 58) <= next) {
+    if (<i32>load<i16>(r, RecordByte.nextReconsider) <= next) {
       store<i32>(list + (<usize>listed << 2), i);
       listed++;
     }

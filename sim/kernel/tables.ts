@@ -6,6 +6,30 @@
  * model imports it (const enums, inlined as numbers on both sides).
  */
 
+/**
+ * A startup's record (sim/model/startups.ts): the byte offset of each slot
+ * in its 64 bytes. f64 slots first, then i16, then u8; the model's views
+ * index them as offset / 8, / 2 and / 1.
+ */
+export const enum RecordByte {
+  cash = 0,
+  revenue = 8,
+  opex = 16,
+  tokens = 24,
+  growthFactor = 32,
+  free = 40,
+  provider = 48,
+  initialProvider = 50,
+  freeProvider = 52,
+  freeUntil = 54,
+  disruptedUntil = 56,
+  nextReconsider = 58,
+  hazardMonth = 60,
+  cls = 62,
+  alive = 63,
+  size = 64,
+}
+
 /** Class table: f64 slots per class. */
 export const enum ClassSlot {
   share = 0,

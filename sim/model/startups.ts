@@ -26,6 +26,8 @@
  * ran at 13 ns per startup, from local variables at 10.4 ns.
  */
 
+import { RecordByte } from '../kernel/tables.js';
+
 export const NO_PROVIDER = -1;
 /** A month that never comes: months are at most 1,200, and month slots are 16-bit. */
 export const NEVER = 32767;
@@ -35,48 +37,49 @@ export const INITIAL_COHORT = -1;
 export const Cause = { none: 0, runway: 1, hazard: 2, stranded: 3 } as const;
 
 /** Bytes of state per startup: one record. */
-export const RECORD_BYTES = 64;
+export const RECORD_BYTES = RecordByte.size as number;
 
 /** Elements per record in each view. */
 export const enum Stride {
-  f64 = 8,
-  i16 = 32,
-  u8 = 64,
+  f64 = RecordByte.size / 8,
+  i16 = RecordByte.size / 2,
+  u8 = RecordByte.size,
 }
 
+/** The record's slots as indices of the views (the bytes are RecordByte's, sim/kernel/tables.ts, shared with the kernel). */
 export const enum F64 {
   /** USD. */
-  cash = 0,
+  cash = RecordByte.cash / 8,
   /** USD per month, before the quality factor. */
-  revenue = 1,
+  revenue = RecordByte.revenue / 8,
   /** USD per month. */
-  opex = 2,
+  opex = RecordByte.opex / 8,
   /** Million tokens per month. */
-  tokens = 3,
+  tokens = RecordByte.tokens / 8,
   /** exp(g_i): monthly growth factor of revenue, tokens and opex. S_i is not stored: see sim/kernel/births.ts. */
-  growthFactor = 4,
+  growthFactor = RecordByte.growthFactor / 8,
   /** Free-token balance, million tokens. */
-  free = 5,
+  free = RecordByte.free / 8,
 }
 
 export const enum I16 {
-  provider = 24,
+  provider = RecordByte.provider / 2,
   /** Provider at t = 0 (cohort metrics); NO_PROVIDER for entrants. */
-  initialProvider = 25,
+  initialProvider = RecordByte.initialProvider / 2,
   /** The free tokens' provider and last usable month. */
-  freeProvider = 26,
-  freeUntil = 27,
+  freeProvider = RecordByte.freeProvider / 2,
+  freeUntil = RecordByte.freeUntil / 2,
   /** Last month of migration disruption (revenue loss). */
-  disruptedUntil = 28,
+  disruptedUntil = RecordByte.disruptedUntil / 2,
   /** Month of the next voluntary reconsideration, and of death by the hazard (NEVER if none): see schedule.ts. */
-  nextReconsider = 29,
-  hazardMonth = 30,
+  nextReconsider = RecordByte.nextReconsider / 2,
+  hazardMonth = RecordByte.hazardMonth / 2,
 }
 
 export const enum U8 {
-  cls = 62,
+  cls = RecordByte.cls,
   /** 1 while alive. */
-  alive = 63,
+  alive = RecordByte.alive,
 }
 
 /** Every slot of a record with its size in bytes, in record order (reports, tests). */
