@@ -14,7 +14,7 @@ import { DRAW_SWITCH_COST } from './births';
 import {
   ALL, C, campaignFrom, campaigns, CampaignSlot, choiceTable, choosers, classField, ClassSlot, initialShares, K, MIGRANTS, NEW,
   NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses, priorityList, record, RecordByte, round, ROUND_HEADER, running, startupKey,
-  stranded, switchCosts, SWITCHES_FORCED, SWITCHES_VOLUNTARY, Term,
+  chooserGroups, groupAt, keyInGroup, stranded, switchCosts, SWITCHES_FORCED, SWITCHES_VOLUNTARY, Term,
 } from './layout';
 import { fmix32, NEVER, nextMonth, normalQuantile2x, uniform } from './random';
 
@@ -246,12 +246,17 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
   // First the choosers' switching costs S_i, two at a time (normalQuantile2x, exp2x; each lane the scalar
   // draw's double). Reading each chooser's class also brings its record into cache ahead of the round: the
   // loads are independent, so in a big world, where each record is a miss to memory, the misses overlap.
+  // Each chooser's birth group is looked up once here for its three keys (attributes, choice, reschedule).
   for (let k = 0; k < n; k += 2) {
     const a = chooserAt(k);
     const b = k + 1 < n ? chooserAt(k + 1) : a;
+    const ga = groupAt(a);
+    const gb = groupAt(b);
+    store<i32>(chooserGroups + (<usize>k << 2), ga);
+    if (k + 1 < n) store<i32>(chooserGroups + (<usize>(k + 1) << 2), gb);
     const sa = <i32>load<u8>(record(a), RecordByte.cls);
     const sb = <i32>load<u8>(record(b), RecordByte.cls);
-    const u = f64x2.replace_lane(f64x2.splat(uniform(startupKey(attributes, a), DRAW_SWITCH_COST)), 1, uniform(startupKey(attributes, b), DRAW_SWITCH_COST));
+    const u = f64x2.replace_lane(f64x2.splat(uniform(keyInGroup(attributes, ga, a), DRAW_SWITCH_COST)), 1, uniform(keyInGroup(attributes, gb, b), DRAW_SWITCH_COST));
     const sigma = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchSigma)), 1, classField(sb, ClassSlot.switchSigma));
     const median = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchMedian)), 1, classField(sb, ClassSlot.switchMedian));
     const S = f64x2.mul(median, exp2x(f64x2.mul(sigma, normalQuantile2x(u))));
@@ -266,7 +271,8 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
     const s = <i32>load<u8>(r, RecordByte.cls);
     const current = <i32>load<i16>(r, RecordByte.provider);
     const S = load<f64>(switchCosts + (<usize>k << 3));
-    const j = chooseFor(i, current, S, uniform(startupKey(choiceStream, i), 0), H);
+    const g = load<i32>(chooserGroups + (<usize>k << 2));
+    const j = chooseFor(i, current, S, uniform(keyInGroup(choiceStream, g, i), 0), H);
     if (j == NO_PROVIDER) {
       store<i32>(stranded + (<usize>strandedCount << 2), i);
       strandedCount++;
@@ -288,7 +294,7 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
     if (reschedule && <i32>load<i16>(r, RecordByte.nextReconsider) <= t)
       store<i16>(
         r,
-        <i16>nextMonth(t + 1, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(startupKey(rescheduleStream, i), 0)),
+        <i16>nextMonth(t + 1, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(keyInGroup(rescheduleStream, g, i), 0)),
         RecordByte.nextReconsider,
       );
   }

@@ -53,6 +53,8 @@ export let stranded: usize = 0;
 export let priorityList: usize = 0;
 /** f64: the switching costs S_i of a round's choosers (choice.ts, chooseRound). */
 export let switchCosts: usize = 0;
+/** i32: the birth group (its position, groupAt) of each of a round's choosers, found once for its three keys. */
+export let chooserGroups: usize = 0;
 /** f64 per class: 1 when the scenario gives its initial shares, then the P cumulative shares (choice.ts, assignInitial). */
 export let initialShares: usize = 0;
 
@@ -75,6 +77,7 @@ export function init(
   prioritiesAt: usize,
   initialSharesAt: usize,
   switchCostsAt: usize,
+  chooserGroupsAt: usize,
 ): void {
   records = recordsAt;
   P = providers;
@@ -93,6 +96,7 @@ export function init(
   priorityList = prioritiesAt;
   initialShares = initialSharesAt;
   switchCosts = switchCostsAt;
+  chooserGroups = chooserGroupsAt;
 }
 
 /** Sets the number of birth groups in the table (the model writes the table before each call that keys startups). */
@@ -141,7 +145,13 @@ export function groupAt(i: i32): i32 {
 
 /** Startup i's key in `stream` (births.ts of the model, startupKey): its birth group's stream, keyed by its rank. */
 export function startupKey(stream: u32, i: i32): u32 {
-  const g = groupAt(i);
+  return keyInGroup(stream, groupAt(i), i);
+}
+
+/** startupKey with the position g of i's birth group (groupAt) already found. */
+// @ts-ignore: decorator
+@inline
+export function keyInGroup(stream: u32, g: i32, i: i32): u32 {
   const first = load<i32>(groupFirst + (<usize>g << 2));
   return keyOf(groupStream(stream, <u32>load<i32>(groupNumber + (<usize>g << 2))), <u32>(i - first));
 }

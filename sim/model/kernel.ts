@@ -48,8 +48,9 @@ export interface KernelLayout {
   priorities: number;
   /** f64 × C · (P + 1): per class, 1 when the scenario gives its initial shares, then the cumulative shares (kernel-tables.ts). */
   initialShares: number;
-  /** f64 × listCapacity: the switching costs of a round's choosers. */
+  /** f64 × listCapacity: the switching costs of a round's choosers; i32 × listCapacity: their birth groups. */
   switchCosts: number;
+  chooserGroups: number;
   /** The first startup record, 64-byte aligned. */
   records: number;
   dyingCapacity: number;
@@ -89,6 +90,7 @@ export function kernelLayout(providers: number, classes: number, campaigns: numb
     priorities: take(4 * LIST_CAPACITY),
     initialShares: take(8 * C * (P + 1)),
     switchCosts: take(8 * LIST_CAPACITY),
+    chooserGroups: take(4 * LIST_CAPACITY),
     records: 0,
     dyingCapacity: LIST_CAPACITY,
     listCapacity: LIST_CAPACITY,
@@ -117,6 +119,7 @@ export interface Kernel {
     priorities: number,
     initialShares: number,
     switchCosts: number,
+    chooserGroups: number,
   ): void;
   /** The number of birth groups in the group table, written just before. */
   setGroups(count: number): void;
@@ -180,6 +183,6 @@ export function useKernelModule(module: WebAssembly.Module): void {
 export function instantiateKernel(memory: WebAssembly.Memory, layout: KernelLayout, providers: number, classes: number, campaigns: number): Kernel {
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernel;
   const l = layout;
-  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities, l.initialShares, l.switchCosts);
+  kernel.init(l.records, providers, classes, campaigns, l.classes, l.choice, l.campaigns, l.campaignFrom, l.running, l.groups, l.groupCapacity, l.round, l.choosers, l.stranded, l.priorities, l.initialShares, l.switchCosts, l.chooserGroups);
   return kernel;
 }
