@@ -73,20 +73,28 @@ export function poissonInverse(u: number, mean: number): number {
   const pMode = Math.exp(mode * Math.log(mean) - mean - logFactorial(mode));
   const negligible = pMode * 1e-18;
   // P(X = k) down from the mode and up from it, as far as the terms count; below[d] is k = mode − d, above[d] is k = mode + 1 + d.
-  const below: number[] = [];
-  for (let k = mode, p = pMode; k >= 0 && p > negligible; p *= k / mean, k--) below.push(p);
-  const above: number[] = [];
-  for (let k = mode + 1, p = (pMode * mean) / (mode + 1); p > negligible; k++, p *= mean / k) above.push(p);
+  let below = termsBelow;
+  let nBelow = 0;
+  for (let k = mode, p = pMode; k >= 0 && p > negligible; p *= k / mean, k--) {
+    if (nBelow === below.length) below = termsBelow = grownTerms(below);
+    below[nBelow++] = p;
+  }
+  let above = termsAbove;
+  let nAbove = 0;
+  for (let k = mode + 1, p = (pMode * mean) / (mode + 1); p > negligible; k++, p *= mean / k) {
+    if (nAbove === above.length) above = termsAbove = grownTerms(above);
+    above[nAbove++] = p;
+  }
   // Each side summed from its smallest term: the cdf near 0 and the tail near 1 keep their precision.
   let lower = 0;
-  for (let d = below.length - 1; d >= 0; d--) lower += below[d];
+  for (let d = nBelow - 1; d >= 0; d--) lower += below[d];
   let upper = 0;
-  for (let d = above.length - 1; d >= 0; d--) upper += above[d];
+  for (let d = nAbove - 1; d >= 0; d--) upper += above[d];
   // The truncated terms' total stands for 1, so that rounding in P(X = mode) cancels.
   const total = lower + upper;
   if (u * total <= lower) {
     let cdf = 0;
-    for (let d = below.length - 1; d >= 0; d--) {
+    for (let d = nBelow - 1; d >= 0; d--) {
       cdf += below[d];
       if (u * total <= cdf) return mode - d;
     }
@@ -94,13 +102,23 @@ export function poissonInverse(u: number, mean: number): number {
   }
   // The least n above the mode with P(X > n) ≤ 1 − u, the tail summed from the top.
   const v = (1 - u) * total;
-  let n = mode + above.length;
+  let n = mode + nAbove;
   let tail = 0;
   while (n > mode + 1 && tail + above[n - mode - 1] <= v) {
     tail += above[n - mode - 1];
     n--;
   }
   return n;
+}
+
+/** poissonInverse's terms, kept from call to call on this thread (one call a month drew ~3 KB of arrays). */
+let termsBelow: Float64Array<ArrayBuffer> = new Float64Array(256);
+let termsAbove: Float64Array<ArrayBuffer> = new Float64Array(256);
+
+function grownTerms(terms: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(terms.length * 2);
+  grown.set(terms);
+  return grown;
 }
 
 /** A Poisson(mean) count from the k-th uniform of a key, by inversion (poissonInverse). */
