@@ -26,7 +26,7 @@ const MINIMAL = join(root, 'scenarios', 'minimal.yaml');
 const UNSHIPPED_SEED = 7;
 const USAGE = 'usage: node test/bench/whole-process.mjs [--quick] [--rounds N] [--baseline <git-ref>] [--out file.json]';
 
-/** Sizes: the full set takes about 3 minutes on 2 idle cores (twice that with a baseline, and a minute to build it); --quick about 40 s. */
+/** Sizes: the full set takes about 3.5 minutes on 2 idle cores (twice that with a baseline, and a minute to build it); --quick about 40 s. */
 export function wholeProcessPlan(quick) {
   const runs = quick ? 20 : 100;
   const base = (file, ...extra) => ({ file, args: ['--runs', String(runs), ...extra] });
@@ -38,6 +38,10 @@ export function wholeProcessPlan(quick) {
       { id: 'minimal', ...base(MINIMAL, '--quiet') },
       { id: 'bench-10k-1w', world: 'bench-10k', workers: 1, ...base(BENCH_10K, '--workers', '1', '--no-charts', '--quiet') },
       { id: 'bench-10k-2w', world: 'bench-10k', workers: 2, ...base(BENCH_10K, '--workers', '2', '--no-charts', '--quiet') },
+      // The same at a tenth of the runs: with the full count, each process's fixed cost (start, warm-up,
+      // tail) and its cost per replication (wholeProcessCosts).
+      { id: 'bench-10k-1w-few', costsOf: 'bench-10k-1w', file: BENCH_10K, args: ['--runs', String(runs / 10), '--workers', '1', '--no-charts', '--quiet'] },
+      { id: 'bench-10k-2w-few', costsOf: 'bench-10k-2w', file: BENCH_10K, args: ['--runs', String(runs / 10), '--workers', '2', '--no-charts', '--quiet'] },
       { id: 'unshipped-1w', world: 'unshipped', workers: 1, ...base('unshipped', '--workers', '1', '--no-charts', '--quiet') },
       { id: 'unshipped-2w', world: 'unshipped', workers: 2, ...base('unshipped', '--workers', '2', '--no-charts', '--quiet') },
       { id: 'bench-1m', file: BENCH_1M, args: ['--runs', '1', ...(quick ? ['--months', '12'] : []), '--no-charts', '--quiet'] },
@@ -150,6 +154,7 @@ export async function wholeProcessCase({ quick = false, rounds, baseline = null,
       }
       results.cases[c.id] = entry;
     }
+    results.costs = wholeProcessCosts(plan, results.cases, trees);
     results.workers = {};
     for (const world of new Set(plan.cases.filter((c) => c.world).map((c) => c.world))) {
       const [one, two] = [1, 2].map((w) => plan.cases.find((c) => c.world === world && c.workers === w).id);
@@ -195,6 +200,34 @@ export async function wholeProcessCase({ quick = false, rounds, baseline = null,
   }
 }
 
+/**
+ * Each process's fixed cost and its cost per replication, from two run
+ * counts (R and R / 10) of the same case: per replication (T(R) − T(R/10)) /
+ * (R − R/10), fixed T(R) − R · that. The fixed part (Node's start, the
+ * modules, the scenario, the threads' warm-up, the tail) is paid once
+ * whatever the workers; the per-replication part is what more workers
+ * divide. `oneOverTwoWorkersAtManyRuns` is the ratio the 1 / 2 workers
+ * figure tends to as the runs grow.
+ */
+export function wholeProcessCosts(plan, cases, trees) {
+  const costs = {};
+  for (const few of plan.cases.filter((c) => c.costsOf)) {
+    const many = plan.cases.find((c) => c.id === few.costsOf);
+    const [rFew, rMany] = [few, many].map((c) => Number(c.args[c.args.indexOf('--runs') + 1]));
+    const entry = {};
+    for (const tree of trees) {
+      const tFew = cases[few.id][tree.name].wallSeconds;
+      const tMany = cases[many.id][tree.name].wallSeconds;
+      const perReplication = (tMany - tFew) / (rMany - rFew);
+      entry[tree.name] = { fixedSeconds: round(tMany - rMany * perReplication), perReplicationMs: round(perReplication * 1000) };
+    }
+    costs[many.id] = entry;
+  }
+  const [one, two] = [costs['bench-10k-1w'], costs['bench-10k-2w']];
+  if (one && two) costs.oneOverTwoWorkersAtManyRuns = Object.fromEntries(trees.map((t) => [t.name, round(one[t.name].perReplicationMs / two[t.name].perReplicationMs)]));
+  return costs;
+}
+
 /** Rows (label, text) of the table printed by run.mjs and by this script. */
 export function wholeProcessRows(r) {
   const withBase = Boolean(r.baseline);
@@ -210,6 +243,14 @@ export function wholeProcessRows(r) {
     const text = (x) => `${x.oneOverTwoWorkers}${x.sameBytes ? ' (same bytes)' : ` (files differ: ${x.filesDiffering.join(', ')})`}`;
     rows.push([`whole process: ${world}, 1 / 2 workers`, withBase ? `${text(w.new)}; base ${text(w.base)}` : text(w.new)]);
   }
+  for (const id of ['bench-10k-1w', 'bench-10k-2w']) {
+    const c = r.costs?.[id];
+    if (!c) continue;
+    const text = (x) => `fixed ${x.fixedSeconds} s + ${x.perReplicationMs} ms per replication`;
+    rows.push([`whole process: ${id}, costs`, withBase ? `${text(c.new)}; base ${text(c.base)}` : text(c.new)]);
+  }
+  const asRunsGrow = r.costs?.oneOverTwoWorkersAtManyRuns;
+  if (asRunsGrow) rows.push(['whole process: bench-10k, 1 / 2 workers as runs grow', `${asRunsGrow.new}${withBase ? `; base ${asRunsGrow.base}` : ''}`]);
   const f = r.memoryFlatness;
   const flat = (x) => `${x.small.peakRssMiB} vs ${x.large.peakRssMiB} MiB (ratio ${x.peakRssRatioLargeOverSmall})`;
   rows.push([
