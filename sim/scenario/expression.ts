@@ -166,7 +166,7 @@ let parser: ((source: string) => MathNode) | undefined;
 /**
  * mathjs's parser alone: its own `parse` and node classes, bundled at build
  * time (`npm run build:parser`, from mathjs-parse.entry.mjs) into one file
- * that loads and first parses in ~25 ms, against ~0.3 s and ~25 MiB more
+ * that loads and first parses in ~20 ms, against ~0.2 s and ~25 MiB more
  * for the single-file build of all of mathjs, whose `create(all)` builds
  * hundreds of typed functions that parsing never calls. Only `parse` is
  * used, never `evaluate`; test/scenario/parse-only.test.ts holds it to the
