@@ -9,8 +9,10 @@
  * that way costs ~25 ns here (~60 ns with computed-key variable reads),
  * against ~300 ns for mathjs's own `evaluate`, and never reaches mathjs.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { MathJsInstance, MathNode } from 'mathjs';
+import { fileURLToPath } from 'node:url';
+import type { MathNode } from 'mathjs';
 import { closest, numberTooLarge, printable, quote } from './messages.js';
 
 /** The variables of provider expressions (MODEL.md section 7). */
@@ -162,9 +164,13 @@ function roundTo(x: number, digits: number): number {
 
 let parser: ((source: string) => MathNode) | undefined;
 /**
- * mathjs's parser, from its single-file build: that loads in ~0.2 s against
- * ~0.8 s for the ESM build's thousand modules plus ~0.5 s for `create(all)`,
- * which every CLI call would pay. Only `parse` is used, never `evaluate`.
+ * mathjs's parser alone: its own `parse` and node classes, bundled at build
+ * time (`npm run build:parser`, from mathjs-parse.entry.mjs) into one file
+ * that loads and first parses in ~20 ms, against ~0.2 s and ~25 MiB more
+ * for the single-file build of all of mathjs, whose `create(all)` builds
+ * hundreds of typed functions that parsing never calls. Only `parse` is
+ * used, never `evaluate`; test/scenario/parse-only.test.ts holds it to the
+ * full build (same trees, same refusals, same messages).
  */
 function parse(source: string): MathNode {
   return loadExpressionParser()(source);
@@ -172,7 +178,11 @@ function parse(source: string): MathNode {
 
 /** Loads mathjs's parser now, not at the first expression (a worker started early does this while it waits). */
 export function loadExpressionParser(): (source: string) => MathNode {
-  parser ??= (createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance).parse;
+  if (!parser) {
+    const file = fileURLToPath(new URL('./mathjs-parse.cjs', import.meta.url));
+    if (!existsSync(file)) throw new Error(`mathjs's parser is missing (${file}): run \`npm run build\``);
+    parser = (createRequire(import.meta.url)(file) as { parse: (source: string) => MathNode }).parse;
+  }
   return parser;
 }
 
