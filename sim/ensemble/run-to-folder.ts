@@ -6,7 +6,8 @@
  * expectations, the memory and the disk (fail before any compute) → run the
  * ensemble into `<out>.partial` (or, with `resume`, finish the runs an
  * interrupted one left there) → aggregate into timeseries.csv while
- * collecting the summary's rows → runs.csv → expectations → summary →
+ * collecting the summary's rows → runs.csv (runs.parquet meanwhile on one
+ * of the executor's workers, when it has them) → expectations → summary →
  * manifest → seal and rename into place (folder-swap.ts).
  *
  * What is kept when it goes wrong: an interruption (signal) or a full disk
@@ -56,6 +57,8 @@ export interface WriteResultFolderOptions {
   executor?: ReplicationExecutor;
   /** Bytes of per-run values the aggregator holds at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
+  /** Rows per row group of runs.parquet; default ROW_GROUP_ROWS (runs-parquet.ts). */
+  rowGroupRows?: number;
   /** The caller draws the charts into `<out>/charts` afterwards: the disk check counts them. */
   charts?: boolean;
   /**
@@ -189,6 +192,8 @@ export async function writeResultFolder(
         command,
         began,
         signal,
+        offload: executor.runOutput ? (job, s) => executor.runOutput!(job, s) : undefined,
+        rowGroupRows: options.rowGroupRows,
       });
       return { dir: out, manifest, summary, reused: Math.max(0, reused), alreadyComplete: false };
     } catch (e) {
