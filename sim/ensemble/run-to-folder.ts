@@ -25,7 +25,7 @@ import { notEnoughDisk } from '../output/messages.js';
 import { checkTarget, claimTarget, openPartialFolder, partialRecord, resumeCommand } from '../output/result-folder.js';
 import { DEFAULT_SLAB_BYTES, recordBytes, RUNS_DIR, VALUES_FILE } from '../output/run-store.js';
 import type { Summary } from '../output/summary.js';
-import { aggregate } from './aggregate.js';
+import { aggregateBlocks } from './aggregate.js';
 import { inlineExecutor, type ReplicationExecutor, runEnsemble } from './ensemble.js';
 import { evaluateExpectations, inScenarioOrder, resolveExpectations } from './expectations.js';
 import { assertBaselinesGiven, evaluateRelative, type CompiledBaseline, type RelativeOptions } from './relative.js';
@@ -182,7 +182,7 @@ export async function writeResultFolder(
       const { manifest, summary } = await folder.finish({
         run: compiled,
         runs,
-        rows: aggregate(store, { budgetBytes: options.budgetBytes, signal }),
+        rows: aggregateBlocks(store, { budgetBytes: options.budgetBytes, signal }),
         store,
         expectations: async () => {
           const columns = await store.cells(expectations.map((e) => e.cell), { signal });

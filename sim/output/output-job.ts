@@ -12,7 +12,8 @@
  */
 import type { RunProvenance } from './manifest.js';
 import { openRunStore, type ReadOptions } from './run-store.js';
-import { writeRunsParquet } from './runs-parquet.js';
+
+export const RUNS_PARQUET_FILE = 'runs.parquet';
 
 /** runs.parquet at `path`, from the store in `<storeDir>/runs/`. */
 export interface RunsParquetJob {
@@ -33,8 +34,13 @@ export type OutputJob = RunsParquetJob;
  */
 export type OutputOffload = (job: OutputJob, signal?: AbortSignal) => Promise<void>;
 
-/** Runs `job` on this thread (a worker's, or the main one). */
+/**
+ * Runs `job` on this thread (a worker's, or the main one). The parquet
+ * writer and its encoders are loaded here, when a file is written, not
+ * when the command starts: with a pool, the main thread never loads them.
+ */
 export async function runOutputJob(job: OutputJob, options: ReadOptions = {}): Promise<void> {
+  const { writeRunsParquet } = await import('./runs-parquet.js');
   await writeRunsParquet(job.path, openRunStore(job.storeDir), job.provenance, { signal: options.signal, rowGroupRows: job.rowGroupRows });
 }
 

@@ -43,9 +43,8 @@ import { readSummary } from './read-folder.js';
 import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 import type { RunStoreReader } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
-import { RUNS_PARQUET_FILE, writeRunsParquet } from './runs-parquet.js';
 import { type FolderMetricFamily, metricCatalog } from './metric-catalog.js';
-import { type OutputOffload, type RunsParquetJob, startElsewhere } from './output-job.js';
+import { type OutputOffload, RUNS_PARQUET_FILE, type RunsParquetJob, startElsewhere } from './output-job.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
 import { TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
@@ -60,14 +59,6 @@ export interface RunOfScenario {
   readonly months: number;
   /** `YYYY-MM` of t = 0. */
   readonly start: string;
-}
-
-/** Passes rows through, showing each to `see` on the way. */
-async function* tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncGenerator<T> {
-  for await (const row of rows) {
-    see(row);
-    yield row;
-  }
 }
 
 /** The command that finishes this run: its own, with `--resume`. */
@@ -153,8 +144,8 @@ export function claimTarget(out: string, record: PartialRecord, options: ClaimOp
 export interface FinishOptions {
   run: RunOfScenario;
   runs: number;
-  /** The aggregated rows, in store order (timeseries.csv). */
-  rows: AsyncIterable<TimeseriesRow>;
+  /** The aggregated rows, in store order, a block (a slab's rows) at a time (timeseries.csv). */
+  rows: AsyncIterable<readonly TimeseriesRow[]>;
   /** The store of the runs (runs.csv, runs.parquet). */
   store: RunStoreReader;
   /** The expectations' verdicts, asked for once runs.csv is written. */
@@ -212,7 +203,7 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
       const elsewhere = offload ? startElsewhere(offload, parquet, signal) : null;
       try {
         // From here to the seal, `signal` is checked between blocks of the values file (run-store.ts).
-        await writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
+        await writeTimeseriesCsv(join(partial, TIMESERIES_FILE), rows, collector.take);
         const csvScenario = {
           name: scenario.name ?? null,
           seed: scenario.seed,
@@ -225,7 +216,11 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
         throw e;
       }
       if (elsewhere) await elsewhere.done();
-      else await writeRunsParquet(parquet.path, store, parquet.provenance, { signal, rowGroupRows });
+      else {
+        // Loaded only here: with a pool, this thread never needs the parquet writer (output-job.ts).
+        const { writeRunsParquet } = await import('./runs-parquet.js');
+        await writeRunsParquet(parquet.path, store, parquet.provenance, { signal, rowGroupRows });
+      }
       const summary = collector.build(await expectations());
       // Asked of git in the background when the command began (installation.ts); settled by now, as a rule.
       await installationGitStateSoon();
