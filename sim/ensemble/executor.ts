@@ -11,6 +11,7 @@ import type { CompiledScenario } from '../model/compile.js';
 import { runReplication } from '../model/replication.js';
 import { runSharedReplication } from '../model/shared-replication.js';
 import type { SharingWhatIf } from '../model/shared-replication.js';
+import type { OutputJob } from '../output/output-job.js';
 import { packShared } from './shared-rows.js';
 
 export interface ReplicationExecutor {
@@ -25,6 +26,13 @@ export interface ReplicationExecutor {
    * comparison runs every scenario alone.
    */
   loadShared?(baseline: CompiledScenario, whatIfs: readonly SharingWhatIf[]): LoadedScenarioRuns;
+  /**
+   * Writes a file of the result folder's tail on one of its threads
+   * (output-job.ts: runs.parquet, from the store on disk) while the caller
+   * writes the others; `signal` stops it between blocks of the values.
+   * Optional: without it (one thread), the caller writes every file itself.
+   */
+  runOutput?(job: OutputJob, signal?: AbortSignal): Promise<void>;
   /** Stops every worker; runs still outstanding reject. Once, by the owner, at the end. */
   close(): Promise<void>;
 }

@@ -28,7 +28,7 @@ import { checkTarget, claimTarget, openPartialFolder, partialRecord, resumeComma
 import type { SensitivityRecord, SweepCellSpec, SweepManifest } from '../output/sweep-files.js';
 import { parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
-import { aggregate } from './aggregate.js';
+import { aggregateBlocks } from './aggregate.js';
 import { type ComparedInput, writeComparison, type WrittenComparison } from './compare.js';
 import { inlineExecutor } from './executor.js';
 import { evaluateExpectations, resolveExpectations } from './expectations.js';
@@ -155,7 +155,7 @@ async function mergeResult(
     const { manifest, summary } = await folder.finish({
       run: compiled,
       runs,
-      rows: aggregate(store, { budgetBytes: options.budgetBytes, signal }),
+      rows: aggregateBlocks(store, { budgetBytes: options.budgetBytes, signal }),
       store,
       expectations: async () => {
         const columns = await store.cells(expectations.map((e) => e.cell), { signal });

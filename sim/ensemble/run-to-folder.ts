@@ -6,7 +6,8 @@
  * expectations, the memory and the disk (fail before any compute) → run the
  * ensemble into `<out>.partial` (or, with `resume`, finish the runs an
  * interrupted one left there) → aggregate into timeseries.csv while
- * collecting the summary's rows → runs.csv → expectations → summary →
+ * collecting the summary's rows → runs.csv (runs.parquet meanwhile on one
+ * of the executor's workers, when it has them) → expectations → summary →
  * manifest → seal and rename into place (folder-swap.ts).
  *
  * What is kept when it goes wrong: an interruption (signal) or a full disk
@@ -24,7 +25,7 @@ import { notEnoughDisk } from '../output/messages.js';
 import { checkTarget, claimTarget, openPartialFolder, partialRecord, resumeCommand } from '../output/result-folder.js';
 import { DEFAULT_SLAB_BYTES, recordBytes, RUNS_DIR, VALUES_FILE } from '../output/run-store.js';
 import type { Summary } from '../output/summary.js';
-import { aggregate } from './aggregate.js';
+import { aggregateBlocks } from './aggregate.js';
 import { inlineExecutor, type ReplicationExecutor, runEnsemble } from './ensemble.js';
 import { evaluateExpectations, inScenarioOrder, resolveExpectations } from './expectations.js';
 import { assertBaselinesGiven, evaluateRelative, type CompiledBaseline, type RelativeOptions } from './relative.js';
@@ -56,6 +57,8 @@ export interface WriteResultFolderOptions {
   executor?: ReplicationExecutor;
   /** Bytes of per-run values the aggregator holds at once; default DEFAULT_SLAB_BYTES (16 MiB). */
   budgetBytes?: number;
+  /** Rows per row group of runs.parquet; default ROW_GROUP_ROWS (runs-parquet.ts). */
+  rowGroupRows?: number;
   /** The caller draws the charts into `<out>/charts` afterwards: the disk check counts them. */
   charts?: boolean;
   /**
@@ -179,7 +182,7 @@ export async function writeResultFolder(
       const { manifest, summary } = await folder.finish({
         run: compiled,
         runs,
-        rows: aggregate(store, { budgetBytes: options.budgetBytes, signal }),
+        rows: aggregateBlocks(store, { budgetBytes: options.budgetBytes, signal }),
         store,
         expectations: async () => {
           const columns = await store.cells(expectations.map((e) => e.cell), { signal });
@@ -189,6 +192,8 @@ export async function writeResultFolder(
         command,
         began,
         signal,
+        offload: executor.runOutput ? (job, s) => executor.runOutput!(job, s) : undefined,
+        rowGroupRows: options.rowGroupRows,
       });
       return { dir: out, manifest, summary, reused: Math.max(0, reused), alreadyComplete: false };
     } catch (e) {

@@ -21,6 +21,12 @@
  * failedReplication). A worker that crashes fails the scenario it was
  * running; other scenarios go on.
  *
+ * Output jobs (runOutput: a file of the result folder's tail, output-job.ts)
+ * go to an idle worker before any queued run; the worker keeps the
+ * process alive while it writes, a signal stops it between blocks of the
+ * values, and its error comes back as the main thread would have thrown
+ * it (worker-protocol.ts).
+ *
  * Measured here (2 cores): see test/bench/README.md.
  */
 import { availableParallelism } from 'node:os';
@@ -28,9 +34,10 @@ import { Worker } from 'node:worker_threads';
 import type { CompiledScenario } from '../model/compile.js';
 import { expressionTrees } from '../model/expression-trees.js';
 import { kernelModule } from '../model/kernel.js';
+import type { OutputJob } from '../output/output-job.js';
 import { inlineExecutor, type LoadedScenarioRuns, type ReplicationExecutor } from './executor.js';
 import type { SharingWhatIf } from '../model/shared-replication.js';
-import { type Load, type Reply, type Request, reviveError, type WorkerInput } from './worker-protocol.js';
+import { type Load, type OutputReply, type Reply, type Request, reviveError, type WorkerInput } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads, ≥ 1. */
@@ -94,9 +101,21 @@ interface Entry {
   readonly held: Task[];
 }
 
+/** An output job, waiting for a worker or being written on one. */
+interface OutputTask {
+  readonly id: number;
+  readonly job: OutputJob;
+  readonly signal?: AbortSignal;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  /** Stops listening to the signal, once the job has ended. */
+  forget?: () => void;
+}
+
 interface Slot {
   readonly worker: Worker;
   task: Task | null;
+  output: OutputTask | null;
   /** Handles of the scenarios this worker has compiled. */
   readonly loaded: Set<number>;
   /** Terminated on purpose, or gone: its messages and exit are no longer news. */
@@ -113,8 +132,11 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
   /** Runs waiting for a worker, in the order asked. */
   const queue: Task[] = [];
   const entries = new Map<number, Entry>();
+  /** Output jobs waiting for a worker, in the order asked. */
+  const outputs: OutputTask[] = [];
   const stopping = new Set<Promise<number>>();
   let nextHandle = 0;
+  let nextOutput = 0;
   let closed = false;
 
   const retire = (slot: Slot) => {
@@ -162,10 +184,41 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
     else failScenario(entry, entry.lowest.error);
   };
 
+  const idleSlots = () => slots.filter((s) => !s.task && !s.output);
+
+  /** Gives output job `task` to `slot`'s worker; the task's signal stops it there. */
+  const startOutput = (slot: Slot, task: OutputTask) => {
+    slot.output = task;
+    slot.worker.ref();
+    post(slot, { kind: 'output', id: task.id, job: task.job });
+    const { signal } = task;
+    if (!signal) return;
+    const stop = () => {
+      if (slot.output === task) post(slot, { kind: 'stop-output', id: task.id, reason: typeof signal.reason === 'string' ? signal.reason : 'SIGINT' });
+    };
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener('abort', stop, { once: true });
+      task.forget = () => signal.removeEventListener('abort', stop);
+    }
+  };
+
+  /** Settles output job `task`: done, or failed with `error`. */
+  const endOutput = (task: OutputTask, error?: Error) => {
+    task.forget?.();
+    if (error) task.reject(error);
+    else task.resolve();
+  };
+
   const dispatch = () => {
+    while (outputs.length > 0 && !closed) {
+      const slot = idleSlots()[0] ?? (slots.length < workers ? spawn() : undefined);
+      if (!slot) break;
+      startOutput(slot, outputs.shift()!);
+    }
     while (queue.length > 0 && !closed) {
       const handle = queue[0].scenario.handle;
-      const idle = slots.filter((s) => !s.task);
+      const idle = idleSlots();
       const slot = idle.find((s) => s.loaded.has(handle)) ?? idle[0] ?? (slots.length < workers ? spawn() : undefined);
       if (!slot) break;
       const task = queue.shift()!;
@@ -178,15 +231,23 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
       post(slot, { kind: 'run', handle, replication: task.replication });
     }
     // Idle workers do not keep the process alive (an executor that is never closed cannot hang it).
-    for (const slot of slots) if (!slot.task) slot.worker.unref();
+    for (const slot of slots) if (!slot.task && !slot.output) slot.worker.unref();
   };
 
   const post = (slot: Slot, request: Request) => slot.worker.postMessage(request);
 
   const spawn = (): Slot => {
     const worker = new Worker(script, { workerData: input });
-    const slot: Slot = { worker, task: null, loaded: new Set(), retired: false };
-    worker.on('message', (reply: Reply) => {
+    const slot: Slot = { worker, task: null, output: null, loaded: new Set(), retired: false };
+    worker.on('message', (reply: Reply | OutputReply) => {
+      if ('output' in reply) {
+        const output = slot.output;
+        if (slot.retired || !output || output.id !== reply.output) return;
+        slot.output = null;
+        endOutput(output, 'error' in reply ? reviveError(reply.error) : undefined);
+        dispatch();
+        return;
+      }
       const task = slot.task;
       if (slot.retired || !task || task.scenario.handle !== reply.handle || task.replication !== reply.replication) return;
       slot.task = null;
@@ -207,7 +268,10 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
       if (slot.retired) return;
       const task = slot.task;
       slot.task = null;
+      const output = slot.output;
+      slot.output = null;
       retire(slot);
+      if (output) endOutput(output, error);
       if (task) {
         task.scenario.held.push(task);
         failScenario(task.scenario, error);
@@ -264,14 +328,23 @@ export function workerPool(options: WorkerPoolOptions): ReplicationExecutor {
     concurrency: workers,
     load: (compiled) => loadEntry(compiled),
     loadShared: (baseline, whatIfs) => loadEntry(baseline, whatIfs),
+    runOutput(job, signal) {
+      if (closed) return Promise.reject(closedError());
+      return new Promise<void>((resolve, reject) => {
+        outputs.push({ id: nextOutput++, job, signal, resolve, reject });
+        dispatch();
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
       const error = closedError();
       const pending = [...queue.splice(0), ...slots.flatMap((s) => (s.task ? [s.task] : [])), ...[...entries.values()].flatMap((e) => e.held.splice(0))];
+      const writing = [...outputs.splice(0), ...slots.flatMap((s) => (s.output ? [s.output] : []))];
       for (const slot of [...slots]) retire(slot);
       for (const entry of entries.values()) entry.failure ??= error;
       for (const task of pending) task.reject(error);
+      for (const task of writing) endOutput(task, error);
       entries.clear();
       await Promise.all(stopping);
     },

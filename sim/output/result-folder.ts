@@ -15,7 +15,13 @@
  * openPartialFolder: create `<out>.partial`, the runs go into its store →
  * finish: timeseries.csv from the aggregated rows while collecting the
  * summary's rows → runs.csv → runs.parquet → expectations → summary →
- * manifest → seal and rename into place (folder-swap.ts).
+ * manifest → seal and rename into place (folder-swap.ts). Given a thread
+ * to write it on (`offload`, output-job.ts), runs.parquet is written
+ * there, from the store on disk, while this thread writes timeseries.csv
+ * and runs.csv, and is awaited before the expectations; should this
+ * thread fail first, the job is stopped and waited for before the folder
+ * is kept or removed, and the error is this thread's, as it would have
+ * been without the other thread.
  *
  * What is kept when it goes wrong (`failure`): an interruption (signal) or
  * a full disk keeps `<out>.partial` for `--resume`; any other failure
@@ -37,8 +43,8 @@ import { readSummary } from './read-folder.js';
 import type { ExpectationResult, TimeseriesRow } from './result-types.js';
 import type { RunStoreReader } from './run-store.js';
 import { RUNS_FILE, writeRunsCsv } from './runs-csv.js';
-import { RUNS_PARQUET_FILE, writeRunsParquet } from './runs-parquet.js';
 import { type FolderMetricFamily, metricCatalog } from './metric-catalog.js';
+import { type OutputOffload, RUNS_PARQUET_FILE, type RunsParquetJob, startElsewhere } from './output-job.js';
 import { type Summary, SUMMARY_JSON_FILE, summaryCollector, summaryJson } from './summary.js';
 import { SUMMARY_MD_FILE, summaryMarkdown } from './summary-md.js';
 import { TIMESERIES_FILE, writeTimeseriesCsv } from './timeseries-csv.js';
@@ -53,14 +59,6 @@ export interface RunOfScenario {
   readonly months: number;
   /** `YYYY-MM` of t = 0. */
   readonly start: string;
-}
-
-/** Passes rows through, showing each to `see` on the way. */
-async function* tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncGenerator<T> {
-  for await (const row of rows) {
-    see(row);
-    yield row;
-  }
 }
 
 /** The command that finishes this run: its own, with `--resume`. */
@@ -146,8 +144,8 @@ export function claimTarget(out: string, record: PartialRecord, options: ClaimOp
 export interface FinishOptions {
   run: RunOfScenario;
   runs: number;
-  /** The aggregated rows, in store order (timeseries.csv). */
-  rows: AsyncIterable<TimeseriesRow>;
+  /** The aggregated rows, in store order, a block (a slab's rows) at a time (timeseries.csv). */
+  rows: AsyncIterable<readonly TimeseriesRow[]>;
   /** The store of the runs (runs.csv, runs.parquet). */
   store: RunStoreReader;
   /** The expectations' verdicts, asked for once runs.csv is written. */
@@ -158,6 +156,10 @@ export interface FinishOptions {
   began: number;
   /** Checked between blocks of the values (run-store.ts) and once more before the seal. */
   signal?: AbortSignal;
+  /** Writes runs.parquet on another thread while this one writes the CSV files; default: this thread, after them. */
+  offload?: OutputOffload;
+  /** Rows per row group of runs.parquet; default ROW_GROUP_ROWS. */
+  rowGroupRows?: number;
 }
 
 /** `<out>.partial` while a run fills it: create it, finish it, and clean up after a failure. */
@@ -182,7 +184,7 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
   return {
     partial,
     create: () => folder.create(),
-    async finish({ run, runs, rows, store, expectations, command, began, signal }) {
+    async finish({ run, runs, rows, store, expectations, command, began, signal, offload, rowGroupRows }) {
       const { scenario } = run;
       const collector = summaryCollector(metricCatalog(run.metricNames, run.layout?.families), {
         scenario: scenario.name ?? null,
@@ -191,17 +193,34 @@ export function openPartialFolder(out: string, record: PartialRecord, claim: { r
         months: run.months,
         start: run.start,
       });
-      // From here to the seal, `signal` is checked between blocks of the values file (run-store.ts).
-      await writeTimeseriesCsv(join(partial, TIMESERIES_FILE), tap(rows, collector.take));
-      const csvScenario = {
-        name: scenario.name ?? null,
-        seed: scenario.seed,
-        classes: Object.keys(scenario.classes),
-        expectations: scenario.expect,
+      const parquet: RunsParquetJob = {
+        kind: 'runs-parquet',
+        path: join(partial, RUNS_PARQUET_FILE),
+        storeDir: store.dir,
+        provenance: buildProvenance({ scenario, runs, months: run.months, start: run.start }),
+        rowGroupRows,
       };
-      await writeRunsCsv(join(partial, RUNS_FILE), store, csvScenario, { signal });
-      const provenance = buildProvenance({ scenario, runs, months: run.months, start: run.start });
-      await writeRunsParquet(join(partial, RUNS_PARQUET_FILE), store, provenance, { signal });
+      const elsewhere = offload ? startElsewhere(offload, parquet, signal) : null;
+      try {
+        // From here to the seal, `signal` is checked between blocks of the values file (run-store.ts).
+        await writeTimeseriesCsv(join(partial, TIMESERIES_FILE), rows, collector.take);
+        const csvScenario = {
+          name: scenario.name ?? null,
+          seed: scenario.seed,
+          classes: Object.keys(scenario.classes),
+          expectations: scenario.expect,
+        };
+        await writeRunsCsv(join(partial, RUNS_FILE), store, csvScenario, { signal });
+      } catch (e) {
+        await elsewhere?.stop();
+        throw e;
+      }
+      if (elsewhere) await elsewhere.done();
+      else {
+        // Loaded only here: with a pool, this thread never needs the parquet writer (output-job.ts).
+        const { writeRunsParquet } = await import('./runs-parquet.js');
+        await writeRunsParquet(parquet.path, store, parquet.provenance, { signal, rowGroupRows });
+      }
       const summary = collector.build(await expectations());
       // Asked of git in the background when the command began (installation.ts); settled by now, as a rule.
       await installationGitStateSoon();

@@ -29,7 +29,7 @@
  */
 import { monthIndex } from '../calendar.js';
 import { createAtomicWriter } from './atomic-write.js';
-import { csvLine, formatNumber } from './format.js';
+import { csvField, csvLine, formatNumber } from './format.js';
 import type { ReadOptions, RunStoreReader } from './run-store.js';
 
 export const RUNS_FILE = 'runs.csv';
@@ -113,15 +113,16 @@ export async function writeRunsCsv(path: string, store: RunStoreReader, scenario
   const { metrics, months, start } = store.shape;
   const columns = runsCsvColumns(metrics, months, start, scenario);
   const at = columns.map((c) => c.month * metrics.length + c.metric);
-  const name = scenario.name ?? '';
-  const seed = String(scenario.seed);
+  // The scenario's name and seed are the same text on every row: quoted (csvField) once, not once a run.
+  // The run and the values are digits, signs, dots, `e` and `Infinity`, which never need quoting.
+  const named = `,${csvField(scenario.name ?? '')},${csvField(String(scenario.seed))}`;
   const out = createAtomicWriter(path);
   try {
     out.write(csvLine([...RESERVED, ...columns.map((c) => c.name)]));
     await store.forEachRun((run, record) => {
-      const fields = [String(run), name, seed];
-      for (const i of at) fields.push(formatNumber(record[i]));
-      out.write(csvLine(fields));
+      let line = `${run}${named}`;
+      for (const i of at) line += `,${formatNumber(record[i])}`;
+      out.write(`${line}\n`);
     }, options);
     out.commit();
   } catch (e) {

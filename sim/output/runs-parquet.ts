@@ -33,7 +33,8 @@
  * copying them; this takes about 0.1 s (test/bench/README.md).
  */
 import type { ColumnChunk, Encoding, RowGroup, SchemaElement } from 'hyparquet';
-import { ByteWriter } from 'hyparquet-writer';
+// The module itself, not the package's entry, which loads the whole writer and the hyparquet reader (about 50 modules).
+import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { deltaBinaryPack } from 'hyparquet-writer/src/delta.js';
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
@@ -44,8 +45,6 @@ import { monthLabel } from '../calendar.js';
 import { type AtomicWriter, createAtomicWriter } from './atomic-write.js';
 import type { RunProvenance } from './manifest.js';
 import type { ReadOptions, RunStoreReader } from './run-store.js';
-
-export const RUNS_PARQUET_FILE = 'runs.parquet';
 
 /** Rows per row group: a few MiB of values, large enough for readers to scan well. */
 export const ROW_GROUP_ROWS = 1 << 18;
@@ -231,13 +230,13 @@ function chunkWriter(writer: ByteWriter) {
       });
       return chunk(element, indexes.length, 'RLE_DICTIONARY', data, dictionary);
     },
-    /** DOUBLE, PLAIN: the little-endian bytes of the values. */
+    /** DOUBLE, PLAIN: the little-endian bytes of the values (on a little-endian host, the values' own bytes, not a copy). */
     doubles(element: SchemaElement, values: Float64Array): ColumnChunk {
-      const data = body((w) => {
-        const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-        if (LITTLE_ENDIAN) w.appendBytes(bytes);
-        else for (let i = 0; i < values.length; i++) w.appendFloat64(values[i]);
-      });
+      const data = LITTLE_ENDIAN
+        ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
+        : body((w) => {
+            for (let i = 0; i < values.length; i++) w.appendFloat64(values[i]);
+          });
       return chunk(element, values.length, 'PLAIN', data, undefined, doubleBounds(values));
     },
   };

@@ -36,6 +36,18 @@ describe('modules loaded by the CLI', () => {
     expect(loaded.some((u) => u.endsWith('/dist/sim/output/runs-parquet.js'))).toBe(true);
   });
 
+  test('run with a pool loads the parquet writer on one worker only, and not the whole hyparquet-writer package', () => {
+    const { code, loaded } = traced('run', 'scenarios/minimal.yaml', '--runs', '2', '--workers', '2', '--no-charts', '--quiet', '--out', join(tempDir(), 'r'));
+    expect(code).toBe(0);
+    const count = (suffix: string) => loaded.filter((u) => u.endsWith(suffix)).length;
+    // Each thread loads its own modules: the main thread and the worker that wrote runs.parquet both load output-job.js …
+    expect(count('/dist/sim/ensemble/replication-worker.js')).toBe(2);
+    expect(count('/dist/sim/output/output-job.js')).toBe(2);
+    // … and only that worker the writer.
+    expect(count('/dist/sim/output/runs-parquet.js')).toBe(1);
+    expect(loaded.filter((u) => u.includes('/node_modules/hyparquet-writer/src/index.js'))).toEqual([]);
+  });
+
   test('--help lists every command', () => {
     const { code, stdout, loaded } = traced('--help');
     expect(code).toBe(0);

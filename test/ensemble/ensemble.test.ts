@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { toArray } from '../async.js';
 import { aggregate, inlineExecutor, type ReplicationExecutor, runEnsemble, runReplications } from '../../sim/ensemble/ensemble.js';
+import { aggregateBlocks } from '../../sim/ensemble/aggregate.js';
 import { memorySink } from '../../sim/ensemble/memory-sink.js';
 import { executorOf } from './executors.js';
 import { compile } from '../../sim/model/compile.js';
@@ -49,6 +50,17 @@ describe('runEnsemble', () => {
       compiled.metricNames.flatMap((m) => [0, 1, 2, 3, 4].map((t) => `${m}@${t}`)),
     );
     expect(rows[1].date).toBe('2024-07');
+  });
+
+  test("aggregateBlocks gives a slab's rows at a time: one metric each, whole or in month ranges, the rows of aggregate", async () => {
+    const store = await runEnsemble(compiled, { runs: 3, dir: tempDir() });
+    for (const budgetBytes of [undefined, 3 * 8 * 2]) {
+      const blocks = await toArray(aggregateBlocks(store, { budgetBytes }));
+      expect(blocks.flat()).toEqual(await toArray(aggregate(store, { budgetBytes })));
+      for (const rows of blocks) expect(new Set(rows.map((r) => r.metric)).size).toBe(1);
+      // 5 months: whole metrics, or (2 months of 3 runs to a slab) months 0-1, 2-3 and 4.
+      expect(blocks.map((rows) => rows.length)).toEqual(compiled.metricNames.flatMap(() => (budgetBytes ? [2, 2, 1] : [5])));
+    }
   });
 
   test('a failing replication aborts the ensemble', async () => {

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { inlineExecutor, runEnsemble } from '../../sim/ensemble/ensemble.js';
 import { replicationExecutor, workerPool } from '../../sim/ensemble/worker-pool.js';
 import { errorData, failedReplication, reviveError } from '../../sim/ensemble/worker-protocol.js';
-import { ModelError, ScenarioError, UsageError } from '../../sim/errors.js';
+import { InterruptedError, ModelError, ScenarioError, UsageError } from '../../sim/errors.js';
 import { compile, type CompiledScenario } from '../../sim/model/compile.js';
 import { runReplication } from '../../sim/model/replication.js';
 import { tempDir } from '../output/tmp.js';
@@ -222,5 +222,19 @@ describe('worker errors as data', () => {
     expect((reviveError(errorData(new ScenarioError(diagnostics))) as ScenarioError).diagnostics).toEqual(diagnostics);
     const other = reviveError(errorData(new TypeError('x is not a function')));
     expect([other.name, other.message]).toEqual(['TypeError', 'x is not a function']);
+  });
+
+  test("keep an interruption's signal and runs, and a file-system error's code, errno, system call and path", () => {
+    const stopped = reviveError(structuredClone(errorData(new InterruptedError('interrupted by SIGTERM', 'SIGTERM', 3, 7))));
+    expect(stopped).toBeInstanceOf(InterruptedError);
+    expect([stopped.message, (stopped as InterruptedError).signal, (stopped as InterruptedError).done, (stopped as InterruptedError).runs]).toEqual(['interrupted by SIGTERM', 'SIGTERM', 3, 7]);
+    let thrown: NodeJS.ErrnoException | undefined;
+    try {
+      readFileSync(join(tempDir(), 'missing'));
+    } catch (e) {
+      thrown = e as NodeJS.ErrnoException;
+    }
+    const back = reviveError(structuredClone(errorData(thrown))) as NodeJS.ErrnoException;
+    expect([back.name, back.message, back.code, back.errno, back.syscall, back.path]).toEqual([thrown!.name, thrown!.message, 'ENOENT', thrown!.errno, 'open', thrown!.path]);
   });
 });

@@ -15,6 +15,8 @@ import { executorOf } from '../ensemble/executors.js';
 import { compile } from '../../sim/model/compile.js';
 import { loadScenario } from '../../sim/scenario/load.js';
 import { handExecutor, handWorld, HAND_METRICS } from './hand-made.js';
+import { handCompiled } from '../ensemble/fixtures.js';
+import { csvLine, formatNumber, parseCsvLine } from '../../sim/output/format.js';
 import { tempDir } from './tmp.js';
 import { files } from '../folder-files.js';
 
@@ -245,6 +247,23 @@ describe('runs.csv', () => {
     expect(compiled.metricNames.some((m) => m.includes('-'))).toBe(true);
     expect(columns.filter((c) => !R_NAME.test(c) || R_RESERVED.has(c))).toEqual([]);
     expect(new Set(columns).size).toBe(columns.length);
+  });
+
+  test('quotes a scenario name and seed that need it on every row, and writes each row as csvLine would', async () => {
+    const out = join(tempDir(), 'result');
+    const name = 'A, "quoted" world';
+    await writeResultFolder(handCompiled(HAND_METRICS, 26, { name, seed: 'x,"y"' }), { out, runs: 3, executor: handExecutor(), command: ['shakeout', 'run', 'x.yaml'] });
+    const [header, ...lines] = readFileSync(join(out, 'runs.csv'), 'utf8').trimEnd().split('\n');
+    const store = openRunStore(out);
+    const last = await store.cells(HAND_METRICS.map((_, metric) => ({ metric, month: 25 })));
+    expect(lines.map(parseCsvLine).map((f) => f.slice(0, 3))).toEqual([0, 1, 2].map((r) => [String(r), name, 'x,"y"']));
+    lines.forEach((line, r) => {
+      const fields = parseCsvLine(line);
+      expect(`${line}\n`).toBe(csvLine(fields));
+      // The metrics at the last month follow, in the store's order, as formatNumber writes them.
+      expect(fields.slice(3, 3 + HAND_METRICS.length)).toEqual(last.map((column) => formatNumber(column[r])));
+    });
+    expect(parseCsvLine(header).slice(0, 3)).toEqual(['run', 'scenario', 'seed']);
   });
 
   test("holds run, scenario and seed, and each expectation's metric at its month", async () => {
