@@ -256,6 +256,9 @@ function compileUncached(source: string, variables: VariableList): CompiledExpre
   for (const literal of source.match(numberLiteral) ?? []) {
     if (Math.abs(literalValue(literal)) === Infinity) throw new ExpressionError(numberTooLarge(literal));
   }
+  // Refused before parsing: how deep mathjs's parser can recurse depends on the caller's stack, so
+  // deep brackets would otherwise meet "nests too deeply" or a parse error depending on where it ran.
+  if (bracketDepth(source) > maxDepth) throw new ExpressionError('the expression nests too deeply');
   let root: MathNode;
   try {
     root = parse(source);
@@ -266,6 +269,17 @@ function compileUncached(source: string, variables: VariableList): CompiledExpre
     throw new ExpressionError(`cannot parse: ${printable(reason.charAt(0).toLowerCase() + reason.slice(1))}`);
   }
   return compiledFromTree(source, check(root, 0, variables));
+}
+
+/** The deepest nesting of (, [ and { in `source`, closing brackets taken as they come. */
+function bracketDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const c of source) {
+    if (c === '(' || c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return deepest;
 }
 
 /** The whitelist: mathjs's syntax tree as an ExpressionTree, or an ExpressionError naming what is not allowed. */

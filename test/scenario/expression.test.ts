@@ -175,6 +175,10 @@ describe('compileExpression: refusals', () => {
     expect(() => compileExpression(source)).toThrow(ExpressionError);
   });
 
+  it('accepts brackets 64 deep, the whitelist\'s limit', () => {
+    expect(evaluate('('.repeat(64) + 't' + ')'.repeat(64), { t: 3 })).toBe(3);
+  });
+
   it.each<[string, string]>([
     ['cheap', 'unknown variable "cheap"; the variables are t, price, quality, cost, share, tokenShare, lowestPrice, cash'],
     ['lowestprice * 2', 'unknown variable "lowestprice" (did you mean "lowestPrice"?)'],
@@ -187,6 +191,11 @@ describe('compileExpression: refusals', () => {
     ['sqrt(1, 2)', 'sqrt takes 1 argument, got 2'],
     ['a; b', 'only one expression is allowed (no ";" or line breaks)'],
     ['price * ', 'cannot parse: unexpected end of expression (char 9)'],
+    // Brackets deeper than the whitelist's 64 levels are refused before mathjs recurses into them, so the
+    // message does not depend on the stack left to its parser: balanced or not, inside a call or not.
+    ['('.repeat(65) + 't' + ')'.repeat(65), 'the expression nests too deeply'],
+    ['('.repeat(267), 'the expression nests too deeply'],
+    ['max(' + '('.repeat(64) + 't', 'the expression nests too deeply'],
     // A fuzzed file found it: mathjs quotes the offending text, line break and all.
     ['\u0000\n', 'cannot parse: syntax error in part "\\u0000\\n" (char 1)'],
   ])('says why %j is refused', (source, message) => {
