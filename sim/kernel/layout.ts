@@ -14,7 +14,6 @@ import { ClassSlot } from './tables';
 
 export { CampaignSlot, ClassSlot, RecordByte, Term } from './tables';
 
-
 export const NO_PROVIDER: i32 = -1;
 export const NO_CAMPAIGN: i32 = -1;
 
