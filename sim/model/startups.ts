@@ -121,11 +121,6 @@ export interface Startup {
   alive: number;
 }
 
-/** A month index clamped into the 16-bit month slots. */
-export function monthField(t: number): number {
-  return t < NEVER ? t : NEVER;
-}
-
 /** WebAssembly memory grows in pages of 64 KiB, up to 65,536 pages (its 32-bit address space). */
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
