@@ -41,8 +41,8 @@ const POOL_WORKERS = 2;
 // Sizes: the full set takes about 12 minutes on 2 idle cores (step 4 twice as long with --baseline); --quick about 3.
 // The whole-process step has its own (whole-process.mjs, wholeProcessPlan).
 const plan = quick
-  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, deadReps: 3, warmUpRepeats: 1, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 }, sweep: { points: 10, runs: 4 } }
-  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, deadReps: 10, warmUpRepeats: 3, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 }, sweep: { points: 100, runs: 20 } };
+  ? { singleReps: 6, months1m: 12, ensembleRuns: 16, ensembleRounds: 1, deadReps: 3, warmUpRepeats: 1, warmPool: { ensembles: 10, runs: 20 }, shared: { runs: 4, reps: 1 }, sweep: { points: 10, runs: 4 }, native: { iterations: 30, rounds: 2 } }
+  : { singleReps: 16, months1m: undefined, ensembleRuns: 64, ensembleRounds: 2, deadReps: 10, warmUpRepeats: 3, warmPool: { ensembles: 50, runs: 20 }, shared: { runs: 20, reps: 3 }, sweep: { points: 100, runs: 20 }, native: { iterations: 100, rounds: 5 } };
 
 const scratch = mkdtempSync(join(tmpdir(), 'shakeout-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
@@ -116,10 +116,10 @@ const results = {
 try {
   log(`shakeout benchmarks${quick ? ' (--quick)' : ''}: ${allWorkers} workers available`);
 
-  log(`1/9 one replication on one thread: ${BENCH_10K} …`);
+  log(`1/10 one replication on one thread: ${BENCH_10K} …`);
   const s10k = single(BENCH_10K, plan.singleReps);
   results.perStartupState = { bytes: s10k.perStartup.bytes, fields: s10k.perStartup.fields };
-  log(`1/9 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
+  log(`1/10 one replication on one thread: ${BENCH_1M}${plan.months1m ? ` (--months ${plan.months1m})` : ''} …`);
   const s1m = single(BENCH_1M, 1, plan.months1m);
   results.singleThread = { 'bench-10k': s10k.result, 'bench-1m': s1m.result };
 
@@ -128,9 +128,9 @@ try {
   const rounds = { one: [], all: [] };
   for (let k = 1; k <= plan.ensembleRounds; k++) {
     const label = plan.ensembleRounds > 1 ? ` (round ${k} of ${plan.ensembleRounds})` : '';
-    log(`2/9 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
+    log(`2/10 ensemble of ${plan.ensembleRuns} runs of bench-10k on 1 worker (the main thread)${label} …`);
     rounds.one.push(cliRun(BENCH_10K, plan.ensembleRuns, 1));
-    log(`3/9 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
+    log(`3/10 ensemble of ${plan.ensembleRuns} runs of bench-10k on ${allWorkers} workers${label} …`);
     rounds.all.push(cliRun(BENCH_10K, plan.ensembleRuns, allWorkers));
   }
   const best = (cases) => cases.reduce((a, b) => (b.ensembleSeconds < a.ensembleSeconds ? b : a));
@@ -146,22 +146,22 @@ try {
     everyRoundSeconds: { oneWorker: rounds.one.map((c) => c.ensembleSeconds), allWorkers: rounds.all.map((c) => c.ensembleSeconds) },
   };
 
-  log(`4/9 whole process: each case one \`shakeout run\` process timed from outside${options.baseline ? `, beside a build of ${options.baseline}` : ''} …`);
-  results.wholeProcess = await wholeProcessCase({ quick, baseline: options.baseline ?? null, scratch, log, label: '4/9 ' });
+  log(`4/10 whole process: each case one \`shakeout run\` process timed from outside${options.baseline ? `, beside a build of ${options.baseline}` : ''} …`);
+  results.wholeProcess = await wholeProcessCase({ quick, baseline: options.baseline ?? null, scratch, log, label: '4/10 ' });
   results.wholeProcess.memoryFlatness.aggregatorBudgetMiB = DEFAULT_SLAB_BYTES / 2 ** 20;
 
-  log(`5/9 dead records: replications of bench-10k with most startups alive and with most dead, one thread, ${plan.deadReps} each …`);
+  log(`5/10 dead records: replications of bench-10k with most startups alive and with most dead, one thread, ${plan.deadReps} each …`);
   const dead = measure(['test/bench/dead-records.mjs', String(plan.deadReps)]);
   results.deadRecords = { ...JSON.parse(dead.stdout), otherLoadCores: round(dead.otherLoadCores, 2) };
 
-  log(`6/9 worker warm-up: first and second result of a worker against the main thread, bench-10k, ${plan.warmUpRepeats} × each …`);
+  log(`6/10 worker warm-up: first and second result of a worker against the main thread, bench-10k, ${plan.warmUpRepeats} × each …`);
   results.workerWarmUp = workerWarmUpCase({ repeats: plan.warmUpRepeats });
 
   const { ensembles, runs: poolRuns } = plan.warmPool;
-  log(`7/9 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
+  log(`7/10 ${ensembles} ensembles × ${poolRuns} runs of ${MINIMAL} on ${POOL_WORKERS} workers: one process with a warm pool …`);
   const inProcess = measure(['test/bench/warm-pool.mjs', String(ensembles), String(poolRuns), String(POOL_WORKERS)]);
   const pool = JSON.parse(inProcess.stdout);
-  log(`7/9 … against ${ensembles} \`shakeout run\` processes …`);
+  log(`7/10 … against ${ensembles} \`shakeout run\` processes …`);
   const began = performance.now();
   for (let i = 0; i < ensembles; i++) {
     const out = join(scratch, `process-${i}`);
@@ -181,11 +181,15 @@ try {
     otherLoadCores: round(inProcess.otherLoadCores, 2),
   };
 
-  log(`8/9 shared history: compare china-2024-openai-exit.yaml with what-ifs set at 2024-09, --runs ${plan.shared.runs}, with and without sharing, ${plan.shared.reps} × each …`);
+  log(`8/10 shared history: compare china-2024-openai-exit.yaml with what-ifs set at 2024-09, --runs ${plan.shared.runs}, with and without sharing, ${plan.shared.reps} × each …`);
   results.sharedHistory = sharedHistoryCase({ runs: plan.shared.runs, reps: plan.shared.reps, workers: POOL_WORKERS });
 
-  log(`9/9 sweep throughput: ${plan.sweep.points} points × ${plan.sweep.runs} runs of the exit scenario on ${allWorkers} workers, against ${plan.sweep.points} \`shakeout run\` processes …`);
+  log(`9/10 sweep throughput: ${plan.sweep.points} points × ${plan.sweep.runs} runs of the exit scenario on ${allWorkers} workers, against ${plan.sweep.points} \`shakeout run\` processes …`);
   results.sweepThroughput = sweepThroughputCase({ points: plan.sweep.points, runs: plan.sweep.runs, workers: allWorkers });
+
+  log(`10/10 the kernel against native code: a round of choices and steps 5–7 of month 60 of bench-10k, the kernel's loops and their C transcriptions …`);
+  const native = measure(['test/bench/native-step.mjs', '60', String(plan.native.iterations), String(plan.native.rounds)]);
+  results.kernelAgainstNative = { ...JSON.parse(native.stdout), otherLoadCores: round(native.otherLoadCores, 2) };
 } catch (error) {
   rmSync(scratch, { recursive: true, force: true });
   if (!(error instanceof BaselineError)) throw error;
@@ -199,7 +203,7 @@ writeFileSync(join(root, 'bench-results.json'), JSON.stringify(results, null, 2)
 
 // The table on stdout.
 const fmt = (x) => (typeof x === 'number' && Math.abs(x) >= 1e5 ? x.toExponential(2) : String(x));
-const { singleThread: st, ensemble: en, deadRecords: dr, workerWarmUp: wu, warmPool: wp, sharedHistory: sh, sweepThroughput: sw } = results;
+const { singleThread: st, ensemble: en, deadRecords: dr, workerWarmUp: wu, warmPool: wp, sharedHistory: sh, sweepThroughput: sw, kernelAgainstNative: kn } = results;
 const rows = [
   ['per-startup state', `${results.perStartupState.bytes} bytes`],
   [
@@ -252,7 +256,21 @@ const rows = [
     `sweep, ${sw.points} points × ${sw.runs} runs, exit scenario`,
     `one process: ${sw.sweepSeconds} s; ${sw.points} \`shakeout run\` processes: ${sw.processesSeconds} s (ratio ${sw.ratioProcessesOverSweep})`,
   ],
+  ...kernelAgainstNativeRows(kn),
 ];
+/** The kernel's loops against their C transcriptions: ns per unit each, the ratio, and whether the bytes matched. */
+function kernelAgainstNativeRows(k) {
+  const row = (label, loop, unit) =>
+    loop.native
+      ? [label, `kernel ${loop.kernel[unit]} ns, C ${loop.native[unit]} ns (${k.compiler}): kernel / C = ${loop.kernelOverNative}${loop.native.sameBytes ? ', same bytes' : ', BYTES DIFFER: the transcription is out of date'}`]
+      : [label, `kernel ${loop.kernel[unit]} ns (${k.compiler})`];
+  return [
+    row(`kernel vs C: a round of choices, per chooser (${k.chooseRound.choosers})`, k.chooseRound, 'nsPerChooser'),
+    ...(k.chooseRound.nativeWithLibm ? [['kernel vs C: the round with the C library\'s exp and log', `${k.chooseRound.nativeWithLibm.nsPerChooser} ns per chooser (other bits)`]] : []),
+    row(`kernel vs C: steps 5–7, per table entry (${k.operate.tableEntries})`, k.operate, 'nsPerTableEntry'),
+  ];
+}
+
 const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
 log(`wrote bench-results.json in ${results.benchSeconds} s${quick ? ' (--quick: smaller sizes, see the file)' : ''}`);
