@@ -8,6 +8,7 @@
  */
 import { Purpose, streamOf } from '../rng/keyed.js';
 import { writeGroups } from './kernel-tables.js';
+import { RECORD_BYTES } from './startups.js';
 import type { World } from './world.js';
 
 /**
@@ -17,17 +18,19 @@ import type { World } from './world.js';
  * ties (equal 32-bit priorities) keep it: ties by key.
  *
  * A stable least-significant-digit radix sort on the 32-bit priorities,
- * four passes of 8 bits, over buffers kept between calls: stability gives
- * the ties their table order. (It replaced a sort of packed doubles,
- * priority · 2^21 + position, which took about 5 % of a replication of
- * bench-10k; a comparator sort had taken a quarter.)
+ * four passes of 8 bits, in the startup table's free room or in buffers
+ * kept between calls (tableRoom): stability gives the ties their table
+ * order. (It replaced a sort of packed doubles, priority · 2^21 +
+ * position, which took about 5 % of a replication of bench-10k; a
+ * comparator sort had taken a quarter.)
  */
 export function sortByPriority(world: World, buffer: Int32Array, n: number): void {
-  let keys = drawPriorities(world, buffer, n);
-  let entries = grown('entries', n);
+  const room = tableRoom(world, n);
+  let keys = drawPriorities(world, buffer, n, room?.priorities ?? grown('priorities', n));
+  let entries = room?.entries ?? grown('entries', n);
   entries.set(buffer.subarray(0, n));
-  let keysOut = grown('keysOut', n);
-  let entriesOut = grown('entriesOut', n);
+  let keysOut = room?.keysOut ?? grown('keysOut', n);
+  let entriesOut = room?.entriesOut ?? grown('entriesOut', n);
   const counts = scratch.counts;
   for (let shift = 0; shift < 32; shift += 8) {
     counts.fill(0);
@@ -47,11 +50,46 @@ export function sortByPriority(world: World, buffer: Int32Array, n: number): voi
   }
   // Four passes leave the sorted entries where they started.
   buffer.set(entries.subarray(0, n));
+  room?.bytes.fill(0);
 }
 
-/** The 32-bit priorities, in month world.t, of the startups `buffer[0..n)` names (i, or ~i), drawn by the kernel. */
-function drawPriorities(world: World, buffer: Int32Array, n: number): Uint32Array {
-  const priorities = grown('priorities', n);
+/** The sort's four arrays of n words, laid out in the startup table's room (tableRoom). */
+interface SortRoom {
+  priorities: Uint32Array;
+  keysOut: Uint32Array;
+  entries: Int32Array;
+  entriesOut: Int32Array;
+  /** All of it, to zero again after the sort. */
+  bytes: Uint8Array;
+}
+
+/**
+ * The sort's arrays in the startup table's room not yet holding records,
+ * when it has 16 n bytes (else undefined: buffers kept on this thread). A
+ * big sort, such as an exit's forced choosers, then costs no memory of its
+ * own: its pages are the table's, which births would write anyway, where
+ * kept buffers of that size stayed for the rest of the run (bench-1m: 10
+ * MiB for 646,000 choosers). Nothing else writes there during the sort (the
+ * kernel's call here writes its own lists, before the records), and the
+ * room is zeroed again after it, as every byte past the records born is
+ * zero (startups.ts).
+ */
+function tableRoom(world: World, n: number): SortRoom | undefined {
+  const st = world.startups;
+  const start = st.base + st.count * RECORD_BYTES;
+  if ((st.capacity - st.count) * RECORD_BYTES < 16 * n) return undefined;
+  const memory = st.memory.buffer;
+  return {
+    priorities: new Uint32Array(memory, start, n),
+    keysOut: new Uint32Array(memory, start + 4 * n, n),
+    entries: new Int32Array(memory, start + 8 * n, n),
+    entriesOut: new Int32Array(memory, start + 12 * n, n),
+    bytes: new Uint8Array(memory, start, 16 * n),
+  };
+}
+
+/** The 32-bit priorities, in month world.t, of the startups `buffer[0..n)` names (i, or ~i), drawn by the kernel into `priorities`. */
+function drawPriorities(world: World, buffer: Int32Array, n: number, priorities: Uint32Array): Uint32Array {
   const stream = streamOf(world.key, Purpose.order, world.t);
   const layout = world.layout;
   writeGroups(world);

@@ -13,7 +13,7 @@ import { createStartupTable } from '../../sim/model/startups.js';
 import { sortByPriority } from '../../sim/model/priority.js';
 import { initWorld } from '../../sim/model/replication.js';
 import { step } from '../../sim/model/step.js';
-import { readStartup } from '../../sim/model/startups.js';
+import { RECORD_BYTES, readStartup, reserve } from '../../sim/model/startups.js';
 import type { World } from '../../sim/model/world.js';
 import { compiled, degenerateClass, provider } from './helpers.js';
 
@@ -125,6 +125,35 @@ describe('random orders by priority draws', () => {
         expect(Array.from(buffer)).toEqual(expected);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('sorts alike in the table’s free room and in kept buffers, and leaves that room zero', () => {
+    const world = afterMonths(40, 3);
+    const st = world.startups;
+    reserve(st, st.capacity); // room for a sort of all of them
+    const past = () => new Uint8Array(st.memory.buffer, st.base + st.count * RECORD_BYTES, (st.capacity - st.count) * RECORD_BYTES);
+    const roomFor = Math.floor(((st.capacity - st.count) * RECORD_BYTES) / 16);
+    expect(roomFor).toBeGreaterThanOrEqual(st.count);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(st.count - 1), { minLength: 1, maxLength: st.count }), fc.nat(20), (indices, t) => {
+        world.t = t;
+        const inTableOrder = Int32Array.from([...indices].sort((x, y) => x - y), (i, k) => (k % 3 === 2 ? ~i : i));
+        const inRoom = inTableOrder.slice();
+        sortByPriority(world, inRoom, inRoom.length);
+        expect(past().every((byte) => byte === 0)).toBe(true);
+        // A full table has no room: the same sort in the buffers kept on the thread.
+        const capacity = st.capacity;
+        st.capacity = st.count;
+        const inBuffers = inTableOrder.slice();
+        try {
+          sortByPriority(world, inBuffers, inBuffers.length);
+        } finally {
+          st.capacity = capacity;
+        }
+        expect(Array.from(inRoom)).toEqual(Array.from(inBuffers));
+      }),
+      { numRuns: 40 },
     );
   });
 
