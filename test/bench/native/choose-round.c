@@ -15,34 +15,16 @@
  * time the choice would take with them, its bytes not the kernel's.
  */
 #include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int32_t i32;
-typedef int16_t i16;
-
-static u8 *mem;
-#define F64(a) (*(double *)(mem + (a)))
-#define I32(a) (*(i32 *)(mem + (a)))
-#define U32(a) (*(u32 *)(mem + (a)))
-#define I16(a) (*(i16 *)(mem + (a)))
-#define U8(a) (*(u8 *)(mem + (a)))
+#include "kernel.h"
 
 /* The layout (layout.ts init). */
-static i32 records, P, C, K, classes, choiceTable, campaigns, campaignFrom, running, groupFirst, groupNumber, groupCount, groupHint,
-    roundAt, choosers, stranded, switchCosts, chooserGroups, strandedCount;
+static i32 records, P, C, K, classes, choiceTable, campaigns, campaignFrom, running, roundAt, choosers, stranded, switchCosts,
+    chooserGroups, strandedCount;
 
 enum { NO_PROVIDER = -1, NO_CAMPAIGN = -1, MIGRANTS = 0, NEW = 1, ALL = 2, SWITCHES_VOLUNTARY = 0, SWITCHES_FORCED = 1, ROUND_HEADER = 2 };
 enum { NEVER = 32767, DRAW_SWITCH_COST = 6 };
-/* RecordByte, ClassSlot, Term, CampaignSlot (sim/kernel/tables.ts). */
-enum { cash = 0, revenue = 8, tokens = 24, freeTokens = 40, provider = 48, freeProvider = 52, freeUntil = 54, disruptedUntil = 56,
-       nextReconsider = 58, cls = 62 };
+/* ClassSlot, Term, CampaignSlot (sim/kernel/tables.ts). */
 enum { ClassSize = 21, switchMedian = 11, switchSigma = 12, reconsider = 13, hazard = 14, precision = 15, disruptionMonths = 16,
        logStayReconsider = 19, logStayHazard = 20 };
 enum { available = 0, qualityFactor = 1, price = 2, exitRisk = 3, network = 4, campaignsTerm = 5, switchFactor = 6, paidPrice = 7,
@@ -224,23 +206,7 @@ static double fdlibmLog1p(double x) {
 #define LOG1P fdlibmLog1p
 #endif
 
-/* Keyed draws (sim/kernel/random.ts). */
-static inline u32 fmix32(u32 h) {
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
-}
-static inline u32 absorb(u32 h, u32 x) { return fmix32((h ^ fmix32(x * 0x9e3779b1u + 0x7f4a7c15u)) + 0x165667b1u); }
-static inline u32 keyOf(u32 stream, u32 index) { return fmix32((stream ^ 0x5bd1e995u) + index * 0x9e3779b1u); }
-static inline u32 groupStream(u32 stream, u32 group) { return group == 0 ? stream : absorb(stream, group); }
-static inline double uniform(u32 key, u32 k) {
-  const u32 x = fmix32(key + (2 * k + 1) * 0x9e3779b9u) >> 5;
-  const u32 y = fmix32(key + (2 * k + 2) * 0x9e3779b9u) >> 6;
-  return ((double)x * 67108864.0 + (double)y) / 9007199254740992.0;
-}
+/* The normal quantile and the geometric month (random.ts). */
 static double tailNumerator(double q) {
   return ((((-7.784894002430293e-3 * q + -3.223964580411365e-1) * q + -2.400758277161838) * q + -2.549732539343734) * q +
           4.374664141464968) * q + 2.938163982698783;
@@ -281,19 +247,6 @@ static void prepareClasses(void) {
     F64(at + logStayReconsider * 8) = LOG1P(-F64(at + reconsider * 8));
     F64(at + logStayHazard * 8) = LOG1P(-F64(at + hazard * 8));
   }
-}
-static i32 groupAt(i32 i) {
-  i32 h = groupHint;
-  if (I32(groupFirst + h * 4) <= i && (h + 1 == groupCount || i < I32(groupFirst + (h + 1) * 4))) return h;
-  i32 hi = groupCount - 1;
-  if (i >= I32(groupFirst + hi * 4)) return (groupHint = hi);
-  i32 lo = 0;
-  while (hi - lo > 1) {
-    const i32 mid = (i32)((u32)(lo + hi) >> 1);
-    if (I32(groupFirst + mid * 4) <= i) lo = mid;
-    else hi = mid;
-  }
-  return (groupHint = lo);
 }
 static inline u32 keyInGroup(u32 stream, i32 g, i32 i) {
   const i32 first = I32(groupFirst + g * 4);
@@ -439,45 +392,13 @@ static void chooseRound(i32 n, i32 t, double H, u32 choiceStream, u32 reschedule
   }
 }
 
-static u8 *readFile(const char *name, long *size) {
-  FILE *f = fopen(name, "rb");
-  if (!f) { perror(name); exit(2); }
-  fseek(f, 0, SEEK_END);
-  *size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  u8 *b = aligned_alloc(64, (size_t)(*size + 63) / 64 * 64);
-  if (fread(b, 1, (size_t)*size, f) != (size_t)*size) { perror(name); exit(2); }
-  fclose(f);
-  return b;
+static void setup(const double *a) {
+  records = (i32)a[0], P = (i32)a[1], C = (i32)a[2], K = (i32)a[3], classes = (i32)a[4], choiceTable = (i32)a[5];
+  campaigns = (i32)a[6], campaignFrom = (i32)a[7], running = (i32)a[8], roundAt = (i32)a[11], choosers = (i32)a[12];
+  stranded = (i32)a[13], switchCosts = (i32)a[16], chooserGroups = (i32)a[17];
+  setGroups((i32)a[9], (i32)a[10], (i32)a[18]);
 }
 
-int main(int argc, char **argv) {
-  if (argc != 30) { fprintf(stderr, "usage: choose-round <memory.bin> <after.bin> <iterations> <26 numbers>\n"); return 2; }
-  double a[26];
-  for (int k = 0; k < 26; k++) a[k] = strtod(argv[4 + k], 0);
-  long size, afterSize;
-  u8 *before = readFile(argv[1], &size), *after = readFile(argv[2], &afterSize);
-  mem = aligned_alloc(64, (size_t)(size + 63) / 64 * 64);
-  const int iterations = atoi(argv[3]);
-  double best = 1e300;
-  long differing = -1;
-  for (int it = 0; it < iterations; it++) {
-    memcpy(mem, before, (size_t)size);
-    records = (i32)a[0], P = (i32)a[1], C = (i32)a[2], K = (i32)a[3], classes = (i32)a[4], choiceTable = (i32)a[5];
-    campaigns = (i32)a[6], campaignFrom = (i32)a[7], running = (i32)a[8], groupFirst = (i32)a[9];
-    groupNumber = (i32)(a[9] + a[10] * 4), roundAt = (i32)a[11], choosers = (i32)a[12], stranded = (i32)a[13];
-    switchCosts = (i32)a[16], chooserGroups = (i32)a[17], groupCount = (i32)a[18], groupHint = 0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    chooseRound((i32)a[19], (i32)a[20], a[21], (u32)a[22], (u32)a[23], (u32)a[24], a[25] != 0);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    const double us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
-    if (it >= 2 && us < best) best = us;
-    if (it == 0) {
-      differing = 0;
-      for (long k = 0; k < size && k < afterSize; k++) differing += mem[k] != after[k];
-    }
-  }
-  printf("{\"bestMicroseconds\":%.3f,\"bytesDiffering\":%ld}\n", best, differing);
-  return 0;
-}
+static void oneRound(const double *a) { chooseRound((i32)a[19], (i32)a[20], a[21], (u32)a[22], (u32)a[23], (u32)a[24], a[25] != 0); }
+
+int main(int argc, char **argv) { return timeLoop(argc, argv, 26, setup, oneRound); }

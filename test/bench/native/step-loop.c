@@ -10,61 +10,12 @@
  *   ./step-loop <memory.bin> <after.bin> <iterations> <16 numbers: operate's 13 arguments, the group table's
  *               offset and capacity, the number of groups>
  *
- * prints one line of JSON: the best time of the month's loop (the first two
- * iterations warm the caches) and how many bytes differ from after.bin.
  * -ffp-contract=off: a fused multiply-add rounds once where WebAssembly
  * rounds twice, which would change the bits.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "kernel.h"
 
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef int32_t i32;
-typedef int16_t i16;
-
-static u8 *mem;
-static i32 groupFirst, groupNumber, groupCount, groupHint;
 static i32 deadCount, listedCount;
-
-#define F64(a) (*(double *)(mem + (a)))
-#define I32(a) (*(i32 *)(mem + (a)))
-#define I16(a) (*(i16 *)(mem + (a)))
-#define U8(a) (*(u8 *)(mem + (a)))
-
-/* RecordByte (sim/kernel/tables.ts). */
-enum { cash = 0, revenue = 8, opex = 16, tokens = 24, growthFactor = 32, freeTokens = 40, provider = 48, freeProvider = 52,
-       freeUntil = 54, disruptedUntil = 56, nextReconsider = 58, hazardMonth = 60, cls = 62, alive = 63 };
-
-static inline u32 fmix32(u32 h) {
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
-}
-static inline u32 absorb(u32 h, u32 x) { return fmix32((h ^ fmix32(x * 0x9e3779b1u + 0x7f4a7c15u)) + 0x165667b1u); }
-static inline u32 keyOf(u32 stream, u32 index) { return fmix32((stream ^ 0x5bd1e995u) + index * 0x9e3779b1u); }
-static inline u32 groupStream(u32 stream, u32 group) { return group == 0 ? stream : absorb(stream, group); }
-static inline double uniform32(u32 key, u32 k) { return (double)fmix32(key + (2 * k + 1) * 0x9e3779b9u) * 2.3283064365386963e-10; }
-
-static i32 groupAt(i32 i) {
-  i32 h = groupHint;
-  if (I32(groupFirst + h * 4) <= i && (h + 1 == groupCount || i < I32(groupFirst + (h + 1) * 4))) return h;
-  i32 hi = groupCount - 1;
-  if (i >= I32(groupFirst + hi * 4)) return (groupHint = hi);
-  i32 lo = 0;
-  while (hi - lo > 1) {
-    i32 mid = (i32)((u32)(lo + hi) >> 1);
-    if (I32(groupFirst + mid * 4) <= i) lo = mid;
-    else hi = mid;
-  }
-  return (groupHint = lo);
-}
 
 static i32 operate(i32 records, i32 start, i32 n, i32 t, i32 P, i32 C, i32 params, i32 sums, i32 dying, i32 dyingCap, i32 list,
                    i32 listCap, u32 rescueStream) {
@@ -141,47 +92,13 @@ static i32 operate(i32 records, i32 start, i32 n, i32 t, i32 P, i32 C, i32 param
   return i;
 }
 
-static u8 *readFile(const char *name, long *size) {
-  FILE *f = fopen(name, "rb");
-  if (!f) { perror(name); exit(2); }
-  fseek(f, 0, SEEK_END);
-  *size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  u8 *b = aligned_alloc(64, (size_t)(*size + 63) / 64 * 64);
-  if (fread(b, 1, (size_t)*size, f) != (size_t)*size) { perror(name); exit(2); }
-  fclose(f);
-  return b;
+static void setup(const double *a) { setGroups((i32)a[13], (i32)a[14], (i32)a[15]); }
+
+/* The month: operate from a[1] until every record is done, as sim/model/operate.ts calls it. */
+static void month(const double *a) {
+  for (i32 i = (i32)a[1]; i < (i32)a[2];)
+    i = operate((i32)a[0], i, (i32)a[2], (i32)a[3], (i32)a[4], (i32)a[5], (i32)a[6], (i32)a[7], (i32)a[8], (i32)a[9], (i32)a[10],
+                (i32)a[11], (u32)a[12]);
 }
 
-int main(int argc, char **argv) {
-  if (argc != 20) { fprintf(stderr, "usage: step-loop <memory.bin> <after.bin> <iterations> <16 numbers>\n"); return 2; }
-  long a[16];
-  for (int k = 0; k < 16; k++) a[k] = strtol(argv[4 + k], 0, 10);
-  long size, afterSize;
-  u8 *before = readFile(argv[1], &size), *after = readFile(argv[2], &afterSize);
-  mem = aligned_alloc(64, (size_t)(size + 63) / 64 * 64);
-  const int iterations = atoi(argv[3]);
-  double best = 1e300;
-  long differing = -1;
-  for (int it = 0; it < iterations; it++) {
-    memcpy(mem, before, (size_t)size);
-    groupFirst = (i32)a[13];
-    groupNumber = (i32)(a[13] + a[14] * 4);
-    groupCount = (i32)a[15];
-    groupHint = 0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (i32 i = (i32)a[1]; i < a[2];)
-      i = operate((i32)a[0], i, (i32)a[2], (i32)a[3], (i32)a[4], (i32)a[5], (i32)a[6], (i32)a[7], (i32)a[8], (i32)a[9], (i32)a[10],
-                  (i32)a[11], (u32)a[12]);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    const double us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
-    if (it >= 2 && us < best) best = us;
-    if (it == 0) {
-      differing = 0;
-      for (long k = 0; k < size && k < afterSize; k++) differing += mem[k] != after[k];
-    }
-  }
-  printf("{\"bestMicroseconds\":%.3f,\"bytesDiffering\":%ld}\n", best, differing);
-  return 0;
-}
+int main(int argc, char **argv) { return timeLoop(argc, argv, 16, setup, month); }
