@@ -15,7 +15,8 @@ import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
 import { MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
 import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
-import { qualityReferenceParts, type Scenario } from '../scenario/schema.js';
+import { qualityReferenceParts } from '../scenario/quality-reference.js';
+import type { Scenario } from '../scenario/schema.js';
 import { resolveSetPath } from '../scenario/set-paths.js';
 import { tooBigForMemory, tooManyStartups } from './messages.js';
 

@@ -9,8 +9,9 @@
  */
 import { monthIndex } from '../calendar.js';
 import { type DocumentLocation, ModelError } from '../errors.js';
-import { qualityReferenceParts, type CampaignSpec, type ClassSpec, type ProviderSpec, type Scenario } from '../scenario/schema.js';
-import { resolveSetPath, type SetTarget } from '../scenario/set-paths.js';
+import { qualityReferenceParts } from '../scenario/quality-reference.js';
+import type { CampaignSpec, ClassSpec, ProviderSpec, Scenario } from '../scenario/schema.js';
+import { type SetPlace, setPlaceOf } from '../scenario/set-place.js';
 import { classTable } from './classes.js';
 import { compileField, compileNumberOrExpression } from './fields.js';
 import {
@@ -102,9 +103,9 @@ export function compile(scenario: Scenario): CompiledScenario {
       vouchers.push({ from: t, until: v.until === undefined ? Infinity : monthIndex(scenario.start, v.until), classes: servesMask(v.classes), share: v.share });
     }
     for (const [path, value] of Object.entries(e.set ?? {})) {
-      const target = resolveSetPath(scenario, path);
-      // The loader has checked every set path; one that does not resolve here is a bug.
-      if (typeof target === 'string') throw new ModelError(`cannot set "${path}": ${target}`);
+      const target = setPlaceOf(path);
+      // The loader has checked every set path (set-paths.ts); one without a place here is a bug.
+      if (!target) throw new ModelError(`cannot set "${path}": not a settable path`);
       const action = compileSet(target, value, indexOf, servesMask, classes, funding, ['events', k, 'set', path], classFundingAt, fundingAmountAt);
       if (action.kind === 'setClasses') classes = action.next;
       here.push(action.kind === 'setClasses' ? action.action : action);
@@ -172,9 +173,9 @@ const GLOBALS: Readonly<Record<string, GlobalName>> = {
   'startups.entry.qualityElasticity': 'entryElasticity',
 };
 
-/** A resolved `set` path (MODEL.md section 9, "Paths" and "set"; set-paths.ts) as an action. */
+/** A checked `set` path (MODEL.md section 9, "Paths" and "set"; set-paths.ts), by its place, as an action. */
 function compileSet(
-  target: SetTarget,
+  target: SetPlace,
   value: unknown,
   indexOf: (id: string) => number,
   servesMask: (s: readonly string[] | undefined) => number,

@@ -7,7 +7,7 @@
  */
 import { type BirthGroups, createBirthGroups } from './births.js';
 import type { ExpressionScope } from '../scenario/expression.js';
-import { qualityReferenceParts } from '../scenario/schema.js';
+import { qualityReferenceParts } from '../scenario/quality-reference.js';
 import { Purpose, replicationKey, streamOf, type ReplicationKey } from '../rng/keyed.js';
 import type { ClassTable } from './classes.js';
 import type { CompiledScenario, ProviderFunding } from './compiled-scenario.js';

@@ -260,11 +260,6 @@ export const qualityReferenceSchema = z.union([bounded(positiveBound), qualityRe
 });
 export type QualityReference = z.infer<typeof qualityReferenceSchema>;
 
-/** The parts of a quality reference as written (a number, or a map whose fields may be missing when it is a `set` value). */
-export function qualityReferenceParts(q: number | { value?: number; frontierWeight?: number }): { value: number; frontierWeight: number } {
-  return typeof q === 'number' ? { value: q, frontierWeight: 0 } : { value: q.value ?? 1, frontierWeight: q.frontierWeight ?? 0 };
-}
-
 export const scenarioSchema = z.strictObject({
   name: nameSchema.optional(),
   description: boundedText(MAX_TEXT_LENGTH, 'a description').optional(),

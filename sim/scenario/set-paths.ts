@@ -13,6 +13,9 @@
  * accounts; injections are `funding`), a class's `share` (one set could
  * not keep the shares summing to 1), and everything fixed at the start
  * (start, months, seed, runs, startups.initial, initialProviders).
+ *
+ * What a path names, read from the path alone, is set-place.ts's; the
+ * model compiles a `set` from that, without this module's schemas.
  */
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -27,20 +30,13 @@ import {
   type ProviderSpec,
   type Scenario,
 } from './schema.js';
+import { type SetPlace, setPlaceOf } from './set-place.js';
 
-const providerFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk', 'serves', 'funding', 'switchCostFactor'] as const;
-const fundingFields = ['below', 'probability', 'amount'] as const;
 /** Provider fields that may be expressions; the others are data. */
 export const dynamicProviderFields = ['price', 'quality', 'unitCost', 'fixedCost', 'exitRisk'] as const;
 
-/** A resolved settable path. */
-export type SetTarget =
-  | { kind: 'provider'; id: string; field: (typeof providerFields)[number]; schema: z.ZodType }
-  | { kind: 'providerFunding'; id: string; field: (typeof fundingFields)[number]; schema: z.ZodType }
-  | { kind: 'scenario'; keys: readonly string[]; schema: z.ZodType }
-  | { kind: 'class'; id: string; keys: readonly string[]; schema: z.ZodType };
-
-const has = <T extends string>(list: readonly T[], x: string): x is T => (list as readonly string[]).includes(x);
+/** A resolved settable path: its place (set-place.ts) and the schema of its value. */
+export type SetTarget = SetPlace & { schema: z.ZodType };
 
 /** All provider ids of the scenario: those at start, then those that enter. */
 export function providerIds(s: Scenario): string[] {
@@ -49,41 +45,42 @@ export function providerIds(s: Scenario): string[] {
 
 /** Resolves `path`, or says why it cannot be set. */
 export function resolveSetPath(s: Scenario, path: string): SetTarget | string {
-  const parts = path.split('.');
-  const [head, id, field, part] = parts;
-  if (head === 'providers' && parts.length >= 3 && parts.length <= 4) {
-    const ids = providerIds(s);
-    if (parts.length === 3 && has(providerFields, field)) {
-      if (!ids.includes(id)) return msg.unknownProvider(id, ids);
+  const place = setPlaceOf(path);
+  switch (place?.kind) {
+    case 'provider': {
+      const ids = providerIds(s);
+      if (!ids.includes(place.id)) return msg.unknownProvider(place.id, ids);
       // `funding: null` switches a provider's funding off from that month on.
-      const schema = field === 'funding' ? providerFundingSchema.nullable() : unwrapOptional(providerSchema.shape[field]);
-      return { kind: 'provider', id, field, schema };
+      const schema = place.field === 'funding' ? providerFundingSchema.nullable() : unwrapOptional(providerSchema.shape[place.field]);
+      return { ...place, schema };
     }
-    if (parts.length === 4 && field === 'funding' && has(fundingFields, part)) {
-      if (!ids.includes(id)) return msg.unknownProvider(id, ids);
-      return { kind: 'providerFunding', id, field: part, schema: providerFundingSchema.shape[part] };
+    case 'providerFunding': {
+      const ids = providerIds(s);
+      if (!ids.includes(place.id)) return msg.unknownProvider(place.id, ids);
+      return { ...place, schema: providerFundingSchema.shape[place.field] };
     }
-  }
-  if (path === 'horizon' || path === 'qualityReference') {
-    return { kind: 'scenario', keys: parts, schema: unwrapOptional(scenarioSchema.shape[path]) };
-  }
-  if (path === 'qualityReference.value' || path === 'qualityReference.frontierWeight') {
-    return { kind: 'scenario', keys: parts, schema: unwrapOptional(qualityReferenceObjectSchema.shape[parts[1] as 'value' | 'frontierWeight']) };
-  }
-  if (path === 'startups.entry.rate' || path === 'startups.entry.qualityElasticity') {
-    const entry = scenarioSchema.shape.startups.shape.entry.unwrap().shape;
-    const schema = path === 'startups.entry.rate' ? entry.rate : entry.qualityElasticity;
-    return { kind: 'scenario', keys: parts, schema: unwrapOptional(schema) };
-  }
-  if (head === 'classes' && parts.length >= 3 && parts.length <= 4 && field !== 'share' && Object.hasOwn(classSchema.shape, field)) {
-    const fieldSchema: z.ZodType = classSchema.shape[field as keyof typeof classSchema.shape];
-    let schema: z.ZodType | undefined = fieldSchema;
-    if (parts.length === 4) {
-      schema = fieldSchema instanceof z.ZodObject && Object.hasOwn(fieldSchema.shape, part) ? (fieldSchema.shape[part] as z.ZodType) : undefined;
+    case 'scenario': {
+      const [head, part] = place.keys;
+      if (head === 'startups') {
+        const entry = scenarioSchema.shape.startups.shape.entry.unwrap().shape;
+        return { ...place, schema: unwrapOptional(place.keys[2] === 'rate' ? entry.rate : entry.qualityElasticity) };
+      }
+      if (head === 'qualityReference' && part !== undefined) {
+        return { ...place, schema: unwrapOptional(qualityReferenceObjectSchema.shape[part as 'value' | 'frontierWeight']) };
+      }
+      return { ...place, schema: unwrapOptional(scenarioSchema.shape[head as 'horizon' | 'qualityReference']) };
     }
-    if (schema) {
-      if (!Object.hasOwn(s.classes, id)) return msg.unknownClass(id, Object.keys(s.classes));
-      return { kind: 'class', id, keys: parts.slice(2), schema };
+    case 'class': {
+      const [field, part] = place.keys;
+      if (!Object.hasOwn(classSchema.shape, field)) break;
+      const fieldSchema: z.ZodType = classSchema.shape[field as keyof typeof classSchema.shape];
+      let schema: z.ZodType | undefined = fieldSchema;
+      if (part !== undefined) {
+        schema = fieldSchema instanceof z.ZodObject && Object.hasOwn(fieldSchema.shape, part) ? (fieldSchema.shape[part] as z.ZodType) : undefined;
+      }
+      if (!schema) break;
+      if (!Object.hasOwn(s.classes, place.id)) return msg.unknownClass(place.id, Object.keys(s.classes));
+      return { ...place, schema };
     }
   }
   return msg.notSettable(path);

@@ -79,7 +79,7 @@ function run(file: string, workers: number): Record<string, string> {
   return { values: sha('runs/values.f64'), timeseries: sha('timeseries.csv'), vouchers: String(readFileSync(join(out, 'timeseries.csv'), 'utf8').includes('\nvouchers.cost.cumulative,9,')) };
 }
 
-function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean }> {
+function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean; zod: boolean }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./compile-in-thread.mjs', import.meta.url), { workerData: { dist, ...data } });
     worker.once('message', (m) => {
@@ -99,13 +99,13 @@ describe('the extensions with workers', () => {
     expect(run(file, 3)).toEqual(one);
   });
 
-  it('a worker compiles the class funding expressions from their trees, without mathjs', async () => {
+  it('a worker compiles the class funding expressions from their trees, without mathjs or zod', async () => {
     const scenario = parseScenario(SCENARIO, 'every-extension.yaml').scenario;
     const compiled = compile(scenario);
     const trees = expressionTrees(compiled);
     expect(Object.keys(trees)).toEqual(
       expect.arrayContaining(['0.6 * exp(-20 * deathRate) * (1 - cohortDead / 2)', 'min(1, 0.5 + hhi / 20000)']),
     );
-    expect(await compileOnThread({ scenario, expressions: trees })).toEqual({ months: 10, mathjs: false });
+    expect(await compileOnThread({ scenario, expressions: trees })).toEqual({ months: 10, mathjs: false, zod: false });
   });
 });

@@ -1,8 +1,10 @@
 /**
  * A worker compiles a scenario from the checked trees of its expressions
  * (expression-trees.ts), never from their text: it must not load mathjs,
- * whose load was most of a worker's start-up. Checked on every shipped
- * scenario, so an expression the trees miss fails here.
+ * whose load was most of a worker's start-up. Nor zod: the model reads a
+ * `set` path's place (set-place.ts), not its schema. Checked on every
+ * shipped scenario, so an expression the trees miss fails here, as does a
+ * `set` that reaches for the schema.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,7 +22,7 @@ const shipped = spawnSync('git', ['ls-files', 'scenarios/*.yaml', 'scenarios/**/
   .stdout.split('\n')
   .filter((f) => f !== '' && !f.startsWith('scenarios/calibration/'));
 
-function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean }> {
+function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean; zod: boolean }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./compile-in-thread.mjs', import.meta.url), { workerData: { dist, ...data } });
     worker.once('message', (m) => {
@@ -31,13 +33,13 @@ function compileOnThread(data: object): Promise<{ months: number; mathjs: boolea
   });
 }
 
-describe('workers compile scenarios without mathjs', () => {
+describe('workers compile scenarios without mathjs or zod', () => {
   test.each(shipped)('%s', async (file) => {
     const scenario = loadScenario(join(root, file)).scenario;
     const compiled = compile(scenario);
     const trees = expressionTrees(compiled);
     const onThread = await compileOnThread({ scenario, expressions: trees });
-    expect(onThread).toEqual({ months: compiled.months, mathjs: false });
+    expect(onThread).toEqual({ months: compiled.months, mathjs: false, zod: false });
   });
 
   test('while compiling from the text does load it (the check above can fail)', async () => {
@@ -45,5 +47,12 @@ describe('workers compile scenarios without mathjs', () => {
     const scenario = loadScenario(join(root, file)).scenario;
     expect(Object.keys(expressionTrees(compile(scenario))).length).toBeGreaterThan(0);
     expect((await compileOnThread({ scenario })).mathjs).toBe(true);
+  });
+
+  test('while the set paths with their schemas do load zod (the check above can fail)', async () => {
+    const file = shipped.find((f) => f.includes('openai-exit'))!;
+    const scenario = loadScenario(join(root, file)).scenario;
+    const onThread = await compileOnThread({ scenario, expressions: expressionTrees(compile(scenario)), alsoImport: 'sim/scenario/set-paths.js' });
+    expect(onThread.zod).toBe(true);
   });
 });

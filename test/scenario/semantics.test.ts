@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../sim/errors.js';
 import { loadScenario } from '../../sim/scenario/load.js';
 import { addMonths, applySet, checkScenario, monthIndex } from '../../sim/scenario/semantics.js';
+import { setPlaceOf } from '../../sim/scenario/set-place.js';
+import { resolveSetPath } from '../../sim/scenario/set-paths.js';
 import { load, problems, scenario, smallClass } from './helpers.js';
 
 const fixture = new URL('./fixtures/valid.yaml', import.meta.url).pathname;
@@ -85,6 +87,54 @@ describe('applySet', () => {
   ])('refuses %s = %j', (path, value, message) => {
     expect(() => applySet(s, path, value)).toThrow(UsageError);
     expect(() => applySet(s, path, value)).toThrow(message);
+  });
+});
+
+describe('set paths: the place the model compiles and the target the loader checks', () => {
+  const s = loadScenario(fixture).scenario;
+  const settable = [
+    'providers.zhipu.price',
+    'providers.baidu.serves',
+    'providers.zhipu.funding',
+    'providers.zhipu.funding.amount',
+    'horizon',
+    'qualityReference',
+    'qualityReference.frontierWeight',
+    'startups.entry.rate',
+    'startups.entry.qualityElasticity',
+    'classes.large.hazard',
+    'classes.small.switchCost.median',
+    'classes.large.disruption',
+  ];
+
+  it.each(settable)('%s: the same place both ways', (path) => {
+    const target = resolveSetPath(s, path);
+    if (typeof target === 'string') throw new Error(target);
+    const { schema, ...place } = target;
+    expect(schema).toBeDefined();
+    expect(setPlaceOf(path)).toEqual(place);
+  });
+
+  it.each<[string, string]>([
+    ['providers.zhipu.cash', 'cannot be set; a provider'],
+    ['providers.zhipu.funding.rate', 'cannot be set'],
+    ['providers.nobody.price', 'unknown provider "nobody"'],
+    ['providers.nobody.funding.amount', 'unknown provider "nobody"'],
+    ['classes.nobody.hazard', 'unknown class "nobody"'],
+    ['classes.small.hazard.x', 'cannot be set'],
+    ['classes.small.colour', 'cannot be set'],
+    ['classes.small.share', 'cannot be set: the class shares must keep summing to 1'],
+    ['startups.entry', 'cannot be set'],
+    ['months', 'cannot be set'],
+  ])('%s: refused by the loader (%s)', (path, message) => {
+    const target = resolveSetPath(s, path);
+    expect(typeof target).toBe('string');
+    expect(target).toContain(message);
+  });
+
+  it('a path without the shape of a settable one has no place', () => {
+    for (const path of ['providers.zhipu.cash', 'providers.zhipu.funding.rate', 'classes.small.share', 'startups.entry', 'months', 'providers', 'classes.small'])
+      expect(setPlaceOf(path), path).toBeUndefined();
   });
 });
 
