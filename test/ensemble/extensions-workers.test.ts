@@ -7,17 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../sim/model/compile.js';
 import { expressionTrees } from '../../sim/model/expression-trees.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import { tempDir } from '../output/tmp.js';
+import { compileOnThread } from './compile-on-thread.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
-const dist = pathToFileURL(join(root, 'dist')).href;
 
 const SCENARIO = `
 name: every extension
@@ -79,16 +77,6 @@ function run(file: string, workers: number): Record<string, string> {
   return { values: sha('runs/values.f64'), timeseries: sha('timeseries.csv'), vouchers: String(readFileSync(join(out, 'timeseries.csv'), 'utf8').includes('\nvouchers.cost.cumulative,9,')) };
 }
 
-function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean; zod: boolean }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./compile-in-thread.mjs', import.meta.url), { workerData: { dist, ...data } });
-    worker.once('message', (m) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-  });
-}
 
 describe('the extensions with workers', () => {
   it('give the same bytes on one worker and on three', () => {

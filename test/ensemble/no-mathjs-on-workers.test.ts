@@ -8,30 +8,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { compile } from '../../sim/model/compile.js';
 import { expressionTrees } from '../../sim/model/expression-trees.js';
 import { loadScenario } from '../../sim/scenario/load.js';
+import { compileOnThread } from './compile-on-thread.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const dist = pathToFileURL(join(root, 'dist')).href;
 // scenarios/calibration/ holds calibration targets files, not scenarios.
 const shipped = spawnSync('git', ['ls-files', 'scenarios/*.yaml', 'scenarios/**/*.yaml'], { cwd: root, encoding: 'utf8' })
   .stdout.split('\n')
   .filter((f) => f !== '' && !f.startsWith('scenarios/calibration/'));
-
-function compileOnThread(data: object): Promise<{ months: number; mathjs: boolean; zod: boolean }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./compile-in-thread.mjs', import.meta.url), { workerData: { dist, ...data } });
-    worker.once('message', (m) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-  });
-}
 
 describe('workers compile scenarios without mathjs or zod', () => {
   test.each(shipped)('%s', async (file) => {
