@@ -34,9 +34,10 @@ if (month >= compiled.months) {
 }
 
 /**
- * Steps replication 0 up to `month`, then steps that month with the kernel's
- * chooseRound and operate watched: for the month's biggest round and
- * operate's first call, the memory just before it, the call's arguments and the number of birth groups then.
+ * Steps replication 0 up to `month`, then steps that month with the
+ * kernel's chooseRound and operate watched: for the month's biggest round
+ * and operate's first call, the memory just before it, the call's
+ * arguments and the number of birth groups then.
  */
 function capture() {
   const world = initWorld(compiled, 0);
@@ -46,7 +47,6 @@ function capture() {
   const memory = world.startups.memory;
   const calls = {};
   let groups = 0;
-  // The biggest round of the month (by its number of choosers), and operate's first call.
   const size = { chooseRound: (args) => args[0], operate: () => 0 };
   const watch = (name) => (...args) => {
     if (!calls[name] || size[name](args) > size[name](calls[name].args)) calls[name] = { args, groups, before: new Uint8Array(memory.buffer.slice(0)) };
