@@ -16,12 +16,9 @@ import { expectationForm, mismatch, passDisagrees } from './messages.js';
 import type { ExpectationResult, Verdict } from './result-types.js';
 import { METRIC_KINDS } from './metric-catalog.js';
 import { RUN_STORE_FORMAT } from './run-store.js';
+import { int, months, provenanceFields, seed, sha256, statistic } from './manifest-fields.js';
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const fraction = z.number().min(0).max(1);
-const seed = z.union([z.number(), z.string().max(1000)]);
-/** Months of a run, as the scenario schema bounds them. */
-const months = int(1, 1200);
 
 const verdicts = ['PASS', 'FAIL', 'INCONCLUSIVE'] as const satisfies readonly Verdict[];
 
@@ -39,13 +36,10 @@ const folderFile = z
 export const manifestSchema = z
   .object({
     format: z.literal(RESULT_FORMAT),
-    shakeoutVersion: z.string().max(100),
-    // Folders written before shakeout recorded its commit have neither field: read as null (not known).
-    shakeoutCommit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, { error: 'expected a git commit: 40 or 64 hexadecimal digits' }).nullable().default(null),
-    shakeoutTreeModified: z.boolean().nullable().default(null),
+    ...provenanceFields,
     scenarioName: z.string().nullable(),
     scenario: scenarioSchema,
-    scenarioSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 hexadecimal digits' }),
+    scenarioSha256: sha256,
     seed,
     runs: int(1),
     months,
@@ -66,12 +60,6 @@ export const manifestSchema = z
     differs('start', m.start, m.scenario.start, 'scenario.start');
     differs('seed', m.seed, m.scenario.seed, 'scenario.seed');
   }, onlyWhenValid);
-
-/** summary.json writes an empty statistic (NaN) as null; read back as NaN. */
-const statistic = z
-  .number()
-  .nullable()
-  .transform((x) => x ?? NaN);
 
 const bandSchema = z.object({ month: int(0, 1199), date: monthSchema, mean: statistic, p05: statistic, p50: statistic, p95: statistic });
 

@@ -15,33 +15,20 @@ import { forEachLineOfRegularFile } from '../files.js';
 import { EVALUATIONS_FILE, evaluationColumns, FIT_JSON_FILE, MAX_EVALUATIONS_BYTES } from './calibration-files.js';
 import { parseCsvLine } from './format.js';
 import { CALIBRATION_FORMAT, MANIFEST_FILE } from './manifest.js';
+import { int, invocationFields, months, provenanceFields, seed, sha256, statistic, text } from './manifest-fields.js';
 import { badEvaluationsRow, badTimeseriesHeader, missingResultFile, notAFolderOf } from './messages.js';
 import { MAX_MANIFEST_BYTES, MAX_SUMMARY_BYTES, parseJson, readText, unreadable, validated } from './read-folder.js';
 import { CUT_SHORT } from './read-timeseries.js';
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
-const text = (max: number) => z.string().max(max);
-const seed = z.union([z.number(), text(1000)]);
-/** fit.json writes NaN (an interval of one run) as null: read back as NaN. */
-const statistic = z
-  .number()
-  .nullable()
-  .transform((x) => (x === null ? NaN : x));
 
 const manifestSchema = z.object({
   format: z.literal(CALIBRATION_FORMAT),
-  shakeoutVersion: text(100),
-  shakeoutCommit: z
-    .string()
-    .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
-    .nullable()
-    .default(null),
-  shakeoutTreeModified: z.boolean().nullable().default(null),
+  ...provenanceFields,
   scenarioName: text(1000).nullable(),
-  scenarioSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  scenarioSha256: sha256,
   seed,
   runs: int(1),
-  months: int(1, 1200),
+  months,
   evaluations: int(1, 100_000),
   start: monthSchema,
   stop: z.enum(['tolerance', 'maxEvaluations']),
@@ -53,10 +40,7 @@ const manifestSchema = z.object({
     targets: z.array(z.object({ metrics: z.array(text(200)).min(1).max(1000), month: int(0, 1199) })).min(1).max(1000),
     extends: text(10_000),
   }),
-  command: z.array(text(100_000)).max(10_000),
-  nodeVersion: text(100),
-  createdAt: z.iso.datetime(),
-  wallTimeSeconds: z.number().min(0),
+  ...invocationFields,
 });
 export type ReadCalibrationManifest = z.infer<typeof manifestSchema>;
 

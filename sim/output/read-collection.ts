@@ -22,6 +22,7 @@ import { monthSchema } from '../scenario/schema.js';
 import { type ComparisonSummary, DIFF_COLUMNS, DIFF_FILE } from './comparison-files.js';
 import { expectationResultSchema } from './folder-schema.js';
 import { parseCsvLine, parseNumber } from './format.js';
+import { int, invocationFields, months, provenanceFields, seed, sha256, statistic, text } from './manifest-fields.js';
 import { CALIBRATION_FORMAT, COMPARISON_FORMAT, MANIFEST_FILE, SENSITIVITY_FORMAT, SWEEP_FORMAT } from './manifest.js';
 import { badDiffRow, badTimeseriesHeader, missingResultFile, notAFolderOf } from './messages.js';
 import { MAX_MANIFEST_BYTES, MAX_SUMMARY_BYTES, parseJson, readText, unreadable, validated } from './read-folder.js';
@@ -50,43 +51,24 @@ export function folderKind(dir: string): FolderKind {
   return format === COMPARISON_FORMAT ? 'comparison' : format === SWEEP_FORMAT ? 'sweep' : 'result';
 }
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
-const seed = z.union([z.number(), z.string().max(1000)]);
-const months = int(1, 1200);
-/** summary.json writes NaN as null: read back as NaN. */
-const statistic = z
-  .number()
-  .nullable()
-  .transform((x) => (x === null ? NaN : x));
-const text = (max: number) => z.string().max(max);
 /** A scenario's folder inside the comparison: one name, not a path. */
 const folderName = z
   .string()
   .min(1)
   .max(255)
   .refine((f) => f !== '.' && f !== '..' && !/[/\\\0]/.test(f), { error: 'expected a folder name inside the comparison' });
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 hexadecimal digits' });
 const compared = z.object({ folder: folderName, name: text(1000).nullable(), scenarioSha256: sha256 });
 
 export const comparisonManifestSchema = z.object({
   format: z.literal(COMPARISON_FORMAT),
-  shakeoutVersion: text(100),
-  shakeoutCommit: z
-    .string()
-    .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
-    .nullable()
-    .default(null),
-  shakeoutTreeModified: z.boolean().nullable().default(null),
+  ...provenanceFields,
   baseline: folderName,
   scenarios: z.array(compared).min(2).max(1000),
   seed,
   runs: int(1),
   months,
   start: monthSchema,
-  command: z.array(text(100_000)).max(10_000),
-  nodeVersion: text(100),
-  createdAt: z.iso.datetime(),
-  wallTimeSeconds: z.number().min(0),
+  ...invocationFields,
 });
 export type ReadComparisonManifest = z.output<typeof comparisonManifestSchema>;
 
@@ -267,13 +249,7 @@ const sweepPath = text(500);
 
 export const sweepManifestSchema = z.object({
   format: z.literal(SWEEP_FORMAT),
-  shakeoutVersion: text(100),
-  shakeoutCommit: z
-    .string()
-    .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
-    .nullable()
-    .default(null),
-  shakeoutTreeModified: z.boolean().nullable().default(null),
+  ...provenanceFields,
   scenarioName: text(1000).nullable(),
   scenarioSha256: sha256,
   design: z.object({ kind: z.enum(['grid', 'lhs']), paths: z.array(sweepPath).min(1).max(100) }),
@@ -281,10 +257,7 @@ export const sweepManifestSchema = z.object({
   runs: int(1),
   months,
   start: monthSchema,
-  command: z.array(text(100_000)).max(10_000),
-  nodeVersion: text(100),
-  createdAt: z.iso.datetime(),
-  wallTimeSeconds: z.number().min(0),
+  ...invocationFields,
 });
 export type ReadSweepManifest = z.output<typeof sweepManifestSchema>;
 

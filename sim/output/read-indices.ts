@@ -18,6 +18,7 @@ import { quote } from '../scenario/messages.js';
 import { monthSchema } from '../scenario/schema.js';
 import { parseCsvLine, parseNumber } from './format.js';
 import { MANIFEST_FILE, SENSITIVITY_FORMAT } from './manifest.js';
+import { int, months, seed, text } from './manifest-fields.js';
 import { badIndicesRow, badTimeseriesHeader, notAFolderOf } from './messages.js';
 import { MAX_MANIFEST_BYTES, parseJson, readText, unreadable, validated } from './read-folder.js';
 import { CUT_SHORT } from './read-timeseries.js';
@@ -30,13 +31,12 @@ const INDICES: Record<'sobol' | 'morris', readonly IndexName[]> = { sobol: ['S1'
 /** A number as formatNumber writes it, or empty for NaN. */
 const NUMBER = /^(-?\d+(\.\d+)?(e[+-]\d+)?)?$/;
 
-const text = (max: number) => z.string().max(max);
 export const sensitivityManifestSchema = z.object({
   format: z.literal(SENSITIVITY_FORMAT),
   scenarioName: text(1000).nullable(),
-  seed: z.union([z.number(), text(1000)]),
-  runs: z.number().int().min(1),
-  months: z.number().int().min(1).max(1200),
+  seed,
+  runs: int(1),
+  months,
   start: monthSchema,
   analysis: z.object({
     method: z.enum(['sobol', 'morris']),

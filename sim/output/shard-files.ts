@@ -27,6 +27,7 @@ import type { PartialRecord } from './folder-swap.js';
 import { UsageError } from '../errors.js';
 import { aShard } from './messages.js';
 import { MANIFEST_FILE, SHARD_FORMAT, type WrittenBy, writtenBy, type WrittenHow, writtenHow } from './manifest.js';
+import { int, months, seed, sha256, text } from './manifest-fields.js';
 import type { SensitivityRecord, SweepCellSpec, SweepManifest } from './sweep-files.js';
 
 export { SHARD_FORMAT } from './manifest.js';
@@ -79,9 +80,6 @@ export function shardRecord(m: Pick<ShardManifest, 'shardOf' | 'scenarioSha256' 
   return collectionRecord(shardSha256(m), name, m.seed, m.runs, m.months, force, command);
 }
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
-const text = (max: number) => z.string().max(max);
 
 /** The envelope of a shard's manifest.json; `work` is checked by the merge against the hashes. */
 export const shardManifestSchema = z.object({
@@ -95,9 +93,9 @@ export const shardManifestSchema = z.object({
   scenarioName: text(1000).nullable(),
   scenarioSha256: sha256,
   designSha256: sha256.nullable(),
-  seed: z.union([z.number(), text(1000)]),
+  seed,
   runs: int(1),
-  months: int(1, 1200),
+  months,
   start: z.string().regex(/^\d{4}-\d{2}$/),
   work: z.record(z.string(), z.unknown()),
   command: z.array(text(100_000)).max(10_000),
