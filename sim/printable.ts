@@ -8,6 +8,7 @@
  * escape (`\n`, `\u001b`), and long text is cut, so one string is one short
  * piece of one line. docs/security.md, "Bounded and escaped text".
  */
+import { grouped } from './grouped.js';
 
 /** Controls (C0, DEL, C1), line and paragraph separators, invisible formatting characters (Cf: bidi, zero-width, BOM) and lone surrogates. */
 const UNPRINTABLE_CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`;
@@ -60,7 +61,7 @@ export function printable(text: string, max = Infinity): string {
 export function quote(text: string, max = 80): string {
   const { head, cut } = shorten(text, max);
   const shown = `"${head.replace(UNPRINTABLE_OR_QUOTE, escape)}${cut ? '…' : ''}"`;
-  return cut ? `${shown} (${text.length.toLocaleString('en-US')} characters)` : shown;
+  return cut ? `${shown} (${grouped(text.length)} characters)` : shown;
 }
 
 /**

@@ -6,6 +6,7 @@
  * escape sequences.
  */
 import { hasUnprintable, printable, quote } from '../printable.js';
+import { grouped } from '../grouped.js';
 
 /** An expectation's name in `expect.<name>`, safe and short. */
 const expectationName = (name: string) => printable(name, 60);
@@ -43,7 +44,7 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${Math.round(value)} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-const count = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'unboundedly many');
+const count = (n: number) => (Number.isFinite(n) ? grouped(n) : 'unboundedly many');
 
 export function tooBigForMemory(
   file: string | undefined,

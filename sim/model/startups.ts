@@ -27,6 +27,7 @@
  */
 
 import { RecordByte } from '../kernel/tables.js';
+import { grouped } from '../grouped.js';
 
 export const NO_PROVIDER = -1;
 /** A month that never comes: months are at most 1,200, and month slots are 16-bit. */
@@ -141,7 +142,7 @@ function views(table: StartupTable): void {
 }
 
 function tooMany(capacity: number): RangeError {
-  return new RangeError(`the startup table cannot hold ${capacity.toLocaleString('en-US')} startups: at most ${MAX_STARTUPS.toLocaleString('en-US')} fit in one replication`);
+  return new RangeError(`the startup table cannot hold ${grouped(capacity)} startups: at most ${grouped(MAX_STARTUPS)} fit in one replication`);
 }
 
 /**

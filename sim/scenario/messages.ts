@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { printable, quote } from '../printable.js';
+import { grouped } from '../grouped.js';
 import { editDistanceWithin } from '../edit-distance.js';
 import {
   MAX_CLASSES,
@@ -118,18 +119,18 @@ export const tooManyAliases = 'too many aliases (more than 1000 expansions)';
 export const duplicateKey = (key: string, firstLine: number) =>
   `the key ${quote(key)} is written twice${firstLine > 0 ? ` (first on line ${firstLine})` : ''}; keep one`;
 export const tooManyValues =
-  `the scenario holds more than ${MAX_SCENARIO_VALUES.toLocaleString('en-US')} values (aliases counted as what they expand to); ` +
+  `the scenario holds more than ${grouped(MAX_SCENARIO_VALUES)} values (aliases counted as what they expand to); ` +
   'a scenario is a few hundred: use expressions or fewer events';
 export const tooMuchText =
-  `the scenario expands to more than ${Math.round(MAX_EXPANDED_BYTES / 1024).toLocaleString('en-US')} KiB of text (aliases counted as what they expand to); ` +
+  `the scenario expands to more than ${grouped(MAX_EXPANDED_BYTES / 1024)} KiB of text (aliases counted as what they expand to); ` +
   'write long text once, not through aliases';
 /** A number literal (in YAML or an expression) that overflows a double; a long one is cut. */
 export function numberTooLarge(literal: string): string {
-  const shown = literal.length > 40 ? `${printable(literal, 40)} (${literal.length.toLocaleString('en-US')} characters)` : printable(literal);
+  const shown = literal.length > 40 ? `${printable(literal, 40)} (${grouped(literal.length)} characters)` : printable(literal);
   return `the number ${shown} is too large; every number must be finite`;
 }
 
-const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
+const kib = (bytes: number) => `${grouped(bytes / 1024)} KiB`;
 /** Why a scenario file was not read, by the code its reader gave. */
 export const notRegularFile = 'it is not a regular file';
 export const fileTooLarge = `it is larger than ${kib(MAX_SCENARIO_BYTES)}, the limit for a scenario file`;
@@ -139,7 +140,7 @@ export const extendsTooDeep = `extends goes more than ${MAX_EXTENDS_DEPTH} files
 export const extendsNotScenario = (name: string) =>
   `extends ${quote(name, 200)}, which is not a scenario file; name a ${SCENARIO_EXTENSIONS.join(', ').replace(/, ([^,]*)$/, ' or $1')} file`;
 export const moreProblems = (n: number | undefined) =>
-  n === undefined ? 'more problems not shown (fix these first)' : `${n.toLocaleString('en-US')} more problem${n === 1 ? '' : 's'} not shown`;
+  n === undefined ? 'more problems not shown (fix these first)' : `${grouped(n)} more problem${n === 1 ? '' : 's'} not shown`;
 export const dropWithFields = 'a drop event takes only "id" and "drop: true"';
 
 // ---- whole-document rules ----
@@ -151,7 +152,7 @@ export const duplicateEvent = (id: string, first: string) => `event id "${id}" i
 export const unknownProvider = (id: string, known: readonly string[]) => unknownName('provider', id, known);
 export const unknownClass = (id: string, known: readonly string[]) => unknownName('class', id, known);
 export const tooManyProviders = (n: number) =>
-  `${n.toLocaleString('en-US')} providers (at start and entering), more than the ${MAX_PROVIDERS.toLocaleString('en-US')} a scenario may have`;
+  `${grouped(n)} providers (at start and entering), more than the ${grouped(MAX_PROVIDERS)} a scenario may have`;
 export const tooManyClasses = (n: number) => `${n} startup classes, more than the ${MAX_CLASSES} a scenario may have`;
 export const notAtStart = (id: string) => `provider "${id}" is not among the providers at start (it enters later)`;
 

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { climateVariables, compileExpression, ExpressionError, type VariableList } from './expression.js';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './limits.js';
+import { grouped } from '../grouped.js';
 import { badExpression, describe, expected, expectedNumber } from './messages.js';
 
 export { describe };
@@ -105,7 +106,7 @@ export const normalSchema = z.strictObject({ mean: bounded(anyNumber), sd: bound
  * `what` names it in the message: "a name", "a description".
  */
 function boundedText(max: number, what: string) {
-  return z.string().max(max, { error: (i) => expected(`${what} of at most ${max.toLocaleString('en-US')} characters`, i.input) });
+  return z.string().max(max, { error: (i) => expected(`${what} of at most ${grouped(max)} characters`, i.input) });
 }
 
 /** Ids name providers, classes and events in paths and metric names, so they are short plain words. */

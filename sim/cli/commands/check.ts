@@ -15,6 +15,7 @@ import { compile } from '../../model/compile.js';
 import { MANIFEST_FILE } from '../../output/manifest.js';
 import { readSummary } from '../../output/read-folder.js';
 import { printable } from '../../printable.js';
+import { grouped } from '../../grouped.js';
 import { loadChecked } from '../load.js';
 import { withSource } from '../source-of-error.js';
 import { expectationLines, verdictTable } from '../expectations-table.js';
@@ -50,7 +51,7 @@ export function folderScenarioFiles(dir: string): string[] {
 
 export const noScenarioFiles = (dir: string) => `no scenario files in ${printable(dir)} (.yaml, .yml or .json)`;
 const tooManyFiles = (dir: string, max: number) =>
-  `${printable(dir)} holds more than ${max.toLocaleString('en-US')} files: name the folder of the scenarios (e.g. scenarios/)`;
+  `${printable(dir)} holds more than ${grouped(max)} files: name the folder of the scenarios (e.g. scenarios/)`;
 const NO_EXPECTATIONS = 'no expectations';
 /** ", and 200 runs of 1 baseline" after the runs of a scenario. */
 export const baselineRuns = (baselines: number, runs: number) =>
