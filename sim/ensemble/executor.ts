@@ -10,6 +10,7 @@
 import type { CompiledScenario } from '../model/compile.js';
 import { runReplication } from '../model/replication.js';
 import { runSharedReplication } from '../model/shared-replication.js';
+import { giveBackSpareMemories } from '../model/startups.js';
 import type { SharingWhatIf } from '../model/shared-replication.js';
 import type { OutputJob } from '../output/output-job.js';
 import { packShared } from './shared-rows.js';
@@ -74,6 +75,7 @@ function inline(run: (replication: number) => Float64Array): LoadedScenarioRuns 
     },
     async release() {
       released = true;
+      giveBackSpareMemories();
     },
   };
 }

@@ -26,6 +26,8 @@
  * ran at 13 ns per startup, from local variables at 10.4 ns.
  */
 
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { RecordByte } from '../kernel/tables.js';
 import { grouped } from '../grouped.js';
 
@@ -167,6 +169,42 @@ const MAX_SPARES = 4;
 export function releaseStartupTable(table: StartupTable): void {
   if (spares.length >= MAX_SPARES) return;
   spares.push({ memory: table.memory, used: table.base + table.count * RECORD_BYTES });
+}
+
+/**
+ * Spares of at least this many bytes are given back when a scenario is
+ * done (giveBackSpareMemories): a full collection costs a few milliseconds,
+ * and a world that big took seconds to simulate.
+ */
+const GIVE_BACK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Gives the spare memories back to the system when they hold at least 32
+ * MiB: called when a thread is done with a scenario (inline executor,
+ * sim/ensemble/executor.ts), before the result's tail. Without it, one
+ * replication of bench-1m kept its 79 MiB of records through the writing
+ * of the result, whose own allocations then made the peak: `run bench-1m
+ * --runs 1 --no-charts` peaked at 160–162 MiB, 153 MiB with it.
+ * A WebAssembly memory is freed only when a garbage collection finds it
+ * unreachable, which the little garbage of the tail may never ask for,
+ * hence the collection asked for here.
+ */
+export function giveBackSpareMemories(): void {
+  const held = spares.reduce((bytes, spare) => bytes + spare.used, 0);
+  if (held < GIVE_BACK_BYTES) return;
+  spares.length = 0;
+  collectGarbage();
+}
+
+let gc: (() => void) | undefined;
+
+/** A full garbage collection: the flag exposes `gc` to contexts created after it, such as the one made here. */
+function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
 
 /**

@@ -3,7 +3,7 @@
  * bytes inside its own 64-byte record, and growing the table keeps them.
  */
 import { describe, expect, it } from 'vitest';
-import { createStartupTable, F64, I16, readStartup, RECORD_BYTES, reserve, startupFields, Stride, U8, type StartupTable } from '../../sim/model/startups.js';
+import { createStartupTable, F64, giveBackSpareMemories, releaseStartupTable, I16, readStartup, RECORD_BYTES, reserve, startupFields, Stride, U8, type StartupTable } from '../../sim/model/startups.js';
 
 const f64Slots = { cash: F64.cash, revenue: F64.revenue, opex: F64.opex, tokens: F64.tokens, growthFactor: F64.growthFactor, free: F64.free };
 const i16Slots = {
@@ -60,3 +60,27 @@ describe('startup records', () => {
     for (let i = 0; i < 16; i++) expectMarked(table, i);
   });
 });
+
+describe('spare memories', () => {
+  it('serve the next table, zeroed, and stay when they hold little', () => {
+    const table = createStartupTable(16);
+    table.count = 16;
+    for (let i = 0; i < 16; i++) mark(table, i);
+    releaseStartupTable(table);
+    giveBackSpareMemories(); // 1 KiB held: kept
+    const next = createStartupTable(16);
+    expect(next.memory).toBe(table.memory);
+    expect(next.u8.every((b) => b === 0)).toBe(true);
+  });
+
+  it('are given back once they hold 32 MiB: the next table has a memory of its own', () => {
+    const records = Math.ceil((32 * 1024 * 1024) / RECORD_BYTES);
+    const big = createStartupTable(records);
+    big.count = records; // as if all were born: the spare counts these bytes as used
+    releaseStartupTable(big);
+    giveBackSpareMemories();
+    const next = createStartupTable(16);
+    expect(next.memory).not.toBe(big.memory);
+  });
+});
+
