@@ -13,7 +13,7 @@
 import { freemem, totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { metricFamilies } from '../model/metrics.js';
-import { MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
+import { GRANT_ENTRY_BYTES, MAX_STARTUPS, RECORD_BYTES } from '../model/startups.js';
 import { DEFAULT_SLAB_BYTES } from '../output/run-store.js';
 import { qualityReferenceParts } from '../scenario/quality-reference.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -40,9 +40,13 @@ export interface ResourceEstimate {
 const AGGREGATOR_BYTES = DEFAULT_SLAB_BYTES;
 const WORKER_BASE_BYTES = 64 << 20;
 
-/** Bytes per startup of the model's startup table: one record. */
-export function bytesPerStartup(): number {
-  return RECORD_BYTES;
+/**
+ * Bytes per startup of the model's startup table: one record, and, when the
+ * scenario runs campaigns, an entry of the grant table, as if every startup
+ * were granted free tokens (few are; the estimate is an upper bound).
+ */
+export function bytesPerStartup(campaigns = false): number {
+  return RECORD_BYTES + (campaigns ? GRANT_ENTRY_BYTES : 0);
 }
 
 /**
@@ -122,7 +126,7 @@ export function estimateResources(scenario: Scenario, options: ResourceOptions =
   const providers = scenario.providers.length + scenario.events.filter((e) => e.enter).length;
   const metrics = metricCount(providers, Object.keys(scenario.classes).length, scenario.events.some((e) => e.voucher !== undefined));
   const startups = scenario.startups.initial + Math.ceil(entrantsPerMonth(scenario) * scenario.months);
-  const perStartup = bytesPerStartup();
+  const perStartup = bytesPerStartup(scenario.events.some((e) => e.campaign !== undefined));
   const record = scenario.months * metrics * 8;
   const bytesPerReplication = startups * perStartup + record;
   // Per run: its expectation cells and the resume bookkeeping (run-store.ts), 8 bytes each.

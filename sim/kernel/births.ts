@@ -75,11 +75,9 @@ export function bear(first: i32, n: i32, attributes: u32, reconsider: u32, hazar
     store<f64>(r, f64x2.extract_lane(opexTokens, 0), RecordByte.opex);
     store<f64>(r, f64x2.extract_lane(opexTokens, 1), RecordByte.tokens);
     store<f64>(r, growthFactor(s, key), RecordByte.growthFactor);
-    store<f64>(r, 0, RecordByte.free);
+    store<i32>(r, 0, RecordByte.grant);
     store<i16>(r, <i16>NO_PROVIDER, RecordByte.provider);
     store<i16>(r, <i16>NO_PROVIDER, RecordByte.initialProvider);
-    store<i16>(r, <i16>NO_PROVIDER, RecordByte.freeProvider);
-    store<i16>(r, -1, RecordByte.freeUntil);
     store<i16>(r, -1, RecordByte.disruptedUntil);
     store<i16>(r, <i16>nextMonth(reconsiderFrom, classField(s, ClassSlot.reconsider), classField(s, ClassSlot.logStayReconsider), uniform(keyOf(reconsider, <u32>rank), 0)), RecordByte.nextReconsider);
     store<i16>(r, <i16>nextMonth(hazardFrom, classField(s, ClassSlot.hazard), classField(s, ClassSlot.logStayHazard), uniform(keyOf(hazard, <u32>rank), 0)), RecordByte.hazardMonth);

@@ -14,7 +14,8 @@ import { DRAW_SWITCH_COST } from './births';
 import {
   ALL, C, campaignFrom, campaigns, CampaignSlot, choiceTable, choosers, classField, ClassSlot, initialShares, K, MIGRANTS, NEW,
   NO_CAMPAIGN, NO_PROVIDER, P, prepareClasses, priorityList, record, RecordByte, round, ROUND_HEADER, running, startupKey,
-  chooserGroups, groupAt, keyInGroup, stranded, switchCosts, SWITCHES_FORCED, SWITCHES_VOLUNTARY, Term,
+  chooserGroups, GrantByte, grantTable, groupAt, keyInGroup, records, stranded, switchCosts, SWITCHES_FORCED, SWITCHES_VOLUNTARY,
+  TableHeader, Term,
 } from './layout';
 import { fmix32, NEVER, nextMonth, normalQuantile2x, uniform } from './random';
 
@@ -219,10 +220,27 @@ function grant(r: usize, c: i32, t: i32): void {
   if (!(left > 0)) return;
   const amount = min<f64>(campaignField(c, CampaignSlot.grant), left);
   store<f64>(budget, left - amount);
-  store<f64>(r, amount, RecordByte.free);
-  store<i16>(r, <i16>campaignField(c, CampaignSlot.provider), RecordByte.freeProvider);
+  let g = load<i32>(r, RecordByte.grant);
+  if (g == 0) {
+    // No grant that can still serve: the next entry of the grant table, which the model made room for before the round.
+    const header = records - TableHeader.size;
+    g = load<i32>(header, TableHeader.grants) + 1;
+    store<i32>(header, g, TableHeader.grants);
+    store<i32>(r, g, RecordByte.grant);
+  }
+  const a = grantTable(records) + (<usize>(g - 1) << 4);
+  store<f64>(a, amount, GrantByte.free);
+  store<i16>(a, <i16>campaignField(c, CampaignSlot.provider), GrantByte.provider);
   const until = <f64>t + campaignField(c, CampaignSlot.validity) - 1;
-  store<i16>(r, <i16>(until < <f64>NEVER ? <i32>until : NEVER), RecordByte.freeUntil);
+  store<i16>(a, <i16>(until < <f64>NEVER ? <i32>until : NEVER), GrantByte.until);
+}
+
+/** What the reads that warm the choosers' records read (chooseRound): kept, so that no compiler drops them. */
+let warmed: u32 = 0;
+
+/** For the JavaScript side to read, so the warming reads stay: nothing uses the value itself. */
+export function warmedRecords(): u32 {
+  return warmed;
 }
 
 /**
@@ -256,6 +274,8 @@ export function chooseRound(n: i32, t: i32, H: f64, choiceStream: u32, reschedul
     if (k + 1 < n) store<i32>(chooserGroups + (<usize>(k + 1) << 2), gb);
     const sa = <i32>load<u8>(record(a), RecordByte.cls);
     const sb = <i32>load<u8>(record(b), RecordByte.cls);
+    // A record spans two cache lines more often than not: its first byte brings in the other one.
+    warmed ^= load<u8>(record(a)) ^ load<u8>(record(b));
     const u = f64x2.replace_lane(f64x2.splat(uniform(keyInGroup(attributes, ga, a), DRAW_SWITCH_COST)), 1, uniform(keyInGroup(attributes, gb, b), DRAW_SWITCH_COST));
     const sigma = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchSigma)), 1, classField(sb, ClassSlot.switchSigma));
     const median = f64x2.replace_lane(f64x2.splat(classField(sa, ClassSlot.switchMedian)), 1, classField(sb, ClassSlot.switchMedian));

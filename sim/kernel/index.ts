@@ -17,7 +17,7 @@
  */
 export { init, setGroups } from './layout';
 export { bear, regrow, reschedule } from './births';
-export { assignInitial, chooseRound, priorities, strandedInRound } from './choice';
+export { assignInitial, chooseRound, priorities, strandedInRound, warmedRecords } from './choice';
 export { dead, listed, operate } from './operate';
 // For the tests that hold these to JavaScript's, bit for bit (test/model/kernel-math.test.ts).
 export { exp, log, log1p } from './fdlibm';

@@ -10,9 +10,9 @@
  */
 import { log1p } from './fdlibm';
 import { groupStream, keyOf } from './random';
-import { ClassSlot } from './tables';
+import { ClassSlot, RecordByte, TableHeader } from './tables';
 
-export { CampaignSlot, ClassSlot, RecordByte, Term } from './tables';
+export { CampaignSlot, ClassSlot, GrantByte, RecordByte, TableHeader, Term } from './tables';
 
 export const NO_PROVIDER: i32 = -1;
 export const NO_CAMPAIGN: i32 = -1;
@@ -107,7 +107,14 @@ export function setGroups(count: i32): void {
 // @ts-ignore: decorator
 @inline
 export function record(i: i32): usize {
-  return records + (<usize>i << 6);
+  return records + <usize>i * RecordByte.size;
+}
+
+/** Where the grant table of the records at `at` starts: past their room, which the header before them gives (TableHeader). */
+// @ts-ignore: decorator
+@inline
+export function grantTable(at: usize): usize {
+  return at + <usize>load<i32>(at - TableHeader.size, TableHeader.capacity) * RecordByte.size;
 }
 
 // @ts-ignore: decorator

@@ -3,7 +3,8 @@
  * sim/model/operate.ts, which says what the steps are).
  *
  * Memory (imported, one per world; offsets in bytes, see sim/model/kernel.ts):
- *   records   64-byte startup records (sim/model/startups.ts)
+ *   records   56-byte startup records (sim/model/startups.ts), then their
+ *             room, then the grant table (GrantByte)
  *   params    f64: price_j at j, unitCost_j at P + j, quality factor of
  *             (s, j) at Q + s·P + j, then disruption loss, funding
  *             probability, funding months and the fraction of its bill a
@@ -17,7 +18,7 @@
  * Record slots: RecordByte (tables.ts).
  */
 
-import { groupAt, groupCount, groupFirst, groupNumber, RecordByte } from './layout';
+import { GrantByte, grantTable, groupAt, groupCount, groupFirst, groupNumber, RecordByte } from './layout';
 import { groupStream, keyOf, uniform32 } from './random';
 
 let deadCount: i32 = 0;
@@ -67,6 +68,7 @@ export function operate(
   // store and a load per startup chained through one memory slot (about 9 cycles a startup).
   let freeUsed = load<f64>(freeUsedAt);
   let vouchers = load<f64>(freeUsedAt, 8);
+  const grants = grantTable(records);
   const next = t + 1;
   let dead = 0;
   let listed = 0;
@@ -83,20 +85,28 @@ export function operate(
       groupEnd = group + 1 < groupCount ? load<i32>(groupFirst + (<usize>(group + 1) << 2)) : n;
       stream = groupStream(rescueStream, <u32>load<i32>(groupNumber + (<usize>group << 2)));
     }
-    const r = records + (<usize>i << 6);
+    const r = records + <usize>i * RecordByte.size;
     if (load<u8>(r, RecordByte.alive) == 0) continue;
     const j = <i32>load<i16>(r, RecordByte.provider);
     const s = <i32>load<u8>(r, RecordByte.cls);
     const d = load<f64>(r, RecordByte.tokens);
     // 5: usage and accounts
     let billed = d;
-    if (<i32>load<i16>(r, RecordByte.freeProvider) == j && t <= <i32>load<i16>(r, RecordByte.freeUntil)) {
-      const free = load<f64>(r, RecordByte.free);
-      if (free > 0) {
-        const used = free < d ? free : d;
-        store<f64>(r, free - used, RecordByte.free);
-        billed = d - used;
-        freeUsed += used;
+    const grant = load<i32>(r, RecordByte.grant);
+    if (grant != 0) {
+      // A grant past its last month, or used up, can serve no later month: the record lets go of it, so
+      // the months after do not read the table (a miss to memory each, in a big world).
+      const a = grants + (<usize>(grant - 1) << 4);
+      if (t > <i32>load<i16>(a, GrantByte.until)) store<i32>(r, 0, RecordByte.grant);
+      else if (<i32>load<i16>(a, GrantByte.provider) == j) {
+        const free = load<f64>(a, GrantByte.free);
+        if (free > 0) {
+          const used = free < d ? free : d;
+          store<f64>(a, free - used, GrantByte.free);
+          billed = d - used;
+          freeUsed += used;
+          if (used == free) store<i32>(r, 0, RecordByte.grant);
+        }
       }
     }
     const bill = billed * load<f64>(params + (<usize>j << 3));

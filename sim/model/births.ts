@@ -7,7 +7,7 @@
  * global index would have shifted every later entrant onto another
  * startup's draws.
  *
- * No slot of the 64-byte record is spent on the key: births of one group
+ * No slot of the 56-byte record is spent on the key: births of one group
  * are contiguous in the table, so the group of index i is found in a small
  * table of each group's first index (one entry per month with births).
  * The kernel keys startups from this table (sim/kernel/layout.ts,

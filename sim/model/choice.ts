@@ -20,7 +20,7 @@ import { Purpose, streamOf } from '../rng/keyed.js';
 import { anyBudgetRunning } from './campaigns.js';
 import { choiceTableView, readBudgets, roundView, writeCampaigns, writeClassTable, writeGroups } from './kernel-tables.js';
 import { sortByPriority } from './priority.js';
-import { Cause, I16, NO_PROVIDER, Stride, U8 } from './startups.js';
+import { Cause, I16, NO_PROVIDER, reserveGrants, Stride, U8 } from './startups.js';
 import { die } from './survival.js';
 import { choosersBuffer, type World } from './world.js';
 import { Term } from '../kernel/tables.js';
@@ -76,6 +76,7 @@ export function chooseRound(world: World, list: Int32Array, n: number, reschedul
   const layout = world.layout;
   for (let from = 0; from < n; from += layout.listCapacity) {
     const count = Math.min(layout.listCapacity, n - from);
+    reserveGrants(world.startups, count);
     new Int32Array(world.startups.memory.buffer, layout.choosers, count).set(list.subarray(from, from + count));
     kernel.chooseRound(count, t, world.horizon, choiceStream, rescheduleStream, world.attributesStream, reschedule);
     const counters = roundView(world);

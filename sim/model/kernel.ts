@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CampaignSlot, ClassSlot, Term } from '../kernel/tables.js';
+import { CampaignSlot, ClassSlot, TableHeader, Term } from '../kernel/tables.js';
 
 /** Byte offsets into a world's memory, and the capacities of the kernel's lists. */
 export interface KernelLayout {
@@ -51,7 +51,7 @@ export interface KernelLayout {
   /** f64 × listCapacity: the switching costs of a round's choosers; i32 × listCapacity: their birth groups. */
   switchCosts: number;
   chooserGroups: number;
-  /** The first startup record, 64-byte aligned. */
+  /** The first startup record, 64-byte aligned, after the table's header (TableHeader). */
   records: number;
   dyingCapacity: number;
   listCapacity: number;
@@ -95,7 +95,8 @@ export function kernelLayout(providers: number, classes: number, campaigns: numb
     dyingCapacity: LIST_CAPACITY,
     listCapacity: LIST_CAPACITY,
   };
-  layout.records = Math.ceil(at / 64) * 64;
+  // The startup table's header takes the 16 bytes before the records (startups.ts).
+  layout.records = Math.ceil((at + TableHeader.size) / 64) * 64;
   return layout;
 }
 
@@ -137,6 +138,8 @@ export interface Kernel {
   priorities(n: number, stream: number): void;
   /** Startups the last round left without a provider, listed at `stranded`. */
   strandedInRound(): number;
+  /** What the round's reads that warm its choosers' records read: exported only so that no compiler drops them. */
+  warmedRecords(): number;
   operate(
     records: number,
     start: number,

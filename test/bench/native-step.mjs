@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, loadScenario } from '../../dist/sim/index.js';
 import { initWorld } from '../../dist/sim/model/replication.js';
+import { RECORD_BYTES, startupFields } from '../../dist/sim/model/startups.js';
 import { step } from '../../dist/sim/model/step.js';
 import { root, round } from './lib.mjs';
 
@@ -147,7 +148,9 @@ const per = (us, count) => round((1000 * us) / count);
 const choosers = calls.chooseRound.args[0];
 const entries = calls.operate.args[2];
 let alive = 0;
-for (let i = 0; i < entries; i++) alive += calls.operate.before[calls.operate.args[0] + 64 * i + 63];
+// The `alive` byte's offset in a record, from the record's slots in order.
+const aliveAt = startupFields.slice(0, startupFields.findIndex((f) => f.name === 'alive')).reduce((at, f) => at + f.bytes, 0);
+for (let i = 0; i < entries; i++) alive += calls.operate.before[calls.operate.args[0] + RECORD_BYTES * i + aliveAt];
 const result = {
   scenario: 'scenarios/bench/bench-10k.yaml',
   month,

@@ -12,7 +12,8 @@ import { createBirthGroups, openBirthGroup, type BirthGroups } from '../../sim/m
 import { instantiateKernel, kernelLayout } from '../../sim/model/kernel.js';
 import { writeGroups } from '../../sim/model/kernel-tables.js';
 import type { World } from '../../sim/model/world.js';
-import { createStartupTable, F64, I16, Stride, U8, type StartupTable } from '../../sim/model/startups.js';
+import { GrantByte, TableHeader } from '../../sim/kernel/tables.js';
+import { createStartupTable, F64, grantEntry, grantsGiven, I16, I32, RECORD_BYTES, reserveGrants, Stride, U8, type StartupTable } from '../../sim/model/startups.js';
 
 interface Month {
   t: number;
@@ -49,7 +50,7 @@ function reference(table: StartupTable, m: Month) {
   const sums = new Float64Array(4 * P + 2);
   const dying: number[] = [];
   const listed: number[] = [];
-  const { f64, i16, u8 } = table;
+  const { f64, i32, i16, u8 } = table;
   for (let i = 0; i < table.count; i++) {
     if (u8[i * Stride.u8 + U8.alive] === 0) continue;
     const a = i * Stride.f64;
@@ -58,11 +59,19 @@ function reference(table: StartupTable, m: Month) {
     const s = u8[i * Stride.u8 + U8.cls];
     const d = f64[a + F64.tokens];
     let billed = d;
-    if (i16[h + I16.freeProvider] === j && t <= i16[h + I16.freeUntil] && f64[a + F64.free] > 0) {
-      const used = Math.min(f64[a + F64.free], d);
-      f64[a + F64.free] -= used;
-      billed = d - used;
-      sums[4 * P] += used;
+    const entry = i32[i * Stride.i32 + I32.grant];
+    if (entry !== 0) {
+      // A grant past its last month, or used up, is let go of (it can serve no later month).
+      const grant = grantEntry(table, entry);
+      const free = grant.getFloat64(GrantByte.free, true);
+      if (t > grant.getInt16(GrantByte.until, true)) i32[i * Stride.i32 + I32.grant] = 0;
+      else if (grant.getInt16(GrantByte.provider, true) === j && free > 0) {
+        const used = Math.min(free, d);
+        grant.setFloat64(GrantByte.free, free - used, true);
+        billed = d - used;
+        sums[4 * P] += used;
+        if (used === free) i32[i * Stride.i32 + I32.grant] = 0;
+      }
     }
     const bill = billed * k[j];
     const paid = bill * k[L + 4 * s + 3];
@@ -127,9 +136,13 @@ const startup = fc.record({
   opex: fc.double({ min: 0, max: 1e5, noNaN: true }),
   tokens: fc.double({ min: 0, max: 1e4, noNaN: true }),
   growthFactor: fc.double({ min: 0.8, max: 1.2, noNaN: true }),
-  free: fc.double({ min: 0, max: 1e4, noNaN: true }),
-  freeProvider: fc.integer({ min: -1, max: 3 }),
-  freeUntil: fc.integer({ min: -1, max: 12 }),
+  grant: fc.option(
+    fc.record({
+      free: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e4, noNaN: true })),
+      provider: fc.integer({ min: 0, max: 3 }),
+      until: fc.integer({ min: -1, max: 12 }),
+    }),
+  ),
   disruptedUntil: fc.integer({ min: -1, max: 12 }),
   nextReconsider: fc.integer({ min: 0, max: 14 }),
   hazardMonth: fc.integer({ min: 0, max: 40 }),
@@ -147,20 +160,37 @@ const month = fc.record({
 function tableOf(startups: fc.Infer<typeof startup>[]): StartupTable {
   const table = createStartupTable(startups.length, kernelLayout(P, C, 0, 12).records);
   table.count = startups.length;
+  reserveGrants(table, startups.length);
+  const header = new Int32Array(table.memory.buffer, table.base - TableHeader.size, TableHeader.size / 4);
   startups.forEach((x, i) => {
     const a = i * Stride.f64;
     const h = i * Stride.i16;
-    table.f64.set([x.cash, x.revenue, x.opex, x.tokens, x.growthFactor, x.free], a);
+    table.f64.set([x.cash, x.revenue, x.opex, x.tokens, x.growthFactor], a);
+    if (x.grant) {
+      // Entries in reverse order of the startups, so that an entry's place is not its startup's.
+      const entry = startups.length - i;
+      table.i32[i * Stride.i32 + I32.grant] = entry;
+      const grant = grantEntry(table, entry);
+      grant.setFloat64(GrantByte.free, x.grant.free, true);
+      grant.setInt16(GrantByte.provider, x.grant.provider, true);
+      grant.setInt16(GrantByte.until, x.grant.until, true);
+    }
     table.i16[h + I16.provider] = x.provider;
-    table.i16[h + I16.freeProvider] = x.freeProvider;
-    table.i16[h + I16.freeUntil] = x.freeUntil;
     table.i16[h + I16.disruptedUntil] = x.disruptedUntil;
     table.i16[h + I16.nextReconsider] = x.nextReconsider;
     table.i16[h + I16.hazardMonth] = x.hazardMonth;
     table.u8[i * Stride.u8 + U8.cls] = x.cls;
     table.u8[i * Stride.u8 + U8.alive] = x.alive;
   });
+  header[TableHeader.grants / 4] = startups.length;
   return table;
+}
+
+/** The records born and the grant table's entries given. */
+function bytesOf(table: StartupTable): Buffer {
+  const records = Buffer.from(table.u8.buffer, table.base, table.count * RECORD_BYTES);
+  const grants = grantsGiven(table) === 0 ? Buffer.alloc(0) : Buffer.from(grantEntry(table, 1).buffer, grantEntry(table, 1).byteOffset, grantsGiven(table) * GrantByte.size);
+  return Buffer.concat([records, grants]);
 }
 
 describe('the WebAssembly step kernel', () => {
@@ -171,7 +201,7 @@ describe('the WebAssembly step kernel', () => {
         const actual = tableOf(startups);
         const want = reference(expected, { ...m, P, C });
         const got = kernel(actual, { ...m, P, C }, capacity);
-        expect(Buffer.from(actual.u8.buffer, actual.base, actual.count * 64).equals(Buffer.from(expected.u8.buffer, expected.base, expected.count * 64))).toBe(true);
+        expect(bytesOf(actual).equals(bytesOf(expected))).toBe(true);
         expect(got.sums).toEqual(want.sums);
         expect(got.dying).toEqual(want.dying);
         expect(got.listed).toEqual(want.listed);

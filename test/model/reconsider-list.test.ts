@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../sim/scenario/load.js';
 import { compile, type CompiledScenario } from '../../sim/model/compile.js';
 import { initWorld } from '../../sim/model/replication.js';
+import { RECORD_BYTES } from '../../sim/model/startups.js';
 import { step } from '../../sim/model/step.js';
 
 /** Steps two worlds of `c` side by side, one always scanning; returns the months that had a list. */
@@ -25,7 +26,7 @@ function listedAgainstScanned(c: CompiledScenario, replication: number): number 
     step(scanned, t, b);
     expect(Array.from(a), `metrics of month ${t}`).toEqual(Array.from(b));
   }
-  const records = (w: typeof listed) => Buffer.from(w.startups.u8.buffer, w.startups.u8.byteOffset, w.startups.count * 64);
+  const records = (w: typeof listed) => Buffer.from(w.startups.u8.buffer, w.startups.u8.byteOffset, w.startups.count * RECORD_BYTES);
   expect(records(listed).equals(records(scanned)), 'startup records').toBe(true);
   return monthsListed;
 }

@@ -239,7 +239,7 @@ static i32 nextMonth(i32 from, double p, double logStay, double u) {
 }
 
 /* Layout helpers (layout.ts). */
-static inline i32 record(i32 i) { return records + (i << 6); }
+static inline i32 record(i32 i) { return records + i * RecordSize; }
 static inline double classField(i32 s, i32 slot) { return F64(classes + (s * ClassSize + slot) * 8); }
 static void prepareClasses(void) {
   for (i32 s = 0; s < C; s++) {
@@ -337,10 +337,17 @@ static void grant(i32 r, i32 c, i32 t) {
   const double g = campaignField(c, grantSlot);
   const double amount = g < left ? g : left;
   F64(budget) = left - amount;
-  F64(r + freeTokens) = amount;
-  I16(r + freeProvider) = (i16)campaignField(c, campaignProvider);
+  i32 entry = I32(r + grantEntry);
+  if (entry == 0) {
+    entry = I32(records - HeaderSize + headerGrants) + 1;
+    I32(records - HeaderSize + headerGrants) = entry;
+    I32(r + grantEntry) = entry;
+  }
+  const i32 a = grantTable(records) + (entry - 1) * GrantSize;
+  F64(a + freeTokens) = amount;
+  I16(a + freeProvider) = (i16)campaignField(c, campaignProvider);
   const double until = (double)t + campaignField(c, validity) - 1;
-  I16(r + freeUntil) = (i16)(until < (double)NEVER ? (i32)until : NEVER);
+  I16(a + freeUntil) = (i16)(until < (double)NEVER ? (i32)until : NEVER);
 }
 
 static void chooseRound(i32 n, i32 t, double H, u32 choiceStream, u32 rescheduleStream, u32 attributes, int reschedule) {

@@ -23,9 +23,14 @@ static u8 *mem;
 #define I16(a) (*(i16 *)(mem + (a)))
 #define U8(a) (*(u8 *)(mem + (a)))
 
-/* RecordByte (sim/kernel/tables.ts). */
-enum { cash = 0, revenue = 8, opex = 16, tokens = 24, growthFactor = 32, freeTokens = 40, provider = 48, freeProvider = 52,
-       freeUntil = 54, disruptedUntil = 56, nextReconsider = 58, hazardMonth = 60, cls = 62, alive = 63 };
+/* RecordByte, GrantByte and TableHeader (sim/kernel/tables.ts). */
+enum { cash = 0, revenue = 8, opex = 16, tokens = 24, growthFactor = 32, grantEntry = 40, provider = 44, initialProvider = 46,
+       disruptedUntil = 48, nextReconsider = 50, hazardMonth = 52, cls = 54, alive = 55, RecordSize = 56 };
+enum { freeTokens = 0, freeProvider = 8, freeUntil = 10, GrantSize = 16 };
+enum { headerCapacity = 0, headerGrants = 4, HeaderSize = 16 };
+
+/* Where the grant table of the records at `records` starts (layout.ts, grantTable). */
+static inline i32 grantTable(i32 records) { return records + I32(records - HeaderSize + headerCapacity) * RecordSize; }
 
 /* Keyed draws (random.ts). */
 static inline u32 fmix32(u32 h) {

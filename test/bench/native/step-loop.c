@@ -2,7 +2,7 @@
  * Steps 5–7 of one month in C: a line-by-line transcription of the kernel's
  * operate (sim/kernel/operate.ts, with groupAt of layout.ts and the keyed
  * draws of random.ts), the same operations in the same order on the same
- * 64-byte records, so it writes the same bytes. native-step.mjs captures a
+ * 56-byte records and grant table, so it writes the same bytes. native-step.mjs captures a
  * month of the engine's memory, runs the kernel's loop on it and this one,
  * and checks that both leave the same bytes.
  *
@@ -22,6 +22,7 @@ static i32 operate(i32 records, i32 start, i32 n, i32 t, i32 P, i32 C, i32 param
   const i32 Q = 2 * P, L = Q + C * P;
   const i32 freeUsedAt = sums + 4 * P * 8;
   double freeUsed = F64(freeUsedAt), vouchers = F64(freeUsedAt + 8);
+  const i32 grants = grantTable(records);
   const i32 next = t + 1;
   i32 dead = 0, listed = 0, i = start, rankBase = 0, groupEnd = 0;
   u32 stream = 0;
@@ -33,19 +34,25 @@ static i32 operate(i32 records, i32 start, i32 n, i32 t, i32 P, i32 C, i32 param
       groupEnd = group + 1 < groupCount ? I32(groupFirst + (group + 1) * 4) : n;
       stream = groupStream(rescueStream, (u32)I32(groupNumber + group * 4));
     }
-    const i32 r = records + (i << 6);
+    const i32 r = records + i * RecordSize;
     if (U8(r + alive) == 0) continue;
     const i32 j = I16(r + provider);
     const i32 s = U8(r + cls);
     const double d = F64(r + tokens);
     double billed = d;
-    if (I16(r + freeProvider) == j && t <= I16(r + freeUntil)) {
-      const double free = F64(r + freeTokens);
-      if (free > 0) {
-        const double used = free < d ? free : d;
-        F64(r + freeTokens) = free - used;
-        billed = d - used;
-        freeUsed += used;
+    const i32 grant = I32(r + grantEntry);
+    if (grant != 0) {
+      const i32 a = grants + (grant - 1) * GrantSize;
+      if (t > I16(a + freeUntil)) I32(r + grantEntry) = 0;
+      else if (I16(a + freeProvider) == j) {
+        const double free = F64(a + freeTokens);
+        if (free > 0) {
+          const double used = free < d ? free : d;
+          F64(a + freeTokens) = free - used;
+          billed = d - used;
+          freeUsed += used;
+          if (used == free) I32(r + grantEntry) = 0;
+        }
       }
     }
     const double bill = billed * F64(params + j * 8);
