@@ -40,7 +40,7 @@ import { folderPath } from '../output/folder-swap.js';
 import { fileSystemError } from '../output/fs-error.js';
 import { resumeCommand } from '../output/result-folder.js';
 import { openRunStore } from '../output/run-store.js';
-import type { ReplicationExecutor } from './executor.js';
+import type { FolderOptions } from './folder-options.js';
 import { resolveExpectations } from './expectations.js';
 import { headlineCells } from './headline.js';
 import { assertResources } from './limits.js';
@@ -65,15 +65,7 @@ export interface ComparedInput {
   baselines?: ReadonlyMap<number, CompiledBaseline>;
 }
 
-export interface ComparisonOptions {
-  out: string;
-  force?: boolean;
-  resume?: boolean;
-  signal?: AbortSignal;
-  /** Recorded in the manifests, program name first. */
-  command?: readonly string[];
-  /** Where the replications run; not closed here. */
-  executor: ReplicationExecutor;
+export interface ComparisonOptions extends FolderOptions {
   /**
    * Let a what-if that coincides with the baseline up to some month take
    * over the baseline's world there instead of simulating those months

@@ -27,21 +27,14 @@ import { buildShardManifest, SHARD_POINTS_DIR, shardKind, type ShardManifest, sh
 import { readPointOutcome, type SensitivityRecord, type SweepCellSpec, sweepSha256 } from '../output/sweep-files.js';
 import type { Scenario } from '../scenario/schema.js';
 import { runReplications, type RunSink } from './ensemble.js';
-import type { ReplicationExecutor } from './executor.js';
+import type { FolderOptions } from './folder-options.js';
 import { resolveExpectations } from './expectations.js';
 import { assertResources } from './limits.js';
 import type { SweepDesign } from './sweep-design.js';
 import { runPoint, type SweepCell } from './sweep.js';
 
-export interface ShardOptions {
-  out: string;
+export interface ShardOptions extends FolderOptions {
   shard: Shard;
-  force?: boolean;
-  resume?: boolean;
-  signal?: AbortSignal;
-  /** Recorded in the manifest, program name first. */
-  command?: readonly string[];
-  executor: ReplicationExecutor;
   /** After each run or point of the shard: done, in the shard. */
   onProgress?: (done: number, total: number) => void;
   scenarioFile?: string;

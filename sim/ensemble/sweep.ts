@@ -47,7 +47,7 @@ import {
 } from '../output/sweep-files.js';
 import type { Scenario } from '../scenario/schema.js';
 import { resolveValuePath, withValues } from '../scenario/value-paths.js';
-import type { ReplicationExecutor } from './executor.js';
+import type { FolderOptions } from './folder-options.js';
 import { headlineCells } from './headline.js';
 import { memorySink } from './memory-sink.js';
 import { badSweepMetric } from './messages.js';
@@ -90,14 +90,7 @@ export function monthOfRun(compiled: Pick<CompiledScenario, 'months' | 'start'>,
   return Number.isInteger(month) && month >= 0 && month <= last ? month : null;
 }
 
-export interface SweepOptions {
-  out: string;
-  force?: boolean;
-  resume?: boolean;
-  signal?: AbortSignal;
-  command?: readonly string[];
-  /** Where the replications run; not closed here. */
-  executor: ReplicationExecutor;
+export interface SweepOptions extends FolderOptions {
   /** After each point: points done, points in all. */
   onProgress?: (done: number, total: number) => void;
   /** The scenario file as the user named it, for messages. */

@@ -48,7 +48,7 @@ import { resumeCommand } from '../../output/result-folder.js';
 import { printable } from '../../printable.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { withValues } from '../../scenario/value-paths.js';
-import type { ReplicationExecutor } from '../executor.js';
+import type { FolderOptions } from '../folder-options.js';
 import { runReplications } from '../ensemble.js';
 import { memorySink } from '../memory-sink.js';
 import { calibrationInterrupted, noEvaluationRan } from '../messages.js';
@@ -65,14 +65,7 @@ export interface CalibrationSearch {
   tolerance: number;
 }
 
-export interface CalibrationOptions {
-  out: string;
-  force?: boolean;
-  resume?: boolean;
-  signal?: AbortSignal;
-  command?: readonly string[];
-  /** Where the replications run; not closed here. */
-  executor: ReplicationExecutor;
+export interface CalibrationOptions extends FolderOptions {
   /** The scenario file as the user named it: fitted.yaml extends it, messages name it. */
   scenarioFile: string;
   /** After each evaluation (computed or taken from the journal): evaluations done, the most there may be, the best objective so far. */
