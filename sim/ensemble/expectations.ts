@@ -12,7 +12,7 @@ import type { Locate } from '../scenario/issues.js';
 import { monthIndex, monthLabel } from '../calendar.js';
 import { closeNames } from '../close-names.js';
 import { expectationProblem, monthOutsideRun, noSuchMetric } from './messages.js';
-import { judge } from './verdict.js';
+import { tally } from './verdict.js';
 
 /** One value of every run: metric index into `metricNames`, month index t (0-based). */
 export interface MetricCell {
@@ -114,25 +114,7 @@ export function evaluateExpectations(resolved: readonly ResolvedExpectation[], r
     const value = spec.value ?? NaN;
     let holds = 0;
     for (let r = 0; r < values.length; r++) if (compare(values[r], spec.op, value)) holds++;
-    const runs = values.length;
-    const { fraction, low, high, verdict, runsToSettle } = judge(holds, runs, spec.probability);
-    return {
-      name: spec.name,
-      metric: spec.metric,
-      at: spec.at,
-      month: cell.month,
-      op: spec.op,
-      value,
-      probability: spec.probability,
-      holds,
-      runs,
-      fraction,
-      low,
-      high,
-      verdict,
-      pass: verdict === 'PASS',
-      runsToSettle,
-    };
+    return { name: spec.name, metric: spec.metric, at: spec.at, month: cell.month, op: spec.op, value, ...tally(holds, values.length, spec.probability) };
   });
 }
 

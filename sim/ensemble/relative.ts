@@ -22,7 +22,7 @@ import { runReplications, type RunSink } from './ensemble.js';
 import type { ReplicationExecutor } from './executor.js';
 import { compare, type ExpectationProblem, type MetricCell } from './expectations.js';
 import { baselineLacksMetric, baselineOtherCalendar, baselinesNotGiven } from './messages.js';
-import { judge } from './verdict.js';
+import { tally } from './verdict.js';
 
 /** The baseline of a relative expectation, compiled with the scenario's runs, seed and months. */
 export interface CompiledBaseline {
@@ -169,7 +169,6 @@ export async function evaluateRelative(
     const y = theirs.get(i)!;
     let holds = 0;
     for (let r = 0; r < runs; r++) if (relativeHolds(x[r], spec, y[r])) holds++;
-    const { fraction, low, high, verdict, runsToSettle } = judge(holds, runs, spec.probability);
     results.set(i, {
       name: spec.name,
       metric: spec.metric,
@@ -178,15 +177,7 @@ export async function evaluateRelative(
       op: spec.op,
       baseline: spec.baseline,
       ...(spec.ratio !== undefined ? { ratio: spec.ratio } : { difference: spec.difference }),
-      probability: spec.probability,
-      holds,
-      runs,
-      fraction,
-      low,
-      high,
-      verdict,
-      pass: verdict === 'PASS',
-      runsToSettle,
+      ...tally(holds, runs, spec.probability),
     });
   });
   return results;

@@ -44,6 +44,16 @@ export function judge(holds: number, runs: number, probability: number): Judgeme
 }
 
 /**
+ * The counted part of an expectation's result (ExpectationResult, from
+ * `probability` on), in the order summary.json writes it: the count, its
+ * judgement and whether it passed.
+ */
+export function tally(holds: number, runs: number, probability: number) {
+  const { fraction, low, high, verdict, runsToSettle } = judge(holds, runs, probability);
+  return { probability, holds, runs, fraction, low, high, verdict, pass: verdict === 'PASS', runsToSettle };
+}
+
+/**
  * Runs (in all) at which a claim whose fraction stays at `fraction` would
  * be settled with probability about 80 %: the sample size of the score test
  * that the Wilson interval inverts,
