@@ -19,7 +19,7 @@ import { UsageError } from '../errors.js';
 import { FileRefused, forEachLineOfRegularFile, readRegularFile } from '../files.js';
 import { quote } from '../scenario/messages.js';
 import { monthSchema } from '../scenario/schema.js';
-import { type ComparisonSummary, DIFF_COLUMNS, DIFF_FILE } from './comparison-files.js';
+import { type ComparisonSummary, DIFF_COLUMNS, DIFF_FILE, type PairedRow } from './comparison-files.js';
 import { expectationResultSchema } from './folder-schema.js';
 import { parseCsvLine, parseNumber } from './format.js';
 import { int, invocationFields, months, provenanceFields, seed, sha256, statistic, text } from './manifest-fields.js';
@@ -129,21 +129,8 @@ export function readComparisonSummaryFile(dir: string, manifest: ReadComparisonM
   return validated(comparisonSummarySchema(manifest), parseJson(text, path), path) as ComparisonSummary;
 }
 
-/** One row of diff.csv: what-if − baseline of `metric` at `month`, in the what-if `scenario`. */
-export interface DiffRow {
-  scenario: string;
-  metric: string;
-  month: number;
-  date: string;
-  mean: number;
-  sd: number;
-  ciLow: number;
-  ciHigh: number;
-  pLower: number;
-  pHigher: number;
-  baselineMean: number;
-  whatifMean: number;
-}
+/** One row of diff.csv: what-if − baseline of `metric` at `month`, in the what-if `scenario` (the paired row without the two sds, which diff.csv does not hold). */
+export type DiffRow = { scenario: string } & Omit<PairedRow, 'baselineSd' | 'whatifSd'>;
 
 /** A number as formatNumber writes it, or empty for NaN. */
 const NUMBER = /^(-?\d+(\.\d+)?(e[+-]\d+)?)?$/;
