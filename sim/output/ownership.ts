@@ -188,18 +188,20 @@ export function isOwnedLeftover(dir: string, target: string, role: OwnerRole): b
   );
 }
 
-/** Entries of `parent` named `<prefix>…` (other than `except`) that are leftovers of `role` for `target`. */
-export function ownedLeftovers(parent: string, prefix: string, target: string, role: OwnerRole, except?: string): string[] {
+/** Paths of the entries of `parent` named `<prefix>…`, other than `except` (none when `parent` cannot be read). */
+function entriesNamed(parent: string, prefix: string, except?: string): string[] {
   let names: string[];
   try {
     names = readdirSync(parent);
   } catch {
     return [];
   }
-  return names
-    .filter((n) => n.startsWith(prefix) && n !== except)
-    .map((n) => join(parent, n))
-    .filter((p) => isOwnedLeftover(p, target, role));
+  return names.filter((n) => n.startsWith(prefix) && n !== except).map((n) => join(parent, n));
+}
+
+/** Entries of `parent` named `<prefix>…` (other than `except`) that are leftovers of `role` for `target`. */
+export function ownedLeftovers(parent: string, prefix: string, target: string, role: OwnerRole, except?: string): string[] {
+  return entriesNamed(parent, prefix, except).filter((p) => isOwnedLeftover(p, target, role));
 }
 
 /**
@@ -211,16 +213,7 @@ export function ownedLeftovers(parent: string, prefix: string, target: string, r
  * never provably ours.
  */
 export function stillbornLeftovers(parent: string, prefix: string, except?: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => n.startsWith(prefix) && n !== except)
-    .map((n) => join(parent, n))
-    .filter(isStillborn);
+  return entriesNamed(parent, prefix, except).filter(isStillborn);
 }
 
 function isStillborn(dir: string): boolean {
