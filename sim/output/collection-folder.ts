@@ -142,7 +142,15 @@ export function claimCollection<M extends { files: string[] }>(
   const partial = partialPath(out);
   let resuming = false;
   let replace = force;
-  const state = inspectPartial(out);
+  let state = inspectPartial(out);
+  if (resume && state.kind === 'unfinished' && !state.record && readCollectionManifest(state.dir, kind)) {
+    // Killed while sealing (sealPartial): resume.json already removed, the manifest written before it,
+    // which says what the run is and lists its files. Finish the seal as the killed run would have, and
+    // go on as with a sealed folder killed before its rename.
+    claimPartial(out);
+    sealPartial(partial);
+    state = inspectPartial(out);
+  }
   if (resume && state.kind === 'none') {
     const done = complete(out, record, kind);
     if (done) return { kind: 'done', manifest: done, alreadyComplete: true };

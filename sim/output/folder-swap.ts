@@ -23,7 +23,10 @@
  * Everything is a sibling of `<out>` (same file system: renames are atomic).
  * Sealing order: manifest.json written → resume.json and lock removed →
  * PARTIAL removed → renamed to `<out>`. So at every instant a folder without
- * a PARTIAL marker is complete, and a reader never sees half a result.
+ * a PARTIAL marker is complete, and a reader never sees half a result. A
+ * run killed between the first two steps leaves a marked folder without
+ * resume.json, whose manifest says what it is: `--resume` finishes its seal
+ * (claimCollection, collection-folder.ts).
  */
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';

@@ -201,6 +201,30 @@ describe('a run killed in the middle of putting its folder in place', () => {
     return files(join(aside, 'result'));
   }
 
+  test('while sealing (manifest written, resume.json gone, the marker still there): --resume finishes the seal and moves it in, running nothing', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'result');
+    // A genuine marker, from an interrupted run elsewhere, and the owner record of a dead process.
+    const other = join(tempDir(), 'other');
+    await interrupted(other, 3);
+    const marker = readFileSync(join(partialPath(other), PARTIAL_MARKER));
+    const lock = readFileSync(join(leftover(join(tempDir(), 'dead'), 'partial', out), 'lock'));
+    const built = join(tempDir(), 'built');
+    await writeResultFolder(handWorld(), { out: built, runs: RUNS, executor: handExecutor(), command });
+    const expected = withoutManifest(built);
+    writeFileSync(join(built, PARTIAL_MARKER), marker);
+    writeFileSync(join(built, 'lock'), lock);
+    renameSync(built, partialPath(out));
+    expect(inspectPartial(out)).toMatchObject({ kind: 'unfinished', record: null });
+
+    const again = counting();
+    const written = await writeResultFolder(handWorld(), { out, runs: RUNS, executor: again, command, resume: true });
+    expect(again.asked).toEqual([]);
+    expect(written.manifest.runs).toBe(RUNS);
+    expect(readdirSync(parent)).toEqual(['result']);
+    expect(withoutManifest(out)).toEqual(expected);
+  });
+
   test('between moving the old folder aside and the new one in: the new one is moved in', async () => {
     const parent = tempDir();
     const out = join(parent, 'result');
